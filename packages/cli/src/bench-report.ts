@@ -1,0 +1,59 @@
+/**
+ * The benchmark report: written by `softmax-kit bench --json F` and by `softmax-kit compare` to
+ * `reports/bench/bench.json` at the repo root (and `reports/bench/bench-browser.json` for a run in
+ * the browser). The docs app reads it; keep changes additive and bump `reportVersion`.
+ */
+export interface BenchResult {
+  /** A backend name (`ts`, `tfjs-cpu`, ...) or a peer id (`peer:naive-js`, `peer:tfjs-wasm`,
+   *  `peer:onnxruntime-node`, `peer:transformers.js`, `baseline:copy`). */
+  subject: string;
+  kind: 'backend' | 'peer' | 'baseline';
+  /** e.g. `32x1k`. */
+  size: string;
+  rows: number;
+  cols: number;
+  dtype: 'float32' | 'float64';
+  /** Nanoseconds per element: median, 10th and 90th percentile over the samples. */
+  nsPerElement: { median: number; p10: number; p90: number };
+  /** Median microseconds per call. */
+  usPerCall: number;
+  samples: number;
+  /** median ns/element divided by the fastest subject's median at this size. */
+  ratioToFastest: number;
+  /** median ns/element divided by the copy baseline's median at this size. */
+  ratioToCopy: number;
+  /** Set when this subject could not run at this size. */
+  skipped?: string;
+}
+
+export interface BenchSubjectInfo {
+  subject: string;
+  kind: 'backend' | 'peer' | 'baseline';
+  /** Cold start: createSoftmax(...) / peer session creation until the first result, ms. */
+  coldStartMs: number | null;
+  /** Per-call fixed cost: median us of a 1x1 call. */
+  fixedCostUs: number | null;
+  memory: { peakRssMb: number | null; heapGrowthMb: number | null };
+  /** Why the subject could not run at all (BACKEND_UNAVAILABLE message, missing package). */
+  unavailable?: string;
+  version?: string;
+}
+
+export interface BenchReport {
+  reportVersion: 1;
+  startedAt: string;
+  durationMs: number;
+  /** The harness and its settings, e.g. `tinybench 6.2.3, time 200 ms, warmup 50 ms`. */
+  harness: string;
+  quick: boolean;
+  environment: {
+    runtime: 'node' | 'browser';
+    runtimeVersion: string;
+    cpu: string;
+    cores: number;
+    platform: string;
+    versions: Record<string, string>;
+  };
+  subjects: BenchSubjectInfo[];
+  results: BenchResult[];
+}

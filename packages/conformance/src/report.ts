@@ -1,0 +1,72 @@
+/**
+ * The conformance report: JSON-serialisable, written by `runConformance` callers to
+ * `reports/conformance/<backend-id>.json` at the repo root (one file per backend and runtime;
+ * `<backend-id>` is `<backend name>` in Node and `<backend name>-browser` in Chromium).
+ * The CLI and the docs app read these files; keep changes additive and bump `reportVersion`.
+ */
+
+/** The SPEC's check groups. */
+export type CheckGroup =
+  | 'accuracy'
+  | 'stability'
+  | 'invariance'
+  | 'temperature'
+  | 'consistency'
+  | 'order'
+  | 'determinism'
+  | 'errors'
+  | 'resources'
+  | 'examples';
+
+export type CaseStatus = 'pass' | 'fail' | 'skip';
+
+export interface CaseResult {
+  /** Stable id, e.g. `accuracy.softmax.float32.n=1000`. */
+  id: string;
+  group: CheckGroup;
+  /** A sentence saying what is checked. */
+  title: string;
+  status: CaseStatus;
+  /** Why it was skipped or how it failed. */
+  reason?: string;
+  /** Measured error (the largest over the case's inputs); null when the case is not numeric. */
+  error: number | null;
+  /** The bound the error must not exceed; null when not numeric. */
+  bound: number | null;
+  /** How the bound follows from eps and n, e.g. `(4 + 2|z|) eps + eps_out`, eps = 2^-24. */
+  boundDerivation?: string;
+  durationMs: number;
+}
+
+export interface ConformanceReport {
+  reportVersion: 1;
+  /** Backend name as the backend reports it (e.g. `ts`, `tfjs-wasm`). */
+  backend: string;
+  /** `'pass'` when no case failed; `'fail'` otherwise; `'skip'` when the backend could not load. */
+  status: CaseStatus;
+  /** Why the whole backend was skipped (e.g. BACKEND_UNAVAILABLE message). */
+  reason?: string;
+  /** The backend's measured capabilities; null when it could not load. */
+  capabilities: {
+    dtypes: string[];
+    computePrecision: Record<string, string>;
+    sync: boolean;
+    device: string;
+    details?: Record<string, string | number | boolean>;
+  } | null;
+  environment: {
+    /** `'node'` or `'browser'`. */
+    runtime: 'node' | 'browser';
+    /** e.g. `node v20.20.2` or the browser's user agent. */
+    runtimeVersion: string;
+    platform: string;
+    /** Versions of @softmax-kit packages and peers involved (name -> version). */
+    versions: Record<string, string>;
+  };
+  seed: number;
+  sizes: number[];
+  startedAt: string;
+  durationMs: number;
+  summary: { pass: number; fail: number; skip: number };
+  cases: CaseResult[];
+}

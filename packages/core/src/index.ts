@@ -1,0 +1,24 @@
+export type {
+  Backend,
+  BackendCapabilities,
+  Dtype,
+  FloatArray,
+  KernelRequest,
+  Operation,
+  Precision,
+  SyncBackend,
+} from './backend.js';
+export { unitRoundoff } from './backend.js';
+export { createSoftmax } from './create-softmax.js';
+export type { SoftmaxErrorCode } from './errors.js';
+export { ERROR_CODES, SoftmaxError } from './errors.js';
+export type {
+  CommonOptions,
+  LogSumExpOptions,
+  OutputFor,
+  Softmax,
+  SoftmaxFor,
+  SoftmaxInput,
+  SoftmaxOptions,
+  SyncSoftmax,
+} from './types.js';
