@@ -1,5 +1,7 @@
 /**
  * Stable error codes. A code never changes meaning between versions; new codes may be added.
+ * SPEC's codes, plus `BACKEND_ERROR`: a backend's kernel failed while computing (the original
+ * error is the `cause`).
  */
 export const ERROR_CODES = [
   'INVALID_TEMPERATURE',
@@ -11,6 +13,7 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'UNSUPPORTED_DTYPE',
   'BACKEND_UNAVAILABLE',
+  'BACKEND_ERROR',
   'DISPOSED',
 ] as const;
 

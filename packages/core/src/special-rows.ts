@@ -1,0 +1,56 @@
+import type { FloatArray, Operation } from './backend.js';
+import { RowKind } from './scan-rows.js';
+
+/** What a fully masked row gives for softmax / logSoftmax under the `allMasked` policy 'zeros' or 'nan'. */
+export type MaskedPolicy = 'zeros' | 'nan';
+
+/**
+ * Writes the exact SPEC value of one non-regular row (see {@link RowKind}) into `target` at
+ * `targetOffset` (`cols` values, or one value for logSumExp), reading the row from `source`.
+ *
+ * Each case is a limit with `k` entries sharing the mass equally, so softmax gives `1/k` there
+ * and 0 elsewhere, and logSoftmax gives `-log(k)` there and -Infinity elsewhere:
+ * - +Infinity in the row: the `k` +Infinity entries (the limit of growing one logit);
+ * - T = 0: the `k` entries equal to the row max (the argmax limit);
+ * - T = Infinity: the `k` entries that are not -Infinity (the uniform limit).
+ * `0 - Math.log(k)` keeps `log(1)` a positive zero.
+ */
+export function writeSpecialRow(
+  operation: Operation,
+  kind: number,
+  source: FloatArray,
+  sourceOffset: number,
+  cols: number,
+  rowMax: number,
+  masked: MaskedPolicy,
+  target: FloatArray,
+  targetOffset: number,
+): void {
+  if (operation === 'logSumExp') {
+    target[targetOffset] =
+      kind === RowKind.NAN
+        ? Number.NaN
+        : kind === RowKind.POSITIVE_INFINITY
+          ? Number.POSITIVE_INFINITY
+          : Number.NEGATIVE_INFINITY; // ALL_MASKED (temperature kinds never reach logSumExp)
+    return;
+  }
+  if (kind === RowKind.NAN || (kind === RowKind.ALL_MASKED && masked === 'nan')) {
+    target.fill(Number.NaN, targetOffset, targetOffset + cols);
+    return;
+  }
+  const isLog = operation === 'logSoftmax';
+  const off = isLog ? Number.NEGATIVE_INFINITY : 0;
+  if (kind === RowKind.ALL_MASKED) {
+    target.fill(off, targetOffset, targetOffset + cols);
+    return;
+  }
+  const shares = (value: number): boolean =>
+    kind === RowKind.INFINITE_TEMPERATURE ? value > Number.NEGATIVE_INFINITY : value === rowMax;
+  let k = 0;
+  for (let c = 0; c < cols; c++) if (shares(source[sourceOffset + c] as number)) k++;
+  const on = isLog ? 0 - Math.log(k) : 1 / k;
+  for (let c = 0; c < cols; c++) {
+    target[targetOffset + c] = shares(source[sourceOffset + c] as number) ? on : off;
+  }
+}
