@@ -43,7 +43,7 @@ export class SoftmaxError extends RangeError {
   /** The stable error code. */
   readonly code: SoftmaxErrorCode;
   /** Marks instances so {@link SoftmaxError.isInstance} works across duplicate installs. */
-  private readonly [MARKER] = true;
+  readonly [MARKER] = true;
 
   constructor(code: SoftmaxErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
