@@ -15,6 +15,7 @@ export { ERROR_CODES, SoftmaxError } from './errors.js';
 export type {
   CommonOptions,
   LogSumExpOptions,
+  NestedNumbers,
   OutputFor,
   Softmax,
   SoftmaxFor,

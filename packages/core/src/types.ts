@@ -1,7 +1,10 @@
 import type { Backend, BackendCapabilities, FloatArray, SyncBackend } from './backend.js';
 
-/** Logits: a flat array (with an optional `shape`), a typed array, or nested `number[][]`. */
-export type SoftmaxInput = number[] | readonly number[] | Float32Array | Float64Array | number[][];
+/** Nested arrays of numbers of any depth, rectangular (`number[][]`, `number[][][]`, ...). */
+export type NestedNumbers = readonly number[] | readonly NestedNumbers[];
+
+/** Logits: a flat array (with an optional `shape`), a typed array, or nested arrays (`number[][]`). */
+export type SoftmaxInput = NestedNumbers | Float32Array | Float64Array;
 
 /** The result type for an input type: `Float32Array` in gives `Float32Array` out, else `Float64Array`. */
 export type OutputFor<I> = I extends Float32Array ? Float32Array : Float64Array;
