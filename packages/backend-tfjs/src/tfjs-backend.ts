@@ -1,0 +1,86 @@
+import type { Backend } from '@softmax-kit/core';
+import { SoftmaxError } from '@softmax-kit/core';
+import { deviceUnavailableReason } from './device-check.js';
+import { tfjsEngineBackend } from './engine-backend.js';
+import { installHint, loadTfCore, registerDevice, type TfjsDevice } from './load-device.js';
+import { asTf, type TfjsModule } from './tfjs-types.js';
+import type { WasmPaths } from './wasm-paths.js';
+
+/** Options of {@link tfjsBackend}. */
+export interface TfjsBackendOptions {
+  /** The TensorFlow.js device: `'cpu'`, `'wasm'` (Node and browsers), `'webgl'`, `'webgpu'` (browsers). */
+  device: TfjsDevice;
+  /**
+   * Your own TensorFlow.js module (`@tensorflow/tfjs`, `@tensorflow/tfjs-core`). Default: a lazy
+   * `import('@tensorflow/tfjs-core')`. The device package is imported only when `tf` has no
+   * backend of that name registered yet.
+   */
+  tf?: TfjsModule;
+  /**
+   * wasm only: where the `.wasm` binaries are, a folder prefix ending in `/` or one URL per file
+   * name. Default in Node: the installed package's `dist/` folder; in browsers TensorFlow.js's
+   * own default (next to its script). See the README for Vite. Used only before the wasm
+   * backend is first initialised in the page or process.
+   */
+  wasmPaths?: WasmPaths;
+  /** wasm only: the number of threads where threads are available (cross-origin isolated pages). */
+  numThreads?: number;
+}
+
+const DEVICES: readonly TfjsDevice[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
+
+/**
+ * A softmax-kit backend running its kernels in TensorFlow.js 4.22 on the chosen device, named
+ * `tfjs-<device>`.
+ *
+ * The TensorFlow.js packages are optional peer dependencies, loaded when `createSoftmax` calls
+ * `doInit`: `@tensorflow/tfjs-core` plus `@tensorflow/tfjs-backend-<device>`. Computation is in
+ * float32 (float64 input is shifted by its row max in float64 and rounded by core, and returned
+ * as Float64Array); the precision is measured on the device at init and reported in
+ * `capabilities.computePrecision` and `capabilities.details`. Several instances on different
+ * devices may live in one page or process: calls are serialised on tfjs's global engine.
+ *
+ * Numerical stability: the row max is subtracted before the temperature is applied, temperatures
+ * too small for float32 are applied in float64 on the host, and row sums are blocked so their
+ * error does not grow linearly with the row length (see `src/kernels`).
+ *
+ * An unusable device (no WebGPU adapter, no WebGL, a missing package) makes `createSoftmax`
+ * reject with a `SoftmaxError` of code `BACKEND_UNAVAILABLE` that gives the reason and the fix.
+ *
+ * @example
+ * ```ts
+ * import { createSoftmax } from '@softmax-kit/core';
+ * import { tfjsBackend } from '@softmax-kit/backend-tfjs';
+ *
+ * const sm = await createSoftmax(tfjsBackend({ device: 'wasm' }));
+ * await sm.softmax(new Float32Array([2, 1, 0.1])); // Float32Array [0.659001, 0.242433, 0.098566]
+ * await sm.dispose();
+ * ```
+ */
+export function tfjsBackend(options: TfjsBackendOptions): Backend {
+  const { device } = options;
+  if (!DEVICES.includes(device)) {
+    throw new SoftmaxError(
+      'INVALID_INPUT',
+      `tfjsBackend: option 'device' is ${JSON.stringify(device)}; accepted: ${DEVICES.map((d) => `'${d}'`).join(', ')}.`,
+    );
+  }
+  const name = `tfjs-${device}`;
+  return tfjsEngineBackend({
+    name,
+    tfjsBackendName: device,
+    unavailableReason: () => deviceUnavailableReason(device),
+    async load() {
+      const tf = options.tf === undefined ? await loadTfCore(name, device) : asTf(options.tf);
+      const registration: { wasmPaths?: WasmPaths; numThreads?: number } = {};
+      if (options.wasmPaths !== undefined) registration.wasmPaths = options.wasmPaths;
+      if (options.numThreads !== undefined) registration.numThreads = options.numThreads;
+      await registerDevice(tf, name, device, registration);
+      return tf;
+    },
+    fix:
+      device === 'wasm'
+        ? `Check that the .wasm files are reachable (option wasmPaths; see the README for bundlers). ${installHint(device)}`
+        : `Choose another device, e.g. tfjsBackend({ device: 'wasm' }). ${installHint(device)}`,
+  });
+}
