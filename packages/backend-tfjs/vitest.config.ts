@@ -1,13 +1,94 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import type { BrowserCommand } from 'vitest/node';
 
+// Tests run from source through the `@softmax-kit/source` export condition; SOFTMAX_KIT_DIST=1
+// runs them against `dist`. Vite applies `resolve.conditions` to the browser environment and
+// `ssr.resolve.conditions` to Node tests, so both are set.
 const conditions = process.env.SOFTMAX_KIT_DIST ? [] : ['@softmax-kit/source'];
+
+// Browser tests (webgl, webgpu, wasm with threads) run in Debian's Chromium, never a browser
+// downloaded by Playwright. Without it the browser project is left out, and says so.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(chromium);
+if (!hasChromium) {
+  console.warn(
+    `[backend-tfjs] Chromium not found at ${chromium}: the browser tests (webgl, webgpu, wasm with threads) are SKIPPED. ` +
+      'Enable them with `apt-get install -y chromium libvulkan1` (or set CHROMIUM_PATH); CI installs it.',
+  );
+}
+
+const reportsFolder = fileURLToPath(new URL('../../reports/conformance/', import.meta.url));
+
+/** Lets browser tests write a conformance report to reports/conformance/<name>.json. */
+const writeConformanceReport: BrowserCommand<[name: string, json: string]> = async (
+  _context,
+  name,
+  json,
+) => {
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad report name ${name}`);
+  await mkdir(reportsFolder, { recursive: true });
+  await writeFile(`${reportsFolder}${name}.json`, json);
+};
+
+// Cross-origin isolation, so that the wasm backend may use threads (SharedArrayBuffer).
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['src/**/*.test.ts'],
-    exclude: ['src/**/*.browser.test.ts'],
     testTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.browser.test.ts'],
+        },
+      },
+      ...(hasChromium
+        ? [
+            {
+              extends: true as const,
+              server: { headers: isolationHeaders },
+              preview: { headers: isolationHeaders },
+              test: {
+                name: 'browser',
+                include: ['src/**/*.browser.test.ts'],
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  screenshotFailures: false,
+                  provider: playwright({
+                    launchOptions: {
+                      executablePath: chromium,
+                      args: [
+                        '--headless',
+                        '--no-sandbox',
+                        '--no-first-run',
+                        '--disable-background-networking',
+                        '--disable-component-update',
+                        '--disable-sync',
+                        '--disable-quic',
+                        '--enable-unsafe-webgpu',
+                      ],
+                    },
+                  }),
+                  instances: [{ browser: 'chromium' as const }],
+                  commands: { writeConformanceReport },
+                },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });
