@@ -21,6 +21,21 @@ if (!hasChromium) {
   );
 }
 
+// WebGPU in Node through Dawn (the `webgpu` package) needs SwiftShader's Vulkan driver, which
+// Debian's Chromium package installs; without it that project is left out too.
+const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const hasDawnDriver =
+  existsSync(swiftShaderIcd) &&
+  ['x86_64-linux-gnu', 'aarch64-linux-gnu'].some((triple) =>
+    existsSync(`/usr/lib/${triple}/libvulkan.so.1`),
+  );
+if (!hasDawnDriver) {
+  console.warn(
+    '[backend-tfjs] SwiftShader Vulkan driver or libvulkan1 not found: WebGPU-in-Node (Dawn) tests are SKIPPED. ' +
+      'Enable them with `apt-get install -y chromium libvulkan1`.',
+  );
+}
+
 const reportsFolder = fileURLToPath(new URL('../../reports/conformance/', import.meta.url));
 
 /** Lets browser tests write a conformance report to reports/conformance/<name>.json. */
@@ -51,9 +66,22 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['src/**/*.test.ts'],
-          exclude: ['src/**/*.browser.test.ts'],
+          exclude: ['src/**/*.browser.test.ts', 'src/**/*.dawn.test.ts'],
         },
       },
+      ...(hasDawnDriver
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'node-webgpu',
+                include: ['src/**/*.dawn.test.ts'],
+                setupFiles: ['src/test-support/dawn-setup.ts'],
+                env: { VK_ICD_FILENAMES: swiftShaderIcd },
+              },
+            },
+          ]
+        : []),
       ...(hasChromium
         ? [
             {
