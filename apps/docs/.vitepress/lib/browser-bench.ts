@@ -1,0 +1,176 @@
+/**
+ * "Benchmark in my browser": the same measurement as the CLI's bench, in miniature, producing a
+ * BenchReport so the page draws it with the same chart. Browser only.
+ */
+import { type BackendId, getSoftmax } from './backends.js';
+import { sizeLabel } from './format.js';
+import type { BenchReport, BenchResult } from './report-types.js';
+
+export const browserSizes: [number, number][] = [
+  [1, 10],
+  [1, 1000],
+  [32, 1000],
+  [1, 32000],
+  [1, 128000],
+];
+
+/** Three passes in plain JS: max, exp and sum, divide. The baseline every library should beat. */
+function naiveSoftmax(input: Float32Array, output: Float32Array, rows: number, cols: number): void {
+  for (let row = 0; row < rows; row++) {
+    const start = row * cols;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let index = start; index < start + cols; index++) max = Math.max(max, input[index]!);
+    let sum = 0;
+    for (let index = start; index < start + cols; index++) {
+      const value = Math.exp(input[index]! - max);
+      output[index] = value;
+      sum += value;
+    }
+    for (let index = start; index < start + cols; index++) output[index] = output[index]! / sum;
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Times `call` in batches long enough for the browser's coarse timer (at least 2 ms each), for
+ * about `budgetMs`; returns microseconds per call of each batch.
+ */
+async function timeCalls(call: () => Promise<unknown>, budgetMs: number): Promise<number[]> {
+  for (let warmup = 0; warmup < 3; warmup++) await call();
+  let batch = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let index = 0; index < batch; index++) await call();
+    const elapsed = performance.now() - start;
+    if (elapsed >= 2 || batch >= 1 << 16) break;
+    batch *= 4;
+  }
+  const samples: number[] = [];
+  const deadline = performance.now() + budgetMs;
+  while (samples.length < 5 || (performance.now() < deadline && samples.length < 30)) {
+    const start = performance.now();
+    for (let index = 0; index < batch; index++) await call();
+    samples.push(((performance.now() - start) * 1000) / batch);
+    await pause();
+  }
+  return samples;
+}
+
+export interface BenchProgress {
+  done: number;
+  total: number;
+  current: string;
+}
+
+/** Runs every subject at every size, calling `onResult` after each so the chart grows live. */
+export async function runBrowserBench(
+  backends: BackendId[],
+  onProgress: (progress: BenchProgress, report: BenchReport) => void,
+  budgetMs = 300,
+): Promise<BenchReport> {
+  const started = performance.now();
+  const report: BenchReport = {
+    reportVersion: 1,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    harness: `in-page timer (performance.now, batches >= 2 ms, ~${budgetMs} ms per point, median of batches)`,
+    quick: true,
+    environment: {
+      runtime: 'browser',
+      runtimeVersion: navigator.userAgent,
+      cpu: 'this browser',
+      cores: navigator.hardwareConcurrency ?? 0,
+      platform: navigator.platform,
+      versions: {},
+    },
+    subjects: [],
+    results: [],
+  };
+  const subjects = [...backends, 'peer:naive-js'] as const;
+  const total = subjects.length * browserSizes.length;
+  let done = 0;
+  for (const subject of subjects) {
+    const kind = subject === 'peer:naive-js' ? 'peer' : 'backend';
+    const info: BenchReport['subjects'][number] = {
+      subject,
+      kind,
+      coldStartMs: null,
+      fixedCostUs: null,
+      memory: { peakRssMb: null, heapGrowthMb: null },
+    };
+    report.subjects.push(info);
+    let compute: (
+      input: Float32Array,
+      output: Float32Array,
+      rows: number,
+      cols: number,
+    ) => Promise<unknown>;
+    if (subject === 'peer:naive-js') {
+      compute = async (input, output, rows, cols) => naiveSoftmax(input, output, rows, cols);
+    } else {
+      onProgress({ done, total, current: `${subject}: starting` }, report);
+      const coldStart = performance.now();
+      try {
+        const softmax = await getSoftmax(subject);
+        await softmax.softmax(new Float32Array([1, 2, 3]));
+        info.coldStartMs = performance.now() - coldStart;
+        compute = (input, output, rows, cols) =>
+          softmax.softmax(input, { shape: [rows, cols], out: output });
+      } catch (error) {
+        info.unavailable = (error as Error).message;
+        done += browserSizes.length;
+        onProgress({ done, total, current: `${subject}: unavailable` }, report);
+        continue;
+      }
+    }
+    for (const [rows, cols] of browserSizes) {
+      const size = sizeLabel(rows, cols);
+      onProgress({ done, total, current: `${subject} at ${size}` }, report);
+      await pause();
+      const input = new Float32Array(rows * cols);
+      for (let index = 0; index < input.length; index++) input[index] = (Math.random() - 0.5) * 20;
+      const output = new Float32Array(rows * cols);
+      const result: BenchResult = {
+        subject,
+        kind,
+        size,
+        rows,
+        cols,
+        dtype: 'float32',
+        nsPerElement: { median: 0, p10: 0, p90: 0 },
+        usPerCall: 0,
+        samples: 0,
+        ratioToFastest: 1,
+        ratioToCopy: 1,
+      };
+      try {
+        const samples = await timeCalls(() => compute(input, output, rows, cols), budgetMs);
+        const perElement = (us: number) => (us * 1000) / (rows * cols);
+        result.usPerCall = median(samples);
+        result.samples = samples.length;
+        result.nsPerElement = {
+          median: perElement(result.usPerCall),
+          p10: perElement(quantile(samples, 0.1)),
+          p90: perElement(quantile(samples, 0.9)),
+        };
+      } catch (error) {
+        result.skipped = (error as Error).message;
+      }
+      report.results.push(result);
+      done += 1;
+      onProgress({ done, total, current: `${subject} at ${size}` }, report);
+    }
+  }
+  report.durationMs = performance.now() - started;
+  onProgress({ done: total, total, current: 'done' }, report);
+  return report;
+}

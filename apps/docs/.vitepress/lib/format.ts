@@ -1,0 +1,42 @@
+/** Six significant digits, with exact limits spelled out (0, Infinity, NaN). */
+export function formatNumber(value: number, digits = 6): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e-4 && abs < 1e6) return Number(value.toPrecision(digits)).toString();
+  return value.toExponential(digits - 1).replace(/\.?0+e/, 'e');
+}
+
+/** A short error/bound figure, e.g. `1.2e-7`. */
+export function formatError(value: number | null): string {
+  if (value === null) return '';
+  if (value === 0) return '0';
+  if (!Number.isFinite(value)) return String(value);
+  return value.toExponential(1).replace('.0e', 'e');
+}
+
+/** Bytes as kB (1000), one decimal. */
+export function formatKb(bytes: number | null): string {
+  return bytes === null ? 'n/a' : `${(bytes / 1000).toFixed(1)} kB`;
+}
+
+/** A duration or cost with up to 3 significant digits. */
+export function formatSig(value: number | null, unit: string): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a';
+  return `${Number(value.toPrecision(3))} ${unit}`;
+}
+
+/** `32x1k` style size label from rows and cols. */
+export function sizeLabel(rows: number, cols: number): string {
+  const short = (n: number) =>
+    n >= 1_000_000 && n % 1_000_000 === 0
+      ? `${n / 1_000_000}M`
+      : n >= 1000 && n % 1000 === 0
+        ? `${n / 1000}k`
+        : n >= 1024 && n % 1024 === 0
+          ? `${n / 1024}Ki`
+          : String(n);
+  return `${rows}x${short(cols)}`;
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+/**
+ * `pnpm start` (after `turbo run build`): measure every backend on this machine, build the docs
+ * from the fresh reports, and serve them on localhost.
+ *
+ * 1. `softmax-kit compare --quick` (Node conformance + bench) -> reports/conformance/*.json,
+ *    reports/bench/bench.json.
+ * 2. Browser conformance in headless Chromium (tfjs webgl, webgpu, threaded wasm) when Chromium
+ *    is installed -> reports/conformance/*-browser.json; otherwise the docs mark it "not run".
+ * 3. The docs build (VitePress) reads reports/; a step that failed leaves its pages "not run yet".
+ * 4. A static server with COOP/COEP headers (threaded wasm), URL printed; Ctrl-C stops it.
+ *
+ * Flags: --port N (default 4173, else a free one), --skip-measure (reuse the existing reports).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const portFlag = args.indexOf('--port');
+const port = portFlag >= 0 ? Number(args[portFlag + 1]) : 4173;
+const skipMeasure = args.includes('--skip-measure');
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const summary = [];
+
+function step(title) {
+  console.log(`\n\x1b[1m== ${title}\x1b[0m`);
+}
+
+/** Runs a command with its output shown live (progress bars included); returns its exit code. */
+function run(command, commandArgs, options = {}) {
+  console.log(`$ ${command} ${commandArgs.join(' ')}`);
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) console.error(result.error.message);
+  return result.status ?? 1;
+}
+
+if (skipMeasure) {
+  summary.push('measurements: skipped (--skip-measure), existing reports/ used');
+} else {
+  step('1/4 Node: conformance and benchmark of every backend (softmax-kit compare --quick)');
+  const cli = join(root, 'packages', 'cli', 'dist', 'bin.js');
+  if (!existsSync(cli)) {
+    console.error(`${cli} is missing: the CLI was not built (run pnpm build).`);
+    summary.push('compare: NOT RUN (CLI not built)');
+  } else {
+    const status = run(process.execPath, [cli, 'compare', '--quick']);
+    // Exit code 1 means a required check failed: the reports are still written and shown.
+    summary.push(
+      status === 0
+        ? 'compare: done'
+        : `compare: exited with ${status} (failures are shown in the conformance matrix)`,
+    );
+  }
+
+  step('2/4 Browser: conformance of the tfjs devices in headless Chromium');
+  if (!existsSync(chromium)) {
+    console.log(
+      `No Chromium at ${chromium}: browser conformance NOT RUN (the docs say so). ` +
+        'Install it with `apt-get install -y chromium libvulkan1` (or set CHROMIUM_PATH).',
+    );
+    summary.push('browser conformance: NOT RUN (no Chromium)');
+  } else {
+    const manifest = JSON.parse(
+      readFileSync(join(root, 'packages', 'backend-tfjs', 'package.json'), 'utf8'),
+    );
+    const command = manifest.scripts?.['test:browser']
+      ? ['--filter', '@softmax-kit/backend-tfjs', 'run', 'test:browser']
+      : ['--filter', '@softmax-kit/backend-tfjs', 'exec', 'vitest', 'run', '--project', 'browser'];
+    const status = run('pnpm', command, { env: { ...process.env, CHROMIUM_PATH: chromium } });
+    summary.push(
+      status === 0
+        ? 'browser conformance: done'
+        : `browser conformance: exited with ${status} (see the output above)`,
+    );
+  }
+}
+
+step('3/4 Docs: build with the fresh reports');
+const buildStatus = run('pnpm', ['--filter', '@softmax-kit/docs', 'run', 'build']);
+if (buildStatus !== 0) {
+  console.error('The docs build failed; see the output above.');
+  process.exit(buildStatus);
+}
+
+step('4/4 Serve');
+const { serve } = await import(join(root, 'apps', 'docs', 'scripts', 'serve.mjs'));
+const site = join(root, 'apps', 'docs', '.vitepress', 'dist');
+let server;
+try {
+  server = await serve(site, port);
+} catch {
+  server = await serve(site, 0);
+}
+for (const line of summary) console.log(`  ${line}`);
+console.log(
+  `\n\x1b[1msoftmax-kit docs: ${server.url}\x1b[0m  (cross-origin isolated; Ctrl-C to stop)\n`,
+);
+const stop = () => {
+  void server.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
