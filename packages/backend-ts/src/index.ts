@@ -1,0 +1,1 @@
+export { tsBackend } from './ts-backend.js';

@@ -1,0 +1,60 @@
+import type { KernelRequest } from '@softmax-kit/core';
+import { sumExpRow32, sumExpRow64 } from './row-exp-sums.js';
+
+/**
+ * The logSoftmax kernel: for each row not flagged in `skip`,
+ * `(x_i - m) / T - log(sum_j exp((x_j - m) / T))`. One pass sums the exps (nothing written), a
+ * second writes the result, so in place works. A `-Infinity` entry gives `-Infinity`, never NaN.
+ *
+ * @example
+ * ```ts
+ * const input = new Float64Array([0, 0]);
+ * const output = new Float64Array(2);
+ * logSoftmaxRows({ operation: 'logSoftmax', input, output, rows: 1, cols: 2,
+ *   temperature: new Float64Array([1]), rowMax: new Float64Array([0]), skip: null });
+ * // output = [-Math.LN2, -Math.LN2]
+ * ```
+ */
+export function logSoftmaxRows(request: KernelRequest): void {
+  const { input, output, rows, cols, temperature, rowMax, skip } = request;
+  for (let r = 0; r < rows; r++) {
+    if (skip?.[r] === 1) continue;
+    const start = r * cols;
+    const max = rowMax[r] as number;
+    const t = temperature[r] as number;
+    if (input instanceof Float32Array) {
+      logSoftmaxRow32(input, output as Float32Array, start, start + cols, max, t);
+    } else {
+      logSoftmaxRow64(input, output as Float64Array, start, start + cols, max, t);
+    }
+  }
+}
+
+function logSoftmaxRow32(
+  input: Float32Array,
+  output: Float32Array,
+  start: number,
+  end: number,
+  max: number,
+  temperature: number,
+): void {
+  const logSum = Math.log(sumExpRow32(input, start, end, max, temperature));
+  // 1 / T overflows for subnormal T, and (x - m) = 0 times Infinity is NaN: cap it at the
+  // largest double. That changes no float32 result: a nonzero x - m of float32 values is at
+  // least 2^-149 in size, so the capped product is beyond -10^263, -Infinity in float32, as the
+  // exact quotient is.
+  const inverse = Math.min(1 / temperature, Number.MAX_VALUE);
+  for (let i = start; i < end; i++) output[i] = ((input[i] as number) - max) * inverse - logSum;
+}
+
+function logSoftmaxRow64(
+  input: Float64Array,
+  output: Float64Array,
+  start: number,
+  end: number,
+  max: number,
+  temperature: number,
+): void {
+  const logSum = Math.log(sumExpRow64(input, start, end, max, temperature, null));
+  for (let i = start; i < end; i++) output[i] = ((input[i] as number) - max) / temperature - logSum;
+}
