@@ -51,5 +51,7 @@ export function tsBackend(): SyncBackend {
       compute(request);
     },
     async doDispose() {},
+    // Nothing to leak: the only state is the module's immutable exp table.
+    doResourceCount: () => 0,
   };
 }
