@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { DEFAULT_SIZES } from './cases/accuracy.js';
+import { BUILTIN_BACKENDS, runConformanceCommand } from './node.js';
+import type { CheckGroup } from './report.js';
+
+const GROUPS: readonly CheckGroup[] = [
+  'examples',
+  'accuracy',
+  'stability',
+  'invariance',
+  'temperature',
+  'consistency',
+  'order',
+  'determinism',
+  'errors',
+  'resources',
+];
+
+const USAGE = `usage: softmax-kit-conformance [backend ...] [options]
+
+Runs the softmax-kit conformance suite on each backend and writes <out>/<id>.json and
+<id>.junit.xml. A backend is a built-in name (${Object.keys(BUILTIN_BACKENDS).join(', ')}) or a
+module path (./my-backend.js, optionally #exportName) exporting a backend or a factory.
+Default: every built-in backend (those not installed are reported as skipped).
+
+options:
+  --out DIR        report folder (default reports/conformance at the repo root)
+  --seed N         seed of the random rows and properties
+  --sizes LIST     accuracy row lengths, e.g. 1,10,1000,1e6 (default ${DEFAULT_SIZES.join(',')})
+  --quick          sizes 1,10,1000,10000
+  --groups LIST    only these groups (${GROUPS.join(',')})
+  --quiet          no per-case progress
+  -h, --help       this text
+
+exit code: 0 all required checks passed (or skipped), 1 a check failed, 2 bad arguments`;
+
+function fail(message: string): never {
+  process.stderr.write(`softmax-kit-conformance: ${message}\n${USAGE.split('\n')[0]}\n`);
+  process.exit(2);
+}
+
+function parseSizes(text: string): number[] {
+  return text.split(',').map((part) => {
+    const value = Number(part.trim());
+    if (!Number.isInteger(value) || value < 1 || value > 1e7)
+      fail(`--sizes: '${part}' is not an integer in [1, 1e7]`);
+    return value;
+  });
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        sizes: { type: 'string' },
+        quick: { type: 'boolean' },
+        groups: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let seed: number | undefined;
+  if (typeof values.seed === 'string') {
+    seed = Number(values.seed);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      fail(`--seed: '${values.seed}' is not an integer in [0, 2^32)`);
+  }
+  const sizes =
+    typeof values.sizes === 'string'
+      ? parseSizes(values.sizes)
+      : values.quick
+        ? [1, 10, 1000, 10_000]
+        : undefined;
+  let groups: CheckGroup[] | undefined;
+  if (typeof values.groups === 'string') {
+    groups = values.groups.split(',').map((g) => g.trim()) as CheckGroup[];
+    for (const group of groups)
+      if (!GROUPS.includes(group))
+        fail(`--groups: unknown group '${group}' (known: ${GROUPS.join(', ')})`);
+  }
+  const backends = positionals.length ? positionals : Object.keys(BUILTIN_BACKENDS);
+  const result = await runConformanceCommand({
+    backends,
+    ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
+    ...(seed === undefined ? {} : { seed }),
+    ...(sizes ? { sizes } : {}),
+    ...(groups ? { groups } : {}),
+    quiet: values.quiet === true,
+  });
+  const text = `${result.summary}\n\nreports: ${result.files.filter((f) => f.endsWith('.json')).join(', ')}\n`;
+  // exit explicitly once stdout is flushed: some device runtimes (wasm threads, Dawn) keep the
+  // event loop alive after dispose
+  process.stdout.write(text, () => process.exit(result.exitCode));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`softmax-kit-conformance: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
