@@ -1,5 +1,5 @@
 import type { KernelRequest } from '@softmax-kit/core';
-import { sumExpRow32, sumExpRow64 } from './row-exp-sums.js';
+import { sumExp32, sumExp64 } from './row-exp-sums.js';
 
 /**
  * The logSoftmax kernel: for each row not flagged in `skip`,
@@ -38,12 +38,12 @@ function logSoftmaxRow32(
   max: number,
   temperature: number,
 ): void {
-  const logSum = Math.log(sumExpRow32(input, start, end, max, temperature));
+  const logSum = Math.log(sumExp32(input, start, end, max, temperature, null));
   // 1 / T overflows for subnormal T, and (x - m) = 0 times Infinity is NaN: cap it at the
   // largest double. That changes no float32 result: a nonzero x - m of float32 values is at
-  // least 2^-149 in size, so the capped product is beyond -10^263, -Infinity in float32, as the
+  // least 2^-149 in size, so the capped product is beyond -10^263 (1e308 * 2^-149), -Infinity in float32, as the
   // exact quotient is.
-  const inverse = Math.min(1 / temperature, Number.MAX_VALUE);
+  const inverse = Math.min(1 / temperature, 1e308);
   for (let i = start; i < end; i++) output[i] = ((input[i] as number) - max) * inverse - logSum;
 }
 
@@ -55,6 +55,6 @@ function logSoftmaxRow64(
   max: number,
   temperature: number,
 ): void {
-  const logSum = Math.log(sumExpRow64(input, start, end, max, temperature, null));
+  const logSum = Math.log(sumExp64(input, start, end, max, temperature, null));
   for (let i = start; i < end; i++) output[i] = ((input[i] as number) - max) / temperature - logSum;
 }

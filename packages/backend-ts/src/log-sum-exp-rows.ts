@@ -1,5 +1,5 @@
 import type { KernelRequest } from '@softmax-kit/core';
-import { sumExpRow32, sumExpRow64 } from './row-exp-sums.js';
+import { sumExp32, sumExp64 } from './row-exp-sums.js';
 
 /**
  * The logSumExp kernel: for each row not flagged in `skip`, `output[r] = m + log(sum_j exp(x_j -
@@ -23,8 +23,8 @@ export function logSumExpRows(request: KernelRequest): void {
     const t = temperature[r] as number;
     const sum =
       input instanceof Float32Array
-        ? sumExpRow32(input, start, start + cols, max, t)
-        : sumExpRow64(input, start, start + cols, max, t, null);
+        ? sumExp32(input, start, start + cols, max, t, null)
+        : sumExp64(input, start, start + cols, max, t, null);
     output[r] = max + Math.log(sum);
   }
 }

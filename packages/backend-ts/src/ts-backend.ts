@@ -33,12 +33,6 @@ export function tsBackend(): SyncBackend {
     computePrecision: { float32: 'float32', float64: 'float64' },
     sync: true,
     device: 'js',
-    details: {
-      float32Exp:
-        'table-driven (Tang 1989), 32 steps per octave, degree-4 polynomial, rel. error < 1.28e-12',
-      float64Exp: 'Math.exp',
-      accumulation: 'float64 (compensated for float64 rows)',
-    },
   };
   return {
     specificationVersion: 'v1',
