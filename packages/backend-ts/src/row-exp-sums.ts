@@ -64,7 +64,6 @@ export function sumExp32(
   const c1 = 0.02166084939249829; // EXP_C1 = ln2 / 32
   const c2 = 2.3459619820224677e-4; // EXP_C2 = (ln2 / 32)^2 / 2
   const c3 = 1.6938509724371819e-6; // EXP_C3 = (ln2 / 32)^3 / 6
-  const c4 = 9.172562701824643e-9; // EXP_C4 = (ln2 / 32)^4 / 24
   let sum = 0;
   let i = start;
   for (const stop = end - 3; i < stop; i += 4) {
@@ -86,10 +85,10 @@ export function sumExp32(
     const t1 = k1 - u1;
     const t2 = k2 - u2;
     const t3 = k3 - u3;
-    const e0 = (table[k0 | 0] as number) * (1 + t0 * (c1 + t0 * (c2 + t0 * (c3 + t0 * c4))));
-    const e1 = (table[k1 | 0] as number) * (1 + t1 * (c1 + t1 * (c2 + t1 * (c3 + t1 * c4))));
-    const e2 = (table[k2 | 0] as number) * (1 + t2 * (c1 + t2 * (c2 + t2 * (c3 + t2 * c4))));
-    const e3 = (table[k3 | 0] as number) * (1 + t3 * (c1 + t3 * (c2 + t3 * (c3 + t3 * c4))));
+    const e0 = (table[k0 | 0] as number) * (1 + t0 * (c1 + t0 * (c2 + t0 * c3)));
+    const e1 = (table[k1 | 0] as number) * (1 + t1 * (c1 + t1 * (c2 + t1 * c3)));
+    const e2 = (table[k2 | 0] as number) * (1 + t2 * (c1 + t2 * (c2 + t2 * c3)));
+    const e3 = (table[k3 | 0] as number) * (1 + t3 * (c1 + t3 * (c2 + t3 * c3)));
     if (output !== null) {
       output[i] = e0;
       output[i + 1] = e1;
@@ -103,7 +102,7 @@ export function sumExp32(
     u = u < cutoff ? u : cutoff;
     const k = u + magic - magic;
     const t = k - u;
-    const e = (table[k | 0] as number) * (1 + t * (c1 + t * (c2 + t * (c3 + t * c4))));
+    const e = (table[k | 0] as number) * (1 + t * (c1 + t * (c2 + t * c3)));
     if (output !== null) output[i] = e;
     sum += e;
   }
