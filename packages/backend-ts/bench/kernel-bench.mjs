@@ -71,7 +71,7 @@ for (const [rows, cols] of SIZES) {
   const options = { shape: [rows, cols], out: outTs };
   const perElement = { naive: [], ts: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    const bench = new Bench({ time: TIME_MS, warmupTime: 50 });
+    const bench = new Bench({ time: TIME_MS, iterations: 8, warmupTime: 50, warmupIterations: 2 });
     // Alternate the order between rounds so neither subject always runs first.
     const tasks = [
       [
