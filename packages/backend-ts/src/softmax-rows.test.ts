@@ -53,6 +53,35 @@ describe('softmaxRows on float32 rows', () => {
     },
   );
 
+  it('stays within the bound at the longest supported row, n = 10^7', () => {
+    const n = 10_000_000;
+    const next = seeded(99);
+    const input = new Float32Array(n);
+    for (let i = 0; i < n; i++) input[i] = (next() * 2 - 1) * 12;
+    const request = makeRequest('softmax', input, 1, n);
+    softmaxRows(request);
+    // Streaming reference: double-double sum of Math.exp, then each entry checked on the fly.
+    const max = request.rowMax[0] as number;
+    let hi = 0;
+    let lo = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp((input[i] as number) - max);
+      const s = hi + e;
+      const bb = s - hi;
+      lo += hi - (s - bb) + (e - bb);
+      hi = s;
+    }
+    const sum = hi + lo;
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const expected = Math.exp((input[i] as number) - max) / sum;
+      const error = Math.abs((request.output[i] as number) - expected) / expected;
+      if (!(error <= worst)) worst = error;
+    }
+    expect(worst).toBeLessThan(bound32(n));
+    expect(bound32(n)).toBeLessThan(4e-7);
+  });
+
   it('computes each row of a batch with its own temperature, independently of the others', () => {
     const rows = 32;
     const cols = 1000;
