@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DEFAULT_SIZES } from './cases/accuracy.js';
 import { BUILTIN_BACKENDS, runConformanceCommand } from './node.js';
 import type { CheckGroup } from './report.js';
@@ -49,6 +51,17 @@ function parseSizes(text: string): number[] {
   });
 }
 
+/** Makes global.gc available (the resources.heap check needs it) without a node flag. */
+function exposeGc(): void {
+  if (typeof (globalThis as { gc?: unknown }).gc === 'function') return;
+  try {
+    setFlagsFromString('--expose-gc');
+    (globalThis as { gc?: unknown }).gc = runInNewContext('gc');
+  } catch {
+    // the heap check is then skipped with its reason
+  }
+}
+
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -92,6 +105,7 @@ async function main(): Promise<void> {
         fail(`--groups: unknown group '${group}' (known: ${GROUPS.join(', ')})`);
   }
   const backends = positionals.length ? positionals : Object.keys(BUILTIN_BACKENDS);
+  exposeGc();
   const result = await runConformanceCommand({
     backends,
     ...(typeof values.out === 'string' ? { outDir: values.out } : {}),

@@ -51,7 +51,7 @@ export const DERIVATION = {
   logSumExp:
     '|lse - ref| <= lambda + 4eps(L + lambda) + (eps + eps_out)(1+eps)(|ref| + lambda + 4eps(L+lambda)) + minNormal_c + minNormal_out (lambda, L as for logSoftmax, T = 1)',
   rowSum:
-    '|sum_i p_i - 1| <= sum_i (softmax bound of entry i) + 2*2^-53 (Neumaier sum of the check itself)',
+    '|sum_i p_i - 1| <= sum_i A_i + 2*2^-53, A_i the per-entry softmax bound (in eps, eps_out, gamma_{n-1}), 2*2^-53 for the Neumaier sum of the check itself',
 } as const;
 
 /** Per-entry and per-row bounds for one reference row on one precision model. */

@@ -77,28 +77,29 @@ function workspacePackage(name: string, cwd: string): string | null {
 }
 
 /** Resolves a package from `cwd` (node_modules), else from the workspace; returns its entry URL and version. */
-function resolvePackage(name: string, cwd: string): { url: string; version?: string } | null {
+function resolvePackage(
+  name: string,
+  cwd: string,
+): { url: string | null; version?: string } | null {
   const bases = [join(resolve(cwd), 'noop.js')];
   const manifest = workspacePackage(name, cwd);
   if (manifest) bases.push(manifest); // a package resolves its own name (self-reference)
   for (const base of bases) {
+    const require = createRequire(base);
+    let version: string | undefined;
     try {
-      const require = createRequire(base);
-      const entry = require.resolve(name);
-      let version: string | undefined;
-      try {
-        version = (
-          JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as {
-            version?: string;
-          }
-        ).version;
-      } catch {
-        version = undefined;
-      }
-      return { url: pathToFileURL(entry).href, ...(version ? { version } : {}) };
+      const path = require.resolve(`${name}/package.json`);
+      version = (JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version;
     } catch {
-      // try the next base
+      version = undefined;
     }
+    let url: string | null = null;
+    try {
+      url = pathToFileURL(require.resolve(name)).href;
+    } catch {
+      url = null; // not installed here, or not built (dist missing)
+    }
+    if (url !== null || version !== undefined) return { url, ...(version ? { version } : {}) };
   }
   return null;
 }
@@ -153,6 +154,12 @@ export async function loadBackend(
         return {
           id: spec,
           unavailable: `${builtin.package} is not installed here (looked from ${cwd}); install it with \`pnpm add -D ${builtin.package}\` (or npm install -D ${builtin.package})`,
+        };
+      }
+      if (resolved.url === null) {
+        return {
+          id: spec,
+          unavailable: `${builtin.package} ${resolved.version ?? ''} is present but its entry point cannot be resolved (in this repo: build it first with \`pnpm build\`)`,
         };
       }
       version = resolved.version;

@@ -46,8 +46,13 @@ async function defaultReportWriter(
   ).process;
   const dir = reportDir ?? env?.env?.SOFTMAX_KIT_REPORT_DIR;
   if (!dir || !env?.versions?.node) return;
-  const { writeReport, resolveReportDir } = await import('./write-report.js');
-  await writeReport(report, resolveReportDir(dir), name);
+  const { writeReport, resolveReportDir, installedVersions } = await import('./node.js');
+  const versions = { ...report.environment.versions, ...installedVersions() };
+  await writeReport(
+    { ...report, environment: { ...report.environment, versions } },
+    resolveReportDir(dir),
+    name,
+  );
 }
 
 /**
