@@ -15,8 +15,8 @@
  *   so the polynomial's relative error is below `5.860e-10`.
  * - `k` and `t` are exact: `u + 1.5 * 2^52 - 1.5 * 2^52` rounds `u` to the nearest integer for
  *   `0 <= u < 2^51`, and `k - u` is exact by Sterbenz's lemma (`|k - u| <= 1/2`, `u <= 4832`).
- * - The table entries (`Math.pow` of exact arguments) are within one ulp; Horner's scheme adds a
- *   few more roundings of size 2^-53. Together they stay below 1e-15 relative.
+ * - The table entries (`2 ** (-k / 32)`, exact arguments) are within an ulp or so; Horner's scheme
+ *   adds a few more roundings of size 2^-53. Together they stay below 1e-15 relative.
  * So `|fastExpSteps(u) / exp(-u * ln2/32) - 1| < 5.87e-10` for `0 <= u < EXP_CUTOFF_STEPS - 1/2`.
  *
  * Beyond the cut-off the result is exactly 0: there `exp(-u * ln2/32) <= 2^(-4831.5/32) < 2^-150`,
@@ -66,9 +66,10 @@ export const EXP_TABLE: Float64Array = /* @__PURE__ */ buildTable();
  *
  * This scalar form is the definition the tests prove the bound for. The kernels in
  * `row-exp-sums.ts` inline the same steps by hand, four entries interleaved, with the constants
- * in locals (V8 does not schedule an inlined call as well, and bundlers turn module-level `const`
- * into `var`, which V8 reloads on every use): measured 10-25% faster. Their tests run the same
- * dense sweep through every unrolled lane.
+ * as literal locals. Measured in Node 20: the hand-interleaved form is ~10% faster than calls V8
+ * inlines itself, and literals are 1.6x faster than module-level constants, which bundlers turn
+ * into `var`s that V8 then handles as boxed numbers in the loop. The tests run the same dense
+ * sweep through every unrolled lane of those loops.
  *
  * @example
  * ```ts
