@@ -22,6 +22,8 @@ export interface KernelOptions {
   firstRowMax?: boolean;
   /** Give NaN for every row that contains -Infinity (a kernel multiplying by a 0/1 mask). */
   nanOnMasked?: boolean;
+  /** Compute the rows core flagged in `skip` too (all-masked rows then give NaN here). */
+  ignoreSkip?: boolean;
 }
 
 export function kernel(request: KernelRequest, options: KernelOptions = {}): void {
@@ -31,7 +33,7 @@ export function kernel(request: KernelRequest, options: KernelOptions = {}): voi
   const subtract = options.subtractMax ?? true;
   const exps = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
-    if (skip !== null && skip[r] !== 0) continue;
+    if (skip !== null && skip[r] !== 0 && !options.ignoreSkip) continue;
     const offset = r * cols;
     const t = temperature[r] as number; // not rounded: T may be subnormal or beyond float32
     const m = options.firstRowMax ? (rowMax[0] as number) : (rowMax[r] as number);
