@@ -126,7 +126,7 @@ class Session {
     if (this.disposed) {
       throw new SoftmaxError(
         'DISPOSED',
-        `this softmax instance (backend '${this.backend.name}') was disposed; create a new one with createSoftmax().`,
+        `this instance (backend '${this.backend.name}') was disposed; call createSoftmax() again.`,
       );
     }
     const sync = this.backend.doComputeSync !== undefined;
@@ -183,7 +183,7 @@ class Session {
     if (isLse && opts.temperature !== undefined) {
       throw new SoftmaxError(
         'INVALID_TEMPERATURE',
-        'option temperature was given to logSumExp, which takes no temperature (SPEC: logSumExp(x) = m + log(sum exp(x - m))); divide the logits by T first if you mean logSumExp(x / T).',
+        'logSumExp takes no temperature option; divide the logits by T first for logSumExp(x / T).',
       );
     }
     const parsed = parseInput(input, opts.shape, opts.axis);
@@ -196,7 +196,7 @@ class Session {
     if (cols === 0 && !isLse) {
       throw new SoftmaxError(
         'EMPTY_AXIS',
-        `the axis to reduce has length 0 (shape [${parsed.shape.join(', ')}]); ${operation} needs at least one entry per row (logSumExp of an empty row is -Infinity).`,
+        `the axis has length 0 (shape [${parsed.shape.join(', ')}]); ${operation} needs at least one entry per row.`,
       );
     }
 
@@ -220,22 +220,11 @@ class Session {
     const out = opts.out;
     let result: FloatArray;
     if (out !== undefined) {
-      if (!(out instanceof Float32Array || out instanceof Float64Array)) {
+      const wanted = dtype === 'float32' ? Float32Array : Float64Array;
+      if (!(out instanceof wanted) || out.length !== resultLength) {
         throw new SoftmaxError(
-          'UNSUPPORTED_DTYPE',
-          `option out is ${out === null ? 'null' : ArrayBuffer.isView(out) ? `a ${(out as object).constructor.name}` : `a ${typeof out}`}; expected a ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} (the result's dtype).`,
-        );
-      }
-      if (dtypeOf(out) !== dtype) {
-        throw new SoftmaxError(
-          'UNSUPPORTED_DTYPE',
-          `option out is a ${out.constructor.name}; the result of this input is ${dtype}, so out must be a ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'}.`,
-        );
-      }
-      if (out.length !== resultLength) {
-        throw new SoftmaxError(
-          'SHAPE_MISMATCH',
-          `option out has length ${out.length}; expected ${resultLength} (${isLse ? 'one value per row' : 'the input length'}).`,
+          out instanceof wanted ? 'SHAPE_MISMATCH' : 'UNSUPPORTED_DTYPE',
+          `option out must be a ${wanted.name} of length ${resultLength} (${isLse ? 'one value per row' : 'the input length'}); got ${ArrayBuffer.isView(out) ? `a ${(out as object).constructor.name} of length ${(out as FloatArray).length}` : String(out)}.`,
         );
       }
       result = out;
@@ -292,7 +281,7 @@ class Session {
       const flat = (o * cols + c) * inner + (r % inner);
       throw new SoftmaxError(
         'NAN_INPUT',
-        `input has NaN at row ${r}, column ${c} (index ${indexOf(flat, parsed.shape)} of shape [${parsed.shape.join(', ')}]); remove it, or pass nan: 'propagate' to get NaN for that row.`,
+        `NaN at row ${r}, column ${c} (index ${indexOf(flat, parsed.shape)}); pass nan: 'propagate' to get NaN for that row.`,
       );
     }
     const masked = opts.allMasked ?? 'error';
@@ -307,7 +296,7 @@ class Session {
         if (kind === RowKind.ALL_MASKED && masked === 'error' && !isLse) {
           throw new SoftmaxError(
             'ALL_MASKED',
-            `row ${r} is entirely -Infinity (all ${cols} entries masked), so its ${operation} is undefined; pass allMasked: 'zeros' or 'nan' to accept such rows.`,
+            `row ${r} is all -Infinity; pass allMasked: 'zeros' or 'nan' to accept such rows.`,
           );
         }
         specialRows[s] = r;
@@ -457,14 +446,14 @@ function checkBackend(backend: unknown): asserts backend is Backend {
   if (candidate.specificationVersion !== 'v1') {
     throw new SoftmaxError(
       'BACKEND_UNAVAILABLE',
-      `backend '${String(candidate.name)}' implements specification ${JSON.stringify(candidate.specificationVersion)}; this @softmax-kit/core supports 'v1'. Upgrade the backend or core so they match.`,
+      `backend '${String(candidate.name)}' implements specification ${JSON.stringify(candidate.specificationVersion)}; this core supports 'v1'.`,
     );
   }
   for (const method of ['doInit', 'doCompute', 'doDispose'] as const) {
     if (typeof candidate[method] !== 'function') {
       throw new SoftmaxError(
         'BACKEND_UNAVAILABLE',
-        `backend '${String(candidate.name)}' has no ${method}() method; it is not a softmax-kit v1 backend.`,
+        `backend '${String(candidate.name)}' has no ${method}() method.`,
       );
     }
   }
@@ -483,7 +472,7 @@ function checkCapabilities(backend: Backend, capabilities: BackendCapabilities):
     dtypes.length === 0 ||
     !dtypes.every((d) => d === 'float32' || d === 'float64')
   ) {
-    fail(`dtypes must be a non-empty list of 'float32' | 'float64', got ${JSON.stringify(dtypes)}`);
+    fail(`dtypes ${JSON.stringify(dtypes)}`);
   }
   if (capabilities.sync && typeof backend.doComputeSync !== 'function')
     fail('sync is true but doComputeSync is missing');

@@ -52,13 +52,13 @@ function flattenNested(input: readonly unknown[]): { data: Float64Array; shape: 
     if (!Array.isArray(node)) {
       throw new SoftmaxError(
         'SHAPE_MISMATCH',
-        `input${path} is ${describe(node)}; expected an array of length ${expected} (nested input must be rectangular, shape [${shape.join(', ')}]).`,
+        `input${path} is ${describe(node)}; expected an array of length ${expected} (ragged input).`,
       );
     }
     if (node.length !== expected) {
       throw new SoftmaxError(
         'SHAPE_MISMATCH',
-        `input${path} has length ${node.length}; expected ${expected} (ragged nested input; shape from the first entries is [${shape.join(', ')}]).`,
+        `input${path} has length ${node.length}; expected ${expected} (ragged input).`,
       );
     }
     for (let i = 0; i < node.length; i++) visit(node[i], depth + 1, `${path}[${i}]`);
@@ -107,7 +107,7 @@ export function parseInput(input: unknown, shapeOption: unknown, axisOption: unk
   } else if (ArrayBuffer.isView(input)) {
     throw new SoftmaxError(
       'UNSUPPORTED_DTYPE',
-      `input is a ${input.constructor.name}; ${ACCEPTED}. Convert it first, e.g. Float32Array.from(input).`,
+      `input is a ${input.constructor.name}; ${ACCEPTED}.`,
     );
   } else if (Array.isArray(input)) {
     if (input.length > 0 && Array.isArray(input[0])) {
@@ -146,7 +146,7 @@ export function parseInput(input: unknown, shapeOption: unknown, axisOption: unk
     if (shape.length > 1 && requested.join(',') !== shape.join(',')) {
       throw new SoftmaxError(
         'SHAPE_MISMATCH',
-        `option shape [${requested.join(', ')}] differs from the nested input's shape [${shape.join(', ')}].`,
+        `option shape [${requested.join(', ')}] differs from the input's shape [${shape.join(', ')}].`,
       );
     }
     shape = requested;
@@ -157,7 +157,7 @@ export function parseInput(input: unknown, shapeOption: unknown, axisOption: unk
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new SoftmaxError(
       'INVALID_AXIS',
-      `option axis is ${String(axis)}; expected an integer in [${-rank}, ${rank - 1}] for an input of rank ${rank}.`,
+      `option axis is ${String(axis)}; expected an integer in [${-rank}, ${rank - 1}].`,
     );
   }
   const resolved = axis < 0 ? axis + rank : axis;

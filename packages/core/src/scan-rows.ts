@@ -1,3 +1,4 @@
+// biome-ignore-all lint/complexity/useMathMinMax: the ternaries skip NaN and measured about 2x faster than Math.max in this loop
 import type { FloatArray } from './backend.js';
 
 /** How core treats a row; everything but `REGULAR` is computed by core, not the kernel. */
@@ -35,12 +36,44 @@ export function scanRows(
 ): number {
   let special = 0;
   for (let r = 0, offset = 0; r < rows; r++, offset += cols) {
-    let max = Number.NEGATIVE_INFINITY;
+    // Four running maxima (independent dependency chains) and `spread`, a sum of `v - v` that is
+    // 0 for finite rows and NaN as soon as an entry is NaN or +-Infinity: the common, finite row
+    // costs one cheap pass; only rows with non-finite entries take the second loop below.
+    // A comparison with NaN is false, so NaN never enters the maxima.
+    let m0 = Number.NEGATIVE_INFINITY;
+    let m1 = m0;
+    let m2 = m0;
+    let m3 = m0;
+    let spread = 0;
+    const end = offset + cols;
+    let i = offset;
+    for (; i + 3 < end; i += 4) {
+      const a = data[i] as number;
+      const b = data[i + 1] as number;
+      const c = data[i + 2] as number;
+      const d = data[i + 3] as number;
+      m0 = a > m0 ? a : m0;
+      m1 = b > m1 ? b : m1;
+      m2 = c > m2 ? c : m2;
+      m3 = d > m3 ? d : m3;
+      spread += a - a + (b - b) + (c - c) + (d - d);
+    }
+    for (; i < end; i++) {
+      const a = data[i] as number;
+      m0 = a > m0 ? a : m0;
+      spread += a - a;
+    }
+    m0 = m1 > m0 ? m1 : m0;
+    m2 = m3 > m2 ? m3 : m2;
+    const max = m2 > m0 ? m2 : m0;
     let nanColumn = -1;
-    for (let c = 0; c < cols; c++) {
-      const value = data[offset + c] as number;
-      if (value > max) max = value;
-      else if (nanColumn < 0 && Number.isNaN(value)) nanColumn = c;
+    if (Number.isNaN(spread)) {
+      for (let c = 0; c < cols; c++) {
+        if (Number.isNaN(data[offset + c])) {
+          nanColumn = c;
+          break;
+        }
+      }
     }
     rowMax[r] = max;
     let kind: number = RowKind.REGULAR;

@@ -1,7 +1,6 @@
 import { SoftmaxError } from './errors.js';
 
-const ACCEPTED =
-  'accepted: a number >= 0 (0 and Infinity are the exact limits), or one such number per row';
+const ACCEPTED = 'accepted: a number >= 0 (Infinity too), or one per row';
 
 function checkOne(value: unknown, where: string): number {
   if (typeof value !== 'number') {
