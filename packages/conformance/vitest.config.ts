@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
 // Tests run from source through the `@softmax-kit/source` export condition; set
@@ -5,12 +7,62 @@ import { defineConfig } from 'vitest/config';
 // Node tests resolve through `ssr.resolve`, browser tests through `resolve`: set both.
 const conditions = process.env.SOFTMAX_KIT_DIST ? [] : ['@softmax-kit/source'];
 
+// The browser project proves the root entry and the vitest adapter run in a real Chromium
+// (Debian's, never one downloaded by Playwright). Without it the project is left out, and says so.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(chromium);
+if (!hasChromium) {
+  console.warn(
+    `[conformance] Chromium not found at ${chromium}: the browser tests are SKIPPED. Enable them with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+  );
+}
+
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.browser.test.ts'],
+        },
+      },
+      ...(hasChromium
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'browser',
+                include: ['test/**/*.browser.test.ts'],
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  screenshotFailures: false,
+                  provider: playwright({
+                    launchOptions: {
+                      executablePath: chromium,
+                      args: [
+                        '--headless',
+                        '--no-sandbox',
+                        '--no-first-run',
+                        '--disable-background-networking',
+                        '--disable-component-update',
+                        '--disable-sync',
+                        '--disable-quic',
+                      ],
+                    },
+                  }),
+                  instances: [{ browser: 'chromium' as const }],
+                },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });
