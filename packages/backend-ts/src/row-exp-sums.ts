@@ -3,7 +3,7 @@
  * softmax also the terms written to the output. One function per dtype and use keeps every loop
  * monomorphic in V8.
  *
- * float32 rows: the table-driven exp of `fast-exp.ts` (Tang 1989), inlined by hand four entries
+ * float32 rows: the table-driven exp of `fast-exp.ts` (Tang 1989), inlined by hand eight entries
  * at a time (see `fastExpSteps` for why). The float64 sum of `n` terms in `[0, 1]` is off by
  * at most `(n - 1) * 2^-53` relative: 1.1e-9 at n = 10^7, far below float32's 2^-24.
  *
@@ -36,7 +36,7 @@ export function stepsPerUnit(temperature: number): number {
 /**
  * The float64 sum of `exp((x_i - max) / temperature)` over `[start, end)` of a float32 row; with
  * an `output` (which may be `input`), the terms are also written there, rounded to float32
- * (softmax). One function for both keeps the bundle small; the `output` check once per four
+ * (softmax). One function for both keeps the bundle small; the `output` check once per eight
  * entries measured ~2% slower than two copies.
  *
  * @example
@@ -66,43 +66,76 @@ export function sumExp32(
   const c3 = 1.6938509724371819e-6; // EXP_C3 = (ln2 / 32)^3 / 6
   let sum = 0;
   let i = start;
-  for (const stop = end - 3; i < stop; i += 4) {
-    // u = steps below the max (>= 0, +Infinity for -Infinity entries), clamped to the cut-off;
-    // k = round(u); t = k - u in [-1/2, 1/2]; exp = table[k] * exp(t * ln2/32).
-    let u0 = (max - (input[i] as number)) * scale;
-    let u1 = (max - (input[i + 1] as number)) * scale;
-    let u2 = (max - (input[i + 2] as number)) * scale;
-    let u3 = (max - (input[i + 3] as number)) * scale;
+  // Per entry: u = steps below the max (>= 0, +Infinity for -Infinity entries), clamped to the
+  // cut-off; k = round(u); t = k - u in [-1/2, 1/2]; exp = table[k] * exp(t * ln2/32).
+  // Eight entries per iteration (V8 checks typed-array maps and bounds once per iteration),
+  // computed two at a time with reused temporaries: 15% faster than four per iteration, and
+  // within 3% of eight fully interleaved at 160 fewer gzipped bytes.
+  let u0: number;
+  let u1: number;
+  let k0: number;
+  let k1: number;
+  let t0: number;
+  let t1: number;
+  for (const stop = end - 7; i < stop; i += 8) {
+    u0 = (max - (input[i] as number)) * scale;
+    u1 = (max - (input[i + 1] as number)) * scale;
     u0 = u0 < cutoff ? u0 : cutoff;
     u1 = u1 < cutoff ? u1 : cutoff;
-    u2 = u2 < cutoff ? u2 : cutoff;
-    u3 = u3 < cutoff ? u3 : cutoff;
-    const k0 = u0 + magic - magic;
-    const k1 = u1 + magic - magic;
-    const k2 = u2 + magic - magic;
-    const k3 = u3 + magic - magic;
-    const t0 = k0 - u0;
-    const t1 = k1 - u1;
-    const t2 = k2 - u2;
-    const t3 = k3 - u3;
+    k0 = u0 + magic - magic;
+    k1 = u1 + magic - magic;
+    t0 = k0 - u0;
+    t1 = k1 - u1;
     const e0 = (table[k0 | 0] as number) * (1 + t0 * (c1 + t0 * (c2 + t0 * c3)));
     const e1 = (table[k1 | 0] as number) * (1 + t1 * (c1 + t1 * (c2 + t1 * c3)));
-    const e2 = (table[k2 | 0] as number) * (1 + t2 * (c1 + t2 * (c2 + t2 * c3)));
-    const e3 = (table[k3 | 0] as number) * (1 + t3 * (c1 + t3 * (c2 + t3 * c3)));
+    u0 = (max - (input[i + 2] as number)) * scale;
+    u1 = (max - (input[i + 3] as number)) * scale;
+    u0 = u0 < cutoff ? u0 : cutoff;
+    u1 = u1 < cutoff ? u1 : cutoff;
+    k0 = u0 + magic - magic;
+    k1 = u1 + magic - magic;
+    t0 = k0 - u0;
+    t1 = k1 - u1;
+    const e2 = (table[k0 | 0] as number) * (1 + t0 * (c1 + t0 * (c2 + t0 * c3)));
+    const e3 = (table[k1 | 0] as number) * (1 + t1 * (c1 + t1 * (c2 + t1 * c3)));
+    u0 = (max - (input[i + 4] as number)) * scale;
+    u1 = (max - (input[i + 5] as number)) * scale;
+    u0 = u0 < cutoff ? u0 : cutoff;
+    u1 = u1 < cutoff ? u1 : cutoff;
+    k0 = u0 + magic - magic;
+    k1 = u1 + magic - magic;
+    t0 = k0 - u0;
+    t1 = k1 - u1;
+    const e4 = (table[k0 | 0] as number) * (1 + t0 * (c1 + t0 * (c2 + t0 * c3)));
+    const e5 = (table[k1 | 0] as number) * (1 + t1 * (c1 + t1 * (c2 + t1 * c3)));
+    u0 = (max - (input[i + 6] as number)) * scale;
+    u1 = (max - (input[i + 7] as number)) * scale;
+    u0 = u0 < cutoff ? u0 : cutoff;
+    u1 = u1 < cutoff ? u1 : cutoff;
+    k0 = u0 + magic - magic;
+    k1 = u1 + magic - magic;
+    t0 = k0 - u0;
+    t1 = k1 - u1;
+    const e6 = (table[k0 | 0] as number) * (1 + t0 * (c1 + t0 * (c2 + t0 * c3)));
+    const e7 = (table[k1 | 0] as number) * (1 + t1 * (c1 + t1 * (c2 + t1 * c3)));
     if (output !== null) {
       output[i] = e0;
       output[i + 1] = e1;
       output[i + 2] = e2;
       output[i + 3] = e3;
+      output[i + 4] = e4;
+      output[i + 5] = e5;
+      output[i + 6] = e6;
+      output[i + 7] = e7;
     }
-    sum += e0 + e1 + (e2 + e3);
+    sum += e0 + e1 + (e2 + e3) + (e4 + e5 + (e6 + e7));
   }
   for (; i < end; i++) {
-    let u = (max - (input[i] as number)) * scale;
-    u = u < cutoff ? u : cutoff;
-    const k = u + magic - magic;
-    const t = k - u;
-    const e = (table[k | 0] as number) * (1 + t * (c1 + t * (c2 + t * c3)));
+    u0 = (max - (input[i] as number)) * scale;
+    u0 = u0 < cutoff ? u0 : cutoff;
+    k0 = u0 + magic - magic;
+    t0 = k0 - u0;
+    const e = (table[k0 | 0] as number) * (1 + t0 * (c1 + t0 * (c2 + t0 * c3)));
     if (output !== null) output[i] = e;
     sum += e;
   }
