@@ -17,6 +17,8 @@ type MutableRequest = { -readonly [K in keyof KernelRequest]: KernelRequest[K] }
 
 const NO_OPTIONS: SoftmaxOptions = {};
 const EMPTY = new Float64Array(0);
+const NAN_POLICIES = ['error', 'propagate'] as const;
+const MASKED_POLICIES = ['error', 'zeros', 'nan'] as const;
 
 function allocate(dtype: Dtype, length: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
@@ -65,6 +67,12 @@ function checkPolicy(value: unknown, option: string, accepted: readonly string[]
 /** Scratch buffers reused by synchronous calls (no allocation per call on a steady shape). */
 class Scratch {
   rows = -1;
+  /** The scalar temperature `temperature` is filled with (NaN: per-row values), to skip refills. */
+  filledWith = Number.NaN;
+  /** The last (out, input) pair checked for partial overlap and the verdict: typed array views never move. */
+  lastOut: FloatArray | null = null;
+  lastInput: FloatArray | null = null;
+  lastPartialOverlap = false;
   rowMax = new Float64Array(0);
   temperature = new Float64Array(0);
   ones = new Float64Array(0);
@@ -72,6 +80,7 @@ class Scratch {
   resize(rows: number): void {
     if (rows === this.rows) return;
     this.rows = rows;
+    this.filledWith = Number.NaN;
     this.rowMax = new Float64Array(rows);
     this.temperature = new Float64Array(rows);
     this.ones = new Float64Array(rows).fill(1);
@@ -178,8 +187,8 @@ class Session {
     }
     const opts = options as SoftmaxOptions;
     const isLse = operation === 'logSumExp';
-    checkPolicy(opts.nan, 'nan', ['error', 'propagate']);
-    if (!isLse) checkPolicy(opts.allMasked, 'allMasked', ['error', 'zeros', 'nan']);
+    checkPolicy(opts.nan, 'nan', NAN_POLICIES);
+    if (!isLse) checkPolicy(opts.allMasked, 'allMasked', MASKED_POLICIES);
     if (isLse && opts.temperature !== undefined) {
       throw new SoftmaxError(
         'INVALID_TEMPERATURE',
@@ -215,7 +224,14 @@ class Session {
       temperature = new Float64Array(rows);
       if (isLse) temperature.fill(1);
     }
-    if (!isLse) fillTemperatures(opts.temperature, rows, temperature);
+    if (!isLse) {
+      const option = opts.temperature;
+      const scalar = option === undefined ? 1 : option;
+      if (!reuse || typeof scalar !== 'number' || scalar !== scratch.filledWith) {
+        fillTemperatures(option, rows, temperature);
+        if (reuse) scratch.filledWith = typeof scalar === 'number' ? scalar : Number.NaN;
+      }
+    }
 
     const out = opts.out;
     let result: FloatArray;
@@ -253,13 +269,13 @@ class Session {
           for (let c = 0; c < cols; c++) rowsIn[rowBase + c] = data[base + c * inner] as number;
         }
       }
-    } else if (
-      out !== undefined &&
-      parsed.callerOwned &&
-      overlaps(out, parsed.data) &&
-      !sameView(out, parsed.data)
-    ) {
-      rowsIn = parsed.data.slice();
+    } else if (out !== undefined && out !== parsed.data && parsed.callerOwned) {
+      if (out !== scratch.lastOut || parsed.data !== scratch.lastInput) {
+        scratch.lastOut = reuse ? out : null;
+        scratch.lastInput = reuse ? parsed.data : null;
+        scratch.lastPartialOverlap = overlaps(out, parsed.data) && !sameView(out, parsed.data);
+      }
+      if (scratch.lastPartialOverlap) rowsIn = parsed.data.slice();
     }
     const rowsOut = gathered && !isLse ? allocate(dtype, rows * cols) : result;
 
