@@ -22,7 +22,7 @@ export interface BenchResult {
   ratioToFastest: number;
   /** median ns/element divided by the copy baseline's median at this size. */
   ratioToCopy: number;
-  /** Set when this subject could not run at this size. */
+  /** Set when this subject could not run at this size (its numbers are then NaN, null in JSON). */
   skipped?: string;
 }
 
@@ -56,4 +56,22 @@ export interface BenchReport {
   };
   subjects: BenchSubjectInfo[];
   results: BenchResult[];
+  /** Added by the CLI (optional, additive): the performance goals judged on this run. */
+  goals?: BenchGoal[];
+}
+
+/** One performance goal judged on a run's medians (added by the CLI; optional in reports). */
+export interface BenchGoal {
+  /** e.g. `ts-3x-naive@32x1k`. */
+  id: string;
+  subject: string;
+  /** The subject it is compared with, e.g. `peer:naive-js`. */
+  reference: string;
+  size: string;
+  /** What the speed-up must be, e.g. `>= 3x`. */
+  target: string;
+  /** Speed-up: reference median / subject median (> 1: the subject is faster); null if not measured. */
+  ratio: number | null;
+  /** Whether the target is met; null when either side was not measured. */
+  met: boolean | null;
 }

@@ -1,0 +1,55 @@
+import type { Backend, Softmax, SyncSoftmax } from '@softmax-kit/core';
+import { createSoftmax } from '@softmax-kit/core';
+import { loadBackendSource } from '../load-backend.js';
+import { activateTf, loadTf } from '../peers/tfjs.js';
+import type { BenchSubject } from './subject.js';
+
+function isSync(sm: Softmax): sm is SyncSoftmax {
+  return typeof (sm as Partial<SyncSoftmax>).softmaxSync === 'function';
+}
+
+/**
+ * A softmax-kit backend measured through the public API: `createSoftmax(backend)`, then
+ * `softmaxSync` (or `softmax` for asynchronous backends) with `shape` and a preallocated `out`.
+ *
+ * @example
+ * ```ts
+ * const subject = backendSubject('ts');
+ * ```
+ */
+export function backendSubject(spec: string): BenchSubject {
+  let backend: Backend | undefined;
+  const tfjsDevice = /^tfjs-(cpu|wasm)$/.exec(spec)?.[1] as 'cpu' | 'wasm' | undefined;
+  return {
+    id: spec,
+    kind: 'backend',
+    async load() {
+      // Same engine settings as the raw tf.softmax peers (production mode), set before the
+      // backend first touches tfjs. Without tfjs next to the CLI the backend manages it alone.
+      if (tfjsDevice !== undefined) await loadTf().catch(() => undefined);
+      const source = await loadBackendSource(spec);
+      if ('unavailable' in source) throw new Error(source.unavailable);
+      backend = source.backend;
+      return source.version === undefined ? {} : { version: source.version };
+    },
+    async init() {
+      if (backend === undefined) throw new Error(`backend ${spec} was not loaded`);
+      const sm = await createSoftmax(backend);
+      return {
+        // tfjs keeps one engine per process; the raw tf.softmax peers switch it, so make this
+        // backend's device current again before measuring it.
+        ...(tfjsDevice === undefined ? {} : { activate: () => activateTf(tfjsDevice) }),
+        prepare(input, output, rows, cols) {
+          const options = { shape: [rows, cols], out: output };
+          if (isSync(sm)) return { sync: () => void sm.softmaxSync(input, options) };
+          return {
+            async: async () => {
+              await sm.softmax(input, options);
+            },
+          };
+        },
+        dispose: () => sm.dispose(),
+      };
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResult } from '../bench-report.js';
+import { evaluateGoals } from './goals.js';
+
+function result(
+  subject: string,
+  size: string,
+  rows: number,
+  cols: number,
+  median: number,
+): BenchResult {
+  return {
+    subject,
+    kind: subject.startsWith('peer:') ? 'peer' : 'backend',
+    size,
+    rows,
+    cols,
+    dtype: 'float32',
+    nsPerElement: { median, p10: median, p90: median },
+    usPerCall: (median * rows * cols) / 1000,
+    samples: 5,
+    ratioToFastest: 1,
+    ratioToCopy: 1,
+  };
+}
+
+describe('evaluateGoals', () => {
+  it('judges ts against 3x naive at sizes of at least 1k elements only', () => {
+    const goals = evaluateGoals([
+      result('ts', '1x10', 1, 10, 5),
+      result('peer:naive-js', '1x10', 1, 10, 10),
+      result('ts', '32x1k', 32, 1024, 4),
+      result('peer:naive-js', '32x1k', 32, 1024, 12),
+      result('ts', '1x1k', 1, 1024, 5),
+      result('peer:naive-js', '1x1k', 1, 1024, 14),
+    ]);
+    const naive = goals.filter((g) => g.id.startsWith('ts-3x-naive'));
+    expect(naive.map((g) => [g.size, g.ratio, g.met])).toEqual([
+      ['32x1k', 3, true],
+      ['1x1k', 2.8, false],
+    ]);
+  });
+
+  it('marks a goal whose reference was not measured as not measured', () => {
+    const goals = evaluateGoals([result('ts', '1x10', 1, 10, 5)]);
+    expect(goals.find((g) => g.id === 'ts-faster-than-tfjs-wasm@1x10')).toMatchObject({
+      ratio: null,
+      met: null,
+    });
+  });
+
+  it('allows backend-tfjs at most 10% slower than raw tf.softmax at 32x32k', () => {
+    const goals = evaluateGoals([
+      result('tfjs-wasm', '32x32k', 32, 32768, 2.2),
+      result('peer:tfjs-wasm', '32x32k', 32, 32768, 2),
+      result('tfjs-cpu', '32x32k', 32, 32768, 2.3),
+      result('peer:tfjs-cpu', '32x32k', 32, 32768, 2),
+    ]);
+    expect(goals.find((g) => g.subject === 'tfjs-wasm')?.met).toBe(true);
+    expect(goals.find((g) => g.subject === 'tfjs-cpu')?.met).toBe(false);
+  });
+});

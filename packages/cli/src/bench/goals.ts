@@ -1,0 +1,95 @@
+import type { BenchGoal, BenchResult } from '../bench-report.js';
+
+function median(
+  results: readonly BenchResult[],
+  subject: string,
+  size: string,
+): number | undefined {
+  const result = results.find((r) => r.subject === subject && r.size === size);
+  return result === undefined || result.skipped !== undefined
+    ? undefined
+    : result.nsPerElement.median;
+}
+
+function goal(
+  results: readonly BenchResult[],
+  spec: Omit<BenchGoal, 'ratio' | 'met'>,
+  /** True when `ratio` (reference / subject time; > 1 means the subject is faster) meets it. */
+  meets: (ratio: number) => boolean,
+): BenchGoal {
+  const subject = median(results, spec.subject, spec.size);
+  const reference = median(results, spec.reference, spec.size);
+  if (subject === undefined || reference === undefined) return { ...spec, ratio: null, met: null };
+  const ratio = reference / subject;
+  return { ...spec, ratio, met: meets(ratio) };
+}
+
+/**
+ * The performance goals of issue 4, section 2, judged on one run's medians (speed-ups are
+ * reference time / subject time). A goal whose subjects were not measured has `met: null`.
+ *
+ * - backend-ts at least 3x the naive JS softmax at every size of >= 1k elements;
+ * - backend-ts faster than tfjs-wasm and onnxruntime-node at 1x10 and 1x1k;
+ * - backend-tfjs (cpu, wasm) within 10% of raw `tf.softmax` on the same device at 32x32k.
+ *
+ * @example
+ * ```ts
+ * evaluateGoals(report.results).filter((g) => g.met === false); // the missed goals
+ * ```
+ */
+export function evaluateGoals(results: readonly BenchResult[]): BenchGoal[] {
+  const goals: BenchGoal[] = [];
+  const sizes = [...new Map(results.map((r) => [r.size, r])).values()];
+  for (const { size, rows, cols } of sizes) {
+    if (rows * cols >= 1000) {
+      goals.push(
+        goal(
+          results,
+          {
+            id: `ts-3x-naive@${size}`,
+            subject: 'ts',
+            reference: 'peer:naive-js',
+            size,
+            target: '>= 3x',
+          },
+          (ratio) => ratio >= 3,
+        ),
+      );
+    }
+    if (size === '1x10' || size === '1x1k') {
+      for (const reference of ['peer:tfjs-wasm', 'peer:onnxruntime-node']) {
+        goals.push(
+          goal(
+            results,
+            {
+              id: `ts-faster-than-${reference.slice(5)}@${size}`,
+              subject: 'ts',
+              reference,
+              size,
+              target: '> 1x',
+            },
+            (ratio) => ratio > 1,
+          ),
+        );
+      }
+    }
+    if (size === '32x32k') {
+      for (const device of ['cpu', 'wasm']) {
+        goals.push(
+          goal(
+            results,
+            {
+              id: `tfjs-${device}-within-10pct-of-raw@${size}`,
+              subject: `tfjs-${device}`,
+              reference: `peer:tfjs-${device}`,
+              size,
+              target: '>= 1/1.1x (at most 10% slower)',
+            },
+            (ratio) => ratio >= 1 / 1.1,
+          ),
+        );
+      }
+    }
+  }
+  return goals;
+}

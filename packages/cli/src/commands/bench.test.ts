@@ -1,0 +1,88 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURE_BACKEND, runCli } from '../../test/run-cli.js';
+import type { BenchReport } from '../bench-report.js';
+
+// A smoke test of the harness's output shape; speed is never asserted here.
+describe('softmax-kit bench --quick --json', () => {
+  let folder = '';
+  afterAll(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('writes a report in which every requested backend and peer appears at every size', async () => {
+    folder = await mkdtemp(join(tmpdir(), 'softmax-kit-bench-'));
+    const file = join(folder, 'bench.json');
+    const backends = ['ts', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-node', FIXTURE_BACKEND];
+    const sizes = ['1x10', '2x16'];
+    const run = await runCli([
+      'bench',
+      '--quick',
+      '--peers',
+      '--no-progress',
+      '--backend',
+      backends.join(','),
+      '--sizes',
+      sizes.join(','),
+      '--json',
+      file,
+    ]);
+    // stderr may carry the peers' own banners (tfjs prints one in Node); no CLI error lines.
+    expect(run.stderr).not.toMatch(/softmax-kit:/);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
+
+    expect(report.reportVersion).toBe(1);
+    expect(report.quick).toBe(true);
+    expect(report.harness).toMatch(/^tinybench \d+\.\d+/);
+    expect(report.environment.runtime).toBe('node');
+    expect(report.environment.cores).toBeGreaterThanOrEqual(1);
+    expect(report.environment.versions.tinybench).toMatch(/^6\./);
+
+    const subjects = [
+      'baseline:copy',
+      ...backends,
+      'peer:naive-js',
+      'peer:onnxruntime-node',
+      'peer:transformers.js',
+      'peer:tfjs-cpu',
+      'peer:tfjs-wasm',
+    ];
+    expect(report.subjects.map((info) => info.subject)).toEqual(subjects);
+    for (const info of report.subjects) {
+      if (info.unavailable !== undefined) {
+        // Listed with its reason, never dropped; its sizes are skipped with the same reason.
+        expect(info.unavailable.length).toBeGreaterThan(10);
+        expect(info.coldStartMs).toBeNull();
+      } else {
+        expect(info.coldStartMs).toBeGreaterThan(0);
+        expect(info.fixedCostUs).toBeGreaterThan(0);
+        expect(info.memory.peakRssMb).toBeGreaterThan(0);
+      }
+      for (const size of sizes) {
+        const result = report.results.find((r) => r.subject === info.subject && r.size === size);
+        expect(result, `${info.subject} at ${size}`).toBeDefined();
+        if (info.unavailable !== undefined || result?.skipped !== undefined) continue;
+        const { median, p10, p90 } = result?.nsPerElement ?? { median: 0, p10: 0, p90: 0 };
+        expect(p10).toBeLessThanOrEqual(median);
+        expect(median).toBeLessThanOrEqual(p90);
+        expect(result?.samples).toBeGreaterThanOrEqual(3);
+        expect(result?.ratioToFastest).toBeGreaterThan(0);
+        expect(result?.ratioToCopy).toBeGreaterThan(0);
+      }
+    }
+    // Sizes parse as rows x cols.
+    expect(report.results.find((r) => r.size === '2x16')).toMatchObject({ rows: 2, cols: 16 });
+    // The fastest softmax at each size has ratio 1.
+    for (const size of sizes) {
+      const ratios = report.results
+        .filter((r) => r.size === size && r.kind !== 'baseline' && r.skipped === undefined)
+        .map((r) => r.ratioToFastest);
+      expect(Math.min(...ratios)).toBe(1);
+    }
+    // The summary table names every subject.
+    for (const subject of subjects) expect(run.stdout).toContain(subject);
+  });
+});

@@ -1,0 +1,190 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Dtype } from '@softmax-kit/core';
+import { backendSubject } from '../bench/backend-subject.js';
+import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
+import { DEFAULT_SIZES, parseSizes } from '../bench/sizes.js';
+import type { BenchSubject } from '../bench/subject.js';
+import type { BenchReport } from '../bench-report.js';
+import { firstLine, formatNumber, formatTable } from '../format.js';
+import { isModulePath, KNOWN_BACKENDS } from '../load-backend.js';
+import { copyBaseline, peerSubjects } from '../peers/peer-subjects.js';
+import { progressBar } from '../progress.js';
+import { UsageError } from '../usage-error.js';
+import type { CommandIo } from './io.js';
+
+export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [--sizes ${DEFAULT_SIZES}] [--dtype float32|float64] [--peers] [--json FILE] [--quick] [--no-progress]
+  Median / p10 / p90 ns per element (tinybench), ratios to the fastest and to a copy baseline,
+  cold start, per-call fixed cost (1x1) and memory. k = 1024, M = 1024^2. --peers adds
+  onnxruntime-node, transformers.js, raw tf.softmax (cpu, wasm) and a naive JS softmax.`;
+
+const OPTIONS = {
+  backend: { type: 'string', default: 'all' },
+  sizes: { type: 'string', default: DEFAULT_SIZES },
+  dtype: { type: 'string', default: 'float32' },
+  peers: { type: 'boolean' },
+  json: { type: 'string' },
+  quick: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Parses a `--backend` list: known names, module paths, or `all` (every known backend).
+ *
+ * @example
+ * ```ts
+ * parseBackendList('ts,tfjs-wasm', 'bench'); // ['ts', 'tfjs-wasm']
+ * ```
+ */
+export function parseBackendList(text: string, command: string): string[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  if (names.length === 0) throw new UsageError('--backend is empty', command);
+  const expanded = names.flatMap((name) => (name === 'all' ? [...KNOWN_BACKENDS] : [name]));
+  for (const name of expanded) {
+    if (!isModulePath(name) && !(KNOWN_BACKENDS as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `unknown backend '${name}' (known: ${KNOWN_BACKENDS.join(', ')}, all, or a module path like ./my-backend.js)`,
+        command,
+      );
+    }
+  }
+  return [...new Set(expanded)];
+}
+
+/** Parsed bench options, shared with `compare`. */
+export interface BenchOptions {
+  backends: string[];
+  settings: BenchSettings;
+  peers: boolean;
+}
+
+/** Runs the bench with a progress bar on stderr. */
+export async function runBenchWithProgress(
+  options: BenchOptions,
+  io: CommandIo,
+  showProgress: boolean,
+): Promise<BenchReport> {
+  const subjects: BenchSubject[] = [
+    copyBaseline(),
+    ...options.backends.map((spec) => backendSubject(spec)),
+    ...(options.peers ? peerSubjects() : []),
+  ];
+  const bar = progressBar(io, 'bench', showProgress);
+  try {
+    return await runBench(subjects, {
+      ...options.settings,
+      onProgress: ({ done, total, subject, size }) =>
+        bar.update(done, total, subject === '' ? 'done' : `${subject} ${size}`),
+    });
+  } finally {
+    bar.finish();
+  }
+}
+
+function cell(value: number | null | undefined, suffix = ''): string {
+  return value === null || value === undefined || Number.isNaN(value)
+    ? '-'
+    : `${formatNumber(value, 3)}${suffix}`;
+}
+
+/**
+ * The bench report as text: median ns/element per subject and size (ratio to the fastest in
+ * parentheses), then cold start, fixed cost and memory per subject, then the goals.
+ */
+export function formatBenchReport(report: BenchReport): string {
+  const sizes = [...new Set(report.results.map((r) => r.size))];
+  const rows = report.subjects.map((info) => [
+    info.subject,
+    ...sizes.map((size) => {
+      const result = report.results.find((r) => r.subject === info.subject && r.size === size);
+      if (result === undefined || result.skipped !== undefined) return '-';
+      return `${cell(result.nsPerElement.median)} (${cell(result.ratioToFastest, 'x')})`;
+    }),
+  ]);
+  const speed = formatTable(['median ns/element (x fastest)', ...sizes], rows);
+  const infoRows = report.subjects.map((info) => [
+    info.subject,
+    info.version ?? '',
+    cell(info.coldStartMs),
+    cell(info.fixedCostUs),
+    cell(info.memory.peakRssMb),
+    cell(info.memory.heapGrowthMb),
+    info.unavailable === undefined ? '' : `unavailable: ${firstLine(info.unavailable)}`,
+  ]);
+  const infos = formatTable(
+    ['subject', 'version', 'cold start ms', '1x1 us/call', 'peak RSS MB', 'heap growth MB', ''],
+    infoRows,
+  );
+  const goals = (report.goals ?? []).map((g) => [
+    g.id,
+    g.target,
+    g.ratio === null ? '-' : `${formatNumber(g.ratio, 3)}x`,
+    g.met === null ? 'not measured' : g.met ? 'met' : 'MISSED',
+  ]);
+  const parts = [speed, infos];
+  if (goals.length > 0)
+    parts.push(formatTable(['goal (speed-up vs reference)', 'target', 'measured', ''], goals));
+  parts.push(
+    `${report.environment.cpu}, ${report.environment.cores} cores, ${report.environment.runtimeVersion}, ${report.results[0]?.dtype ?? ''}; ${report.harness}; ${(report.durationMs / 1000).toFixed(0)} s`,
+  );
+  return parts.join('\n\n');
+}
+
+/** Writes a JSON file, creating its folder. */
+export async function writeJson(file: string, value: unknown): Promise<void> {
+  const path = resolve(file);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Parses bench's flags into options (also used by `compare`). */
+export function benchSettings(values: {
+  sizes: string;
+  dtype: string;
+  quick?: boolean | undefined;
+}): BenchSettings {
+  if (values.dtype !== 'float32' && values.dtype !== 'float64') {
+    throw new UsageError(`--dtype must be float32 or float64, got '${values.dtype}'`, 'bench');
+  }
+  return {
+    ...(values.quick ? QUICK_SETTINGS : FULL_SETTINGS),
+    sizes: parseSizes(values.sizes),
+    dtype: values.dtype as Dtype,
+    quick: values.quick === true,
+  };
+}
+
+/**
+ * `softmax-kit bench`: benchmarks backends (and peers with `--peers`) in this process.
+ *
+ * @example
+ * ```ts
+ * await benchCommand(['--backend', 'ts', '--peers', '--quick', '--json', 'bench.json'], io);
+ * ```
+ */
+export async function benchCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'bench');
+  }
+  if (values.help) {
+    io.stdout(`${BENCH_USAGE}\n`);
+    return 0;
+  }
+  const options: BenchOptions = {
+    backends: parseBackendList(values.backend, 'bench'),
+    settings: benchSettings(values),
+    peers: values.peers === true,
+  };
+  const report = await runBenchWithProgress(options, io, values['no-progress'] !== true);
+  if (values.json !== undefined) await writeJson(values.json, report);
+  io.stdout(`${formatBenchReport(report)}\n`);
+  return 0;
+}

@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_SIZES } from '../bench/sizes.js';
+import { loadConformanceApi } from '../conformance-api.js';
+import { firstLine, formatNumber, formatTable } from '../format.js';
+import { UsageError } from '../usage-error.js';
+import {
+  benchSettings,
+  formatBenchReport,
+  parseBackendList,
+  runBenchWithProgress,
+  writeJson,
+} from './bench.js';
+import { runConformanceOn, writeConformanceJson } from './conformance.js';
+import type { CommandIo } from './io.js';
+
+export const COMPARE_USAGE = `softmax-kit compare [--quick] [--out DIR] [--sizes ...] [--backend all|LIST] [--no-progress]
+  Conformance and bench (with peers) on every backend (default all: ts, tfjs-cpu, tfjs-wasm,
+  tfjs-node); writes DIR/conformance/<backend>.json and DIR/bench/bench.json (DIR: the repo
+  root's reports/). Backends that cannot load here are reported as skipped with the reason.`;
+
+const OPTIONS = {
+  quick: { type: 'boolean' },
+  out: { type: 'string' },
+  sizes: { type: 'string', default: DEFAULT_SIZES },
+  backend: { type: 'string', default: 'all' },
+  'no-progress': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The folder holding `pnpm-workspace.yaml` above `start`, or `start` itself. */
+export function repoRoot(start = process.cwd()): string {
+  for (let folder = resolve(start); ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'pnpm-workspace.yaml'))) return folder;
+    if (dirname(folder) === folder) return resolve(start);
+  }
+}
+
+/**
+ * `softmax-kit compare`: conformance plus bench on every backend, the reports the docs app
+ * reads, and one summary table.
+ *
+ * @example
+ * ```ts
+ * await compareCommand(['--quick'], io);
+ * ```
+ */
+export async function compareCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'compare');
+  }
+  if (values.help) {
+    io.stdout(`${COMPARE_USAGE}\n`);
+    return 0;
+  }
+  const out = resolve(values.out ?? join(repoRoot(), 'reports'));
+  const showProgress = values['no-progress'] !== true;
+  const backends = parseBackendList(values.backend, 'compare');
+  const settings = benchSettings({ sizes: values.sizes, dtype: 'float32', quick: values.quick });
+
+  const api = await loadConformanceApi();
+  const reports = await runConformanceOn(backends, {
+    seed: api.DEFAULT_SEED,
+    io,
+    showProgress,
+    api,
+  });
+  await writeConformanceJson(`${join(out, 'conformance')}/`, reports);
+  const bench = await runBenchWithProgress({ backends, settings, peers: true }, io, showProgress);
+  await writeJson(join(out, 'bench', 'bench.json'), bench);
+
+  const sizes = settings.sizes.map((size) => size.label);
+  const rows = bench.subjects.map((info) => {
+    // Conformance reports come back in the order of `backends` (a module path's report is
+    // named after its backend, not the path).
+    const index = backends.indexOf(info.subject);
+    const report = index === -1 ? undefined : reports[index];
+    const conformance =
+      report === undefined
+        ? ''
+        : report.status === 'skip'
+          ? 'skip'
+          : `${report.status} ${report.summary.pass}/${report.summary.pass + report.summary.fail}`;
+    return [
+      info.subject,
+      conformance,
+      ...sizes.map((size) => {
+        const result = bench.results.find((r) => r.subject === info.subject && r.size === size);
+        return result === undefined || result.skipped !== undefined
+          ? '-'
+          : formatNumber(result.nsPerElement.median, 3);
+      }),
+      info.unavailable === undefined ? '' : firstLine(info.unavailable),
+    ];
+  });
+  io.stdout(
+    `${formatTable(['subject', 'conformance', ...sizes.map((s) => `${s} ns/el`), 'note'], rows)}\n\n`,
+  );
+  io.stdout(`${formatBenchReport(bench).split('\n\n').slice(1).join('\n\n')}\n\n`);
+  io.stdout(`reports written to ${out}/conformance/ and ${out}/bench/bench.json\n`);
+  return reports.some((report) => report.status === 'fail') ? 1 : 0;
+}

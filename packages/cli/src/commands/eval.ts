@@ -1,0 +1,196 @@
+import { parseArgs } from 'node:util';
+import type { Softmax } from '@softmax-kit/core';
+import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
+import { formatNumber, formatTable } from '../format.js';
+import { isModulePath, KNOWN_BACKENDS, loadBackendSource } from '../load-backend.js';
+import { numberOption, parseNumber } from '../parse-number.js';
+import { parseRows } from '../parse-rows.js';
+import { UsageError } from '../usage-error.js';
+import type { CommandIo } from './io.js';
+
+export const EVAL_USAGE = `softmax-kit eval <row>... [--temperature T] [--log] [--axis A] [--backend NAME|PATH] [--json]
+  Rows of logits, e.g. 2,1,0.1 (comma or space separated, or JSON arrays); with no rows, reads
+  stdin (one row per line). --temperature accepts 0 and inf. --log prints only log-probabilities.`;
+
+const OPTIONS = {
+  temperature: { type: 'string', short: 't' },
+  log: { type: 'boolean' },
+  axis: { type: 'string' },
+  backend: { type: 'string', default: 'ts' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Makes negative numbers usable as rows and option values: `eval -1,2` and `--temperature -1`
+ * would otherwise read as options to `parseArgs`.
+ */
+function protectNegatives(args: readonly string[]): string[] {
+  const valued = new Set(['--temperature', '-t', '--axis', '--backend']);
+  const out: string[] = [];
+  for (const arg of args) {
+    const previous = out[out.length - 1];
+    const numeric = /^-(\d|\.\d|inf)/i.test(arg);
+    if (numeric && previous !== undefined && valued.has(previous)) {
+      // `--temperature=-1`, `-t-1`: the value attached, so it cannot read as an option.
+      out[out.length - 1] = previous.startsWith('--') ? `${previous}=${arg}` : `${previous}${arg}`;
+    } else if (numeric) {
+      out.push(`\u2212${arg.slice(1)}`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+interface RowResult {
+  logits: number[];
+  probabilities?: number[];
+  logProbabilities: number[];
+}
+
+function toNumbers(values: ArrayLike<number>): number[] {
+  return Array.from(values);
+}
+
+async function compute(
+  sm: Softmax,
+  rows: number[][],
+  options: { temperature: number; axis: number | undefined; log: boolean },
+): Promise<RowResult[]> {
+  const lastAxis = options.axis === undefined || options.axis === -1 || options.axis === 1;
+  const common = { temperature: options.temperature };
+  if (lastAxis) {
+    // Row by row, so rows of different lengths are fine along the last axis.
+    const results: RowResult[] = [];
+    for (const row of rows) {
+      const logProbabilities = toNumbers(await sm.logSoftmax(row, common));
+      const result: RowResult = { logits: row, logProbabilities };
+      if (!options.log) result.probabilities = toNumbers(await sm.softmax(row, common));
+      results.push(result);
+    }
+    return results;
+  }
+  const axisOptions = { ...common, axis: options.axis };
+  const logFlat = await sm.logSoftmax(rows, axisOptions);
+  const flat = options.log ? undefined : await sm.softmax(rows, axisOptions);
+  let offset = 0;
+  return rows.map((row) => {
+    const start = offset;
+    offset += row.length;
+    const result: RowResult = {
+      logits: row,
+      logProbabilities: toNumbers(logFlat.subarray(start, offset)),
+    };
+    if (flat !== undefined) result.probabilities = toNumbers(flat.subarray(start, offset));
+    return result;
+  });
+}
+
+function jsonNumber(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
+/**
+ * `softmax-kit eval`: softmax and log-softmax of rows given as arguments or on stdin.
+ *
+ * @example
+ * ```ts
+ * await evalCommand(['2,1,0.5', '--temperature', '2'], io); // prints 0.481024, 0.291756, 0.22722
+ * ```
+ */
+export async function evalCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: protectNegatives(args), options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'eval');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${EVAL_USAGE}\n`);
+    return 0;
+  }
+  const temperature =
+    values.temperature === undefined
+      ? 1
+      : numberOption('--temperature', values.temperature, 'eval');
+  let axis: number | undefined;
+  if (values.axis !== undefined) {
+    const value = parseNumber(values.axis);
+    if (value === undefined || !Number.isInteger(value)) {
+      throw new UsageError(`--axis must be an integer, got '${values.axis}'`, 'eval');
+    }
+    axis = value;
+  }
+  const backendSpec = values.backend;
+  if (!isModulePath(backendSpec) && !(KNOWN_BACKENDS as readonly string[]).includes(backendSpec)) {
+    throw new UsageError(
+      `unknown backend '${backendSpec}' (known: ${KNOWN_BACKENDS.join(', ')}, or a module path)`,
+      'eval',
+    );
+  }
+
+  let rows: number[][];
+  if (positionals.length > 0) {
+    rows = positionals.flatMap((text, index) => parseRows(text, `argument ${index + 1}`));
+  } else if (io.stdinIsTty) {
+    throw new UsageError('no logits: give rows as arguments (e.g. 2,1,0.1) or on stdin', 'eval');
+  } else {
+    rows = parseRows(await io.readStdin());
+  }
+  if (rows.length === 0) throw new UsageError('no logits in the input', 'eval');
+
+  const source = await loadBackendSource(backendSpec);
+  if ('unavailable' in source) {
+    io.stderr(`softmax-kit: backend '${source.id}' is unavailable: ${source.unavailable}\n`);
+    return 1;
+  }
+  const sm = await createSoftmax(source.backend);
+  try {
+    const results = await compute(sm, rows, { temperature, axis, log: values.log === true });
+    if (values.json) {
+      const payload = {
+        backend: sm.backend.name,
+        temperature: jsonNumber(temperature),
+        axis: axis ?? -1,
+        rows: results.map((result) => ({
+          logits: result.logits.map(jsonNumber),
+          ...(result.probabilities ? { probabilities: result.probabilities.map(jsonNumber) } : {}),
+          logProbabilities: result.logProbabilities.map(jsonNumber),
+        })),
+      };
+      io.stdout(`${JSON.stringify(payload, null, 2)}\n`);
+      return 0;
+    }
+    const header = values.log
+      ? ['logit', 'log-probability']
+      : ['logit', 'probability', 'log-probability'];
+    const blocks = results.map((result, index) => {
+      const lines = result.logits.map((logit, column) => {
+        const logp = formatNumber(result.logProbabilities[column] ?? Number.NaN);
+        return result.probabilities
+          ? [formatNumber(logit), formatNumber(result.probabilities[column] ?? Number.NaN), logp]
+          : [formatNumber(logit), logp];
+      });
+      const along =
+        axis === undefined || axis === -1 || axis === 1 ? '' : ` (softmax along axis ${axis})`;
+      const title = results.length > 1 ? `row ${index}${along}\n` : '';
+      return `${title}${formatTable(header, lines)}`;
+    });
+    io.stdout(`${blocks.join('\n\n')}\n`);
+    return 0;
+  } catch (error) {
+    if (SoftmaxError.isInstance(error)) {
+      // A bad temperature or axis is a bad argument (exit 2); bad logits are bad data (exit 1).
+      if (error.code === 'INVALID_TEMPERATURE' || error.code === 'INVALID_AXIS') {
+        throw new UsageError(error.message, 'eval');
+      }
+      io.stderr(`softmax-kit: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await sm.dispose();
+  }
+}

@@ -1,0 +1,32 @@
+/** Where a command reads and writes; the bin wires it to the process, tests may capture it. */
+export interface CommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly stdinIsTty: boolean;
+  readStdin(): Promise<string>;
+  /** True when stderr is a terminal (progress bars redraw in place). */
+  readonly stderrIsTty: boolean;
+}
+
+/**
+ * The process's streams as a {@link CommandIo}.
+ *
+ * @example
+ * ```ts
+ * const io = processIo();
+ * io.stdout('hello\n');
+ * ```
+ */
+export function processIo(): CommandIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdinIsTty: process.stdin.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
+    async readStdin() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export { evaluateGoals } from './bench/goals.js';
+export { type BenchSettings, runBench } from './bench/run-bench.js';
+export { type BenchSize, DEFAULT_SIZES, parseSizes } from './bench/sizes.js';
+export type { BenchCall, BenchSubject, SubjectInstance } from './bench/subject.js';
+export type { BenchGoal, BenchReport, BenchResult, BenchSubjectInfo } from './bench-report.js';
+export { type CommandIo, processIo } from './commands/io.js';
+export { KNOWN_BACKENDS, loadBackendSource } from './load-backend.js';
+export { main, USAGE } from './main.js';
+export { parseRows } from './parse-rows.js';
+export { naiveSoftmax } from './peers/naive-js.js';
+export { onnxSoftmaxModel } from './peers/onnx-softmax-model.js';
+export { UsageError } from './usage-error.js';

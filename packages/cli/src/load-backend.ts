@@ -1,0 +1,73 @@
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backend } from '@softmax-kit/core';
+
+/** The backends the CLI knows by name, in the order `all` runs them. */
+export const KNOWN_BACKENDS = ['ts', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-node'] as const;
+
+/** One of {@link KNOWN_BACKENDS}. */
+export type KnownBackend = (typeof KNOWN_BACKENDS)[number];
+
+/** A backend instance, or the reason it cannot be made in this runtime. */
+export type BackendSource =
+  | { readonly id: string; readonly backend: Backend; readonly version?: string }
+  | { readonly id: string; readonly unavailable: string };
+
+/** True when a `--backend` value names a module file rather than a known backend. */
+export function isModulePath(spec: string): boolean {
+  return (
+    spec.startsWith('.') ||
+    isAbsolute(spec) ||
+    spec.startsWith('file:') ||
+    /\.(m?js|cjs|ts|mts)(#\w+)?$/.test(spec)
+  );
+}
+
+/** The error message of anything thrown, with its code when it has one. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code)
+      ? `${code}: ${error.message}`
+      : error.message;
+  }
+  return String(error);
+}
+
+type LoadBackend = (
+  spec: string,
+  options?: { cwd?: string; importer?: (specifier: string) => Promise<unknown> },
+) => Promise<
+  { id: string; backend: Backend; version?: string } | { id: string; unavailable: string }
+>;
+
+/**
+ * Resolves a `--backend` value with the conformance suite's loader (`loadBackend` from
+ * `@softmax-kit/conformance/node`, so both CLIs accept the same specs): a known name (`ts`,
+ * `tfjs-cpu`, `tfjs-wasm`, `tfjs-node`), imported lazily from the CLI's own dependencies, or a
+ * module path such as `./my-backend.js` (default export, `backend` or `createBackend`; or
+ * `./my-backend.js#myFactory` for a named one). A backend that cannot be loaded comes back as
+ * `unavailable` with the reason, never as an exception.
+ *
+ * @example
+ * ```ts
+ * const source = await loadBackendSource('tfjs-wasm');
+ * if ('backend' in source) await createSoftmax(source.backend);
+ * else console.log(source.id, 'unavailable:', source.unavailable);
+ * ```
+ */
+export async function loadBackendSource(spec: string, cwd = process.cwd()): Promise<BackendSource> {
+  try {
+    const specifier = '@softmax-kit/conformance/node';
+    const { loadBackend } = (await import(specifier)) as { loadBackend: LoadBackend };
+    return await loadBackend(
+      isModulePath(spec) && spec.startsWith('file:') ? fileURLToPath(spec) : spec,
+      {
+        cwd,
+        importer: (id) => import(id),
+      },
+    );
+  } catch (error) {
+    return { id: spec, unavailable: messageOf(error) };
+  }
+}
