@@ -1,12 +1,21 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from '@softmax-kit/core';
+import { packageVersion } from './environment.js';
 
 /** The backends the CLI knows by name, in the order `all` runs them. */
 export const KNOWN_BACKENDS = ['ts', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-node'] as const;
 
 /** One of {@link KNOWN_BACKENDS}. */
 export type KnownBackend = (typeof KNOWN_BACKENDS)[number];
+
+/** The package of each known backend (for the version in reports). */
+const PACKAGES: Record<KnownBackend, string> = {
+  ts: '@softmax-kit/backend-ts',
+  'tfjs-cpu': '@softmax-kit/backend-tfjs',
+  'tfjs-wasm': '@softmax-kit/backend-tfjs',
+  'tfjs-node': '@softmax-kit/backend-tfjs-node',
+};
 
 /** A backend instance, or the reason it cannot be made in this runtime. */
 export type BackendSource =
@@ -60,13 +69,16 @@ export async function loadBackendSource(spec: string, cwd = process.cwd()): Prom
   try {
     const specifier = '@softmax-kit/conformance/node';
     const { loadBackend } = (await import(specifier)) as { loadBackend: LoadBackend };
-    return await loadBackend(
-      isModulePath(spec) && spec.startsWith('file:') ? fileURLToPath(spec) : spec,
-      {
-        cwd,
-        importer: (id) => import(id),
-      },
-    );
+    const loaded = await loadBackend(spec.startsWith('file:') ? fileURLToPath(spec) : spec, {
+      cwd,
+      importer: (id) => import(id),
+    });
+    const pkg = PACKAGES[spec as KnownBackend];
+    if ('backend' in loaded && loaded.version === undefined && pkg !== undefined) {
+      const version = await packageVersion(pkg);
+      if (version !== undefined) return { ...loaded, version };
+    }
+    return loaded;
   } catch (error) {
     return { id: spec, unavailable: messageOf(error) };
   }
