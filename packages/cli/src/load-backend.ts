@@ -22,7 +22,15 @@ export type BackendSource =
   | { readonly id: string; readonly backend: Backend; readonly version?: string }
   | { readonly id: string; readonly unavailable: string };
 
-/** True when a `--backend` value names a module file rather than a known backend. */
+/**
+ * True when a `--backend` value names a module file rather than a known backend.
+ *
+ * @example
+ * ```ts
+ * isModulePath('./my-backend.js#myBackend'); // true
+ * isModulePath('tfjs-wasm'); // false
+ * ```
+ */
 export function isModulePath(spec: string): boolean {
   return (
     spec.startsWith('.') ||
@@ -32,7 +40,14 @@ export function isModulePath(spec: string): boolean {
   );
 }
 
-/** The error message of anything thrown, with its code when it has one. */
+/**
+ * The error message of anything thrown, with its code when it has one.
+ *
+ * @example
+ * ```ts
+ * messageOf(new Error('boom')); // 'boom'
+ * ```
+ */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;

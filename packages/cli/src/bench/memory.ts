@@ -6,6 +6,12 @@ let collect: (() => void) | undefined;
 /**
  * A full garbage collection, so heap numbers compare like with like. Enables `--expose-gc` at
  * run time when the process was not started with it.
+ *
+ * @example
+ * ```ts
+ * collectGarbage();
+ * const before = retainedMb();
+ * ```
  */
 export function collectGarbage(): void {
   if (collect === undefined) {
@@ -19,13 +25,27 @@ export function collectGarbage(): void {
   collect();
 }
 
-/** Heap plus memory outside the JS heap (ArrayBuffers, wasm memory, native tensors), MB. */
+/**
+ * Heap plus memory outside the JS heap (ArrayBuffers, wasm memory, native tensors), MB.
+ *
+ * @example
+ * ```ts
+ * const growth = retainedMb() - before;
+ * ```
+ */
 export function retainedMb(): number {
   const usage = process.memoryUsage();
   return (usage.heapUsed + usage.external) / 2 ** 20;
 }
 
-/** Resident set size now, MB. */
+/**
+ * Resident set size now, MB.
+ *
+ * @example
+ * ```ts
+ * peak = Math.max(peak, rssMb());
+ * ```
+ */
 export function rssMb(): number {
   return process.memoryUsage.rss() / 2 ** 20;
 }

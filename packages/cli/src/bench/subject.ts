@@ -24,7 +24,14 @@ export interface BenchSubject {
   init(dtype: Dtype): Promise<SubjectInstance>;
 }
 
-/** Runs a call once, awaiting it when asynchronous. */
+/**
+ * Runs a call once, awaiting it when asynchronous.
+ *
+ * @example
+ * ```ts
+ * await callOnce({ sync: () => dst.set(src) });
+ * ```
+ */
 export async function callOnce(call: BenchCall): Promise<void> {
   if ('sync' in call) call.sync();
   else await call.async();

@@ -63,7 +63,14 @@ export interface BenchOptions {
   peers: boolean;
 }
 
-/** Runs the bench with a progress bar on stderr. */
+/**
+ * Runs the bench with a progress bar on stderr.
+ *
+ * @example
+ * ```ts
+ * const report = await runBenchWithProgress({ backends: ['ts'], settings, peers: true }, io, true);
+ * ```
+ */
 export async function runBenchWithProgress(
   options: BenchOptions,
   io: CommandIo,
@@ -95,6 +102,11 @@ function cell(value: number | null | undefined, suffix = ''): string {
 /**
  * The bench report as text: median ns/element per subject and size (ratio to the fastest in
  * parentheses), then cold start, fixed cost and memory per subject, then the goals.
+ *
+ * @example
+ * ```ts
+ * io.stdout(formatBenchReport(report));
+ * ```
  */
 export function formatBenchReport(report: BenchReport): string {
   const sizes = [...new Set(report.results.map((r) => r.size))];
@@ -135,14 +147,28 @@ export function formatBenchReport(report: BenchReport): string {
   return parts.join('\n\n');
 }
 
-/** Writes a JSON file, creating its folder. */
+/**
+ * Writes a JSON file, creating its folder.
+ *
+ * @example
+ * ```ts
+ * await writeJson('reports/bench/bench.json', report);
+ * ```
+ */
 export async function writeJson(file: string, value: unknown): Promise<void> {
   const path = resolve(file);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Parses bench's flags into options (also used by `compare`). */
+/**
+ * Parses bench's flags into settings (also used by `compare`).
+ *
+ * @example
+ * ```ts
+ * benchSettings({ sizes: '1x10,32x1k', dtype: 'float32', quick: true });
+ * ```
+ */
 export function benchSettings(values: {
   sizes: string;
   dtype: string;

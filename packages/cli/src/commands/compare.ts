@@ -29,7 +29,14 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The folder holding `pnpm-workspace.yaml` above `start`, or `start` itself. */
+/**
+ * The folder holding `pnpm-workspace.yaml` above `start`, or `start` itself.
+ *
+ * @example
+ * ```ts
+ * join(repoRoot(), 'reports'); // '/repo/reports' from anywhere inside the repo
+ * ```
+ */
 export function repoRoot(start = process.cwd()): string {
   for (let folder = resolve(start); ; folder = dirname(folder)) {
     if (existsSync(join(folder, 'pnpm-workspace.yaml'))) return folder;

@@ -76,6 +76,11 @@ async function skippedReport(
 /**
  * Runs the suite on each requested backend; backends that cannot load give a `skip` report
  * with the reason.
+ *
+ * @example
+ * ```ts
+ * const reports = await runConformanceOn(['ts', './my-backend.js'], { seed: 1, io, showProgress: true });
+ * ```
  */
 export async function runConformanceOn(
   specs: readonly string[],
@@ -123,7 +128,14 @@ export async function runConformanceOn(
   return reports;
 }
 
-/** One line per backend, then the failed cases. */
+/**
+ * One line per backend, then the failed cases.
+ *
+ * @example
+ * ```ts
+ * io.stdout(formatConformanceSummary(reports));
+ * ```
+ */
 export function formatConformanceSummary(reports: readonly ConformanceReport[]): string {
   const table = formatTable(
     ['backend', 'status', 'pass', 'fail', 'skip', 'seconds', 'note'],
@@ -145,7 +157,14 @@ export function formatConformanceSummary(reports: readonly ConformanceReport[]):
   return failures.length === 0 ? table : `${table}\n\nFailed checks:\n${failures.join('\n')}`;
 }
 
-/** A Markdown report: the summary table and each failed case. */
+/**
+ * A Markdown report: the summary table and each failed case.
+ *
+ * @example
+ * ```ts
+ * await writeFile('conformance.md', conformanceMarkdown(reports));
+ * ```
+ */
 export function conformanceMarkdown(reports: readonly ConformanceReport[]): string {
   const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [
@@ -177,7 +196,14 @@ async function write(file: string, text: string): Promise<void> {
   await writeFile(path, text);
 }
 
-/** Writes the JSON reports: one file, or one `<backend>.json` per backend when `target` ends in `/`. */
+/**
+ * Writes the JSON reports: one file, or one `<backend>.json` per backend when `target` ends in `/`.
+ *
+ * @example
+ * ```ts
+ * await writeConformanceJson('reports/conformance/', reports);
+ * ```
+ */
 export async function writeConformanceJson(
   target: string,
   reports: readonly ConformanceReport[],

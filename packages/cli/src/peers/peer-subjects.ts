@@ -14,7 +14,14 @@ export const PEER_IDS = [
   'peer:tfjs-wasm',
 ] as const;
 
-/** `dst.set(src)`: the floor any softmax over the same buffers must stay above. */
+/**
+ * `dst.set(src)`: the floor any softmax over the same buffers must stay above.
+ *
+ * @example
+ * ```ts
+ * await runBench([copyBaseline(), backendSubject('ts')], settings);
+ * ```
+ */
 export function copyBaseline(): BenchSubject {
   return {
     id: 'baseline:copy',

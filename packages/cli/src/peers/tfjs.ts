@@ -8,6 +8,11 @@ let loading: Promise<Tf> | undefined;
 /**
  * Imports TensorFlow.js core with its cpu and wasm backends once per process. The wasm
  * backend's binaries are read from its own `dist` folder (single-threaded in Node).
+ *
+ * @example
+ * ```ts
+ * const tf = await loadTf();
+ * ```
  */
 export function loadTf(): Promise<Tf> {
   loading ??= (async () => {
@@ -38,6 +43,11 @@ export function loadTf(): Promise<Tf> {
 /**
  * Makes a tfjs device current in the process-wide engine; a no-op when tfjs is not installed
  * next to the CLI (the backend then manages its own engine).
+ *
+ * @example
+ * ```ts
+ * await activateTf('wasm');
+ * ```
  */
 export async function activateTf(device: 'cpu' | 'wasm'): Promise<void> {
   let tf: Tf;
