@@ -49,5 +49,6 @@ describe('softmax-kit compare --quick', () => {
     expect(bench.subjects.map((s) => s.subject)).toContain('peer:onnxruntime-node');
     expect(run.stdout).toMatch(/subject\s+conformance/);
     expect(run.stdout).toMatch(/float64-backend\.mjs\s+pass \d+\/\d+/);
-  });
+    // The whole suite (rows up to 10^6) plus a quick bench: ~25 s alone, more on busy CI cores.
+  }, 400_000);
 });
