@@ -216,6 +216,19 @@ describe('the docs site in headless Chromium', { skip }, () => {
     }
     await page.getByTestId('t-infinity').click();
     assert.equal(await page.getByTestId('temperature').inputValue(), 'Infinity');
+    // "Benchmark in my browser" with ts only: progress, then one chart point per size for ts and
+    // for the naive JS peer.
+    for (const backend of backends.slice(1)) await page.getByTestId(`pick-${backend}`).uncheck();
+    await page.getByTestId('bench-button').click();
+    await page.getByTestId('bench-progress').waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="bench-progress"]')?.textContent?.includes('done'),
+      null,
+      { timeout: 60_000 },
+    );
+    const sizes = 5;
+    assert.equal(await page.locator('[data-testid="chart"] circle.point').count(), 2 * sizes);
+    await page.screenshot({ path: join(screenshots, 'playground-benchmark.png'), fullPage: true });
     await page.close();
     assert.deepEqual(problems.get('playground-check'), []);
   });

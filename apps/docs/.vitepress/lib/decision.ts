@@ -65,6 +65,15 @@ function bundleFor(
   };
 }
 
+/** `float32` when every input dtype computes in it, else `float32 in: float32, float64 in: float64`. */
+function describePrecision(precision: Record<string, string>): string {
+  const distinct = [...new Set(Object.values(precision))];
+  if (distinct.length === 1) return distinct[0]!;
+  return Object.entries(precision)
+    .map(([dtype, value]) => `${dtype} in: ${value}`)
+    .join(', ');
+}
+
 /** One row per backend seen in any report (conformance or bench). */
 export function decisionRows(reports: LoadedReports, bundles: BundleSizes): DecisionRow[] {
   const names = new Set<string>();
@@ -93,11 +102,7 @@ export function decisionRows(reports: LoadedReports, bundles: BundleSizes): Deci
       ...(node?.report.reason || browser?.report.reason
         ? { reason: node?.report.reason ?? browser?.report.reason }
         : {}),
-      precision: caps
-        ? Object.entries(caps.computePrecision)
-            .map(([dtype, precision]) => `${dtype} in: ${precision}`)
-            .join(', ')
-        : 'unknown (did not load)',
+      precision: caps ? describePrecision(caps.computePrecision) : 'unknown (did not load)',
       sync: caps ? (caps.sync ? 'yes' : 'no') : '',
       gzipBytes: bundle.gzipBytes,
       bundleNote: bundle.note,

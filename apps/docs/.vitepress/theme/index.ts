@@ -1,6 +1,5 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
-import './custom.css';
 import BackendTable from './components/BackendTable.vue';
 import ConformanceMatrix from './components/ConformanceMatrix.vue';
 import EnvStamp from './components/EnvStamp.vue';
