@@ -24,6 +24,7 @@ export default defineConfig({
         items: [
           { text: 'Getting started', link: '/guide/getting-started' },
           { text: 'The contract', link: '/guide/contract' },
+          { text: 'SPEC.md (normative)', link: '/guide/spec' },
           { text: 'Writing a backend', link: '/guide/writing-a-backend' },
           { text: 'Conformance in CI', link: '/guide/conformance-in-ci' },
         ],

@@ -40,6 +40,7 @@ const pages = [
   ['home', '/'],
   ['getting-started', '/guide/getting-started.html'],
   ['contract', '/guide/contract.html'],
+  ['spec', '/guide/spec.html'],
   ['writing-a-backend', '/guide/writing-a-backend.html'],
   ['conformance-in-ci', '/guide/conformance-in-ci.html'],
   ['api', '/api/'],
