@@ -87,6 +87,16 @@ export default defineConfig({
             {
               extends: true as const,
               server: { headers: isolationHeaders },
+              // Listed up front so Vite never re-optimises (and reloads the page) mid-run.
+              optimizeDeps: {
+                include: [
+                  '@tensorflow/tfjs-core',
+                  '@tensorflow/tfjs-backend-cpu',
+                  '@tensorflow/tfjs-backend-wasm',
+                  '@tensorflow/tfjs-backend-webgl',
+                  '@tensorflow/tfjs-backend-webgpu',
+                ],
+              },
               preview: { headers: isolationHeaders },
               test: {
                 name: 'browser',

@@ -77,6 +77,21 @@ describe.each(['cpu', 'wasm'] as const)('tfjsBackend on %s in Node', (device) =>
     expect(Array.from(await sm.softmax(logits, { temperature: 1e300 }))).toEqual([0.5, 0.5]);
   });
 
+  it('temperatures beyond float32 keep masked entries at exactly 0 and scale the rest', async () => {
+    const masked = Number.NEGATIVE_INFINITY;
+    // T = 1e300 is Infinity in float32: -Infinity / Infinity would be NaN.
+    expect(Array.from(await sm.softmax([1, masked, 2], { temperature: 1e300 }))).toEqual([
+      0.5, 0, 0.5,
+    ]);
+    // T = 1e39 is beyond float32 as well, yet z = [-0.6, 0] is far from 0.
+    const logits = new Float32Array([-3e38, masked, 3e38]);
+    const result = await sm.softmax(logits, { temperature: 1e39 });
+    expect(result[1]).toBe(0);
+    expect(
+      maxRelativeError([result[0]!, result[2]!], referenceSoftmax([logits[0]!, logits[2]!], 1e39)),
+    ).toBeLessThanOrEqual(softmaxBound(0.6, 2));
+  });
+
   it('the subnormal temperature 5e-324 gives the argmax limit without NaN', async () => {
     expect(Array.from(await sm.softmax([1, 2, 3], { temperature: 5e-324 }))).toEqual([0, 0, 1]);
     expect(Array.from(await sm.softmax([2, 5, 5], { temperature: 5e-324 }))).toEqual([0, 0.5, 0.5]);
