@@ -27,11 +27,14 @@ export interface TfjsEngineBackendOptions {
   fix: string;
 }
 
-const KERNELS: Record<Operation, (tf: Tf, request: KernelRequest) => TfTensor> = {
+const KERNELS: Record<Operation, (tf: Tf, request: KernelRequest, device: string) => TfTensor> = {
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
   logSumExp: logSumExpKernel,
 };
+
+/** tfjs backends whose tensors live in host memory, so `dataSync()` reads them without a stall. */
+const SYNC_READ_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm', 'tensorflow']);
 
 /**
  * A softmax-kit backend on any TensorFlow.js backend: the building block of `tfjsBackend` and
@@ -57,6 +60,7 @@ const KERNELS: Record<Operation, (tf: Tf, request: KernelRequest) => TfTensor> =
  */
 export function tfjsEngineBackend(options: TfjsEngineBackendOptions): Backend {
   const { name, tfjsBackendName } = options;
+  const syncRead = SYNC_READ_BACKENDS.has(tfjsBackendName);
   let tf: Tf | undefined;
 
   /** Runs `task` with the engine switched to this backend, under the engine's lock. */
@@ -154,9 +158,14 @@ export function tfjsEngineBackend(options: TfjsEngineBackendOptions): Backend {
       }
       if (request.rows === 0 || request.cols === 0) return;
       await onDevice(loaded, async () => {
-        const result = loaded.tidy(() => KERNELS[request.operation](loaded, request));
+        const result = loaded.tidy(() =>
+          KERNELS[request.operation](loaded, request, tfjsBackendName),
+        );
         try {
-          request.output.set((await result.data()) as Float32Array);
+          // cpu, wasm and tensorflow hold their data in host memory: dataSync() returns it
+          // without the extra promise round trips of data(). GPU devices read asynchronously
+          // (a synchronous read stalls the GPU pipeline on webgl and is not offered on webgpu).
+          request.output.set((syncRead ? result.dataSync() : await result.data()) as Float32Array);
         } finally {
           result.dispose();
         }

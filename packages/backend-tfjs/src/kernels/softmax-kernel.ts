@@ -1,21 +1,35 @@
 import type { KernelRequest } from '@softmax-kit/core';
 import type { Tf, TfTensor } from '../tfjs-types.js';
+import { inputTensor, unitTemperature, usesFusedPath } from './fused-path.js';
 import { rowSum } from './row-sum.js';
 import { scaledLogits } from './scaled-logits.js';
 
 /**
- * Softmax of each row on the tfjs device: `exp(z) / sum exp(z)` with `z = (x - m) / T`
- * ({@link scaledLogits}); returns `[rows, cols]` (call inside `tf.tidy`). `tf.softmax` is not
- * used: it applies no temperature, and dividing the logits by T before it would put the
- * temperature before the max subtraction, which SPEC forbids (x / 5e-324 is -Infinity or NaN).
- * Every z is <= 0 and the max has z = 0, so the sum is in [1, n] and never 0 or Infinity.
+ * Softmax of each row on the tfjs device; returns `[rows, cols]` (call inside `tf.tidy`).
+ * Every path subtracts the max before the temperature is applied (SPEC), so the sum of the
+ * exponentials is in [1, n], never 0 or Infinity.
+ *
+ * 1. On cpu and wasm (`FUSED_DEVICES`), rows up to `FUSED_ROW_LENGTH`, every T = 1: `tf.softmax(x)` (one fused kernel on wasm).
+ *    tfjs subtracts the row max itself and at T = 1 there is no order question. `[-3e38, 3e38]`
+ *    gives `x - m = [-Infinity, 0]`, so `[0, 1]`; a masked `-Infinity` gives exp(-Infinity) = 0.
+ * 2. On cpu and wasm (`FUSED_DEVICES`), rows up to `FUSED_ROW_LENGTH`, other temperatures: `tf.softmax(z)` with `z = (x - m) / T`
+ *    from {@link scaledLogits} (max 0, so tfjs's own max subtraction is exact). Dividing the raw
+ *    logits by T instead would put T before the max subtraction, which SPEC forbids (x / 5e-324
+ *    is -Infinity or NaN); scaledLogits also handles tiny and huge T.
+ * 3. Longer rows, and webgl and webgpu: `exp(z) / rowSum(exp(z))`, with the blocked sums of {@link rowSum}, whose
+ *    error does not grow with n as `tf.softmax`'s single float32 accumulator does.
  *
  * @example
  * ```ts
- * const probabilities = await tf.tidy(() => softmaxKernel(tf, request)).data();
+ * const probabilities = await tf.tidy(() => softmaxKernel(tf, request, 'wasm')).data();
  * ```
  */
-export function softmaxKernel(tf: Tf, request: KernelRequest): TfTensor {
+export function softmaxKernel(tf: Tf, request: KernelRequest, device: string): TfTensor {
+  if (usesFusedPath(request, device)) {
+    return tf.softmax(
+      unitTemperature(request) ? inputTensor(tf, request) : scaledLogits(tf, request),
+    );
+  }
   const exponentials = tf.exp(scaledLogits(tf, request));
   return tf.div(exponentials, rowSum(tf, exponentials, request.rows, request.cols));
 }
