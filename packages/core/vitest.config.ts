@@ -8,5 +8,6 @@ const conditions = process.env.SOFTMAX_KIT_DIST ? [] : ['@softmax-kit/source'];
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  // fast-check properties run hundreds of cases: generous on a loaded 2-core machine.
+  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 60_000 },
 });
