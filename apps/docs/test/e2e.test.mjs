@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,9 @@ const repoRoot = resolve(docsRoot, '../..');
 const fixtures = join(docsRoot, 'test', 'fixtures', 'reports');
 // Inside .vitepress/cache: ignored by git and biome, apart from the real site in .vitepress/dist.
 const outDir = join(docsRoot, '.vitepress', 'cache', 'e2e-site');
+// The same site built with no reports at all, as on a fresh clone before `pnpm compare`.
+const emptyOutDir = join(docsRoot, '.vitepress', 'cache', 'e2e-site-no-reports');
+const missingReports = join(docsRoot, '.vitepress', 'cache', 'no-reports-here');
 const screenshots = join(repoRoot, 'artifacts', 'screenshots');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const chromiumFlags = [
@@ -53,11 +56,12 @@ const pages = [
 
 describe('the docs site in headless Chromium', { skip }, () => {
   let server;
+  let emptyServer;
   let browser;
   /** Console errors and uncaught exceptions per page name. */
   const problems = new Map();
 
-  async function open(name, path) {
+  async function open(name, path, base = server.url) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const seen = [];
     problems.set(name, seen);
@@ -68,17 +72,26 @@ describe('the docs site in headless Chromium', { skip }, () => {
     page.on('response', (response) => {
       if (response.status() >= 400) seen.push(`HTTP ${response.status()}: ${response.url()}`);
     });
-    await page.goto(new URL(path, server.url).href, { waitUntil: 'networkidle' });
+    await page.goto(new URL(path, base).href, { waitUntil: 'networkidle' });
     return page;
   }
 
   before(async () => {
-    const env = { ...process.env, SOFTMAX_KIT_REPORTS_DIR: fixtures };
-    for (const [command, args] of [
-      ['node', ['scripts/gen-api.mjs']],
-      ['node', ['node_modules/vitepress/bin/vitepress.js', 'build', '--outDir', outDir]],
+    rmSync(missingReports, { recursive: true, force: true });
+    const vitepress = 'node_modules/vitepress/bin/vitepress.js';
+    for (const [args, reports] of [
+      [['scripts/gen-api.mjs'], fixtures],
+      [[vitepress, 'build', '--outDir', outDir], fixtures],
+      [[vitepress, 'build', '--outDir', emptyOutDir], missingReports],
     ]) {
-      const result = spawnSync(command, args, { cwd: docsRoot, env, encoding: 'utf8' });
+      const env = { ...process.env, SOFTMAX_KIT_REPORTS_DIR: reports };
+      // A build that hangs (it once did, when the reports folder was missing) fails here.
+      const result = spawnSync('node', args, {
+        cwd: docsRoot,
+        env,
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
       assert.equal(
         result.status,
         0,
@@ -86,6 +99,7 @@ describe('the docs site in headless Chromium', { skip }, () => {
       );
     }
     server = await serve(outDir, 0);
+    emptyServer = await serve(emptyOutDir, 0);
     const { chromium } = await import('playwright');
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
     mkdirSync(screenshots, { recursive: true });
@@ -94,6 +108,7 @@ describe('the docs site in headless Chromium', { skip }, () => {
   after(async () => {
     await browser?.close();
     await server?.close();
+    await emptyServer?.close();
   });
 
   test('every page renders its title and content with no console errors', async () => {
@@ -232,5 +247,23 @@ describe('the docs site in headless Chromium', { skip }, () => {
     await page.screenshot({ path: join(screenshots, 'playground-benchmark.png'), fullPage: true });
     await page.close();
     assert.deepEqual(problems.get('playground-check'), []);
+  });
+
+  test('without any report the data pages build, render and say what was not run yet', async () => {
+    for (const [name, path, notRun] of [
+      ['choose-backend-no-reports', '/choose-backend.html', 1],
+      ['conformance-no-reports', '/conformance.html', 2],
+      ['speed-no-reports', '/speed.html', 2],
+    ]) {
+      const page = await open(name, path, emptyServer.url);
+      assert.equal(await page.getByTestId('not-run').count(), notRun, path);
+      assert.match(
+        await page.getByTestId('not-run').first().textContent(),
+        /pnpm (compare|start)|Playground/,
+      );
+      await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+      await page.close();
+      assert.deepEqual(problems.get(name), [], `${path} logged errors`);
+    }
   });
 });
