@@ -41,8 +41,10 @@ const DEVICES: readonly TfjsDevice[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
  * devices may live in one page or process: calls are serialised on tfjs's global engine.
  *
  * Numerical stability: the row max is subtracted before the temperature is applied, temperatures
- * too small for float32 are applied in float64 on the host, and row sums are blocked so their
- * error does not grow linearly with the row length (see `src/kernels`).
+ * too small for float32 are applied in float64 on the host. On cpu and wasm, rows of up to
+ * 65,536 entries run tfjs's own fused `tf.softmax` (speed); longer rows, and every row on webgl
+ * and webgpu, have their sums blocked so the error does not grow linearly with the row length
+ * (see `src/kernels`).
  *
  * An unusable device (no WebGPU adapter, no WebGL, a missing package) makes `createSoftmax`
  * reject with a `SoftmaxError` of code `BACKEND_UNAVAILABLE` that gives the reason and the fix.
