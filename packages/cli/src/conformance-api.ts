@@ -5,6 +5,8 @@ import type { Backend } from '@softmax-kit/core';
 export interface ConformanceApi {
   runConformance(backend: Backend, options?: ConformanceOptions): Promise<ConformanceReport>;
   readonly DEFAULT_SEED: number;
+  /** The suite's check groups, for validating `--group`. */
+  readonly CHECK_GROUPS: readonly string[];
   toJUnit?(report: ConformanceReport | ConformanceReport[]): string;
   formatSummary?(reports: ConformanceReport[]): string;
 }

@@ -4,20 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DEFAULT_SIZES } from './cases/accuracy.js';
 import { BUILTIN_BACKENDS, runConformanceCommand } from './node.js';
-import type { CheckGroup } from './report.js';
-
-const GROUPS: readonly CheckGroup[] = [
-  'examples',
-  'accuracy',
-  'stability',
-  'invariance',
-  'temperature',
-  'consistency',
-  'order',
-  'determinism',
-  'errors',
-  'resources',
-];
+import { CHECK_GROUPS, type CheckGroup } from './report.js';
 
 const USAGE = `usage: softmax-kit-conformance [backend ...] [options]
 
@@ -31,7 +18,7 @@ options:
   --seed N         seed of the random rows and properties
   --sizes LIST     accuracy row lengths, e.g. 1,10,1000,1e6 (default ${DEFAULT_SIZES.join(',')})
   --quick          sizes 1,10,1000,10000
-  --groups LIST    only these groups (${GROUPS.join(',')})
+  --groups LIST    only these groups (${CHECK_GROUPS.join(',')})
   --quiet          no per-case progress
   -h, --help       this text
 
@@ -101,8 +88,8 @@ async function main(): Promise<void> {
   if (typeof values.groups === 'string') {
     groups = values.groups.split(',').map((g) => g.trim()) as CheckGroup[];
     for (const group of groups)
-      if (!GROUPS.includes(group))
-        fail(`--groups: unknown group '${group}' (known: ${GROUPS.join(', ')})`);
+      if (!CHECK_GROUPS.includes(group))
+        fail(`--groups: unknown group '${group}' (known: ${CHECK_GROUPS.join(', ')})`);
   }
   const backends = positionals.length ? positionals : Object.keys(BUILTIN_BACKENDS);
   exposeGc();

@@ -1,17 +1,4 @@
-import type { CheckGroup, ConformanceReport } from './report.js';
-
-const GROUPS: readonly CheckGroup[] = [
-  'examples',
-  'accuracy',
-  'stability',
-  'invariance',
-  'temperature',
-  'consistency',
-  'order',
-  'determinism',
-  'errors',
-  'resources',
-];
+import { CHECK_GROUPS, type ConformanceReport } from './report.js';
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
@@ -69,7 +56,7 @@ export function formatSummary(reports: readonly ConformanceReport[]): string {
   const matrix = loaded.length
     ? table([
         ['group', ...loaded.map(label)],
-        ...GROUPS.map((group) => [
+        ...CHECK_GROUPS.map((group) => [
           group,
           ...loaded.map((r) => {
             const cases = r.cases.filter((c) => c.group === group);

@@ -23,6 +23,7 @@ export { precisionModel } from './precision.js';
 export type { ReferenceRow } from './reference.js';
 export { neumaierSum, REFERENCE_RELATIVE_ERROR, referenceRow } from './reference.js';
 export type { CaseResult, CaseStatus, CheckGroup, ConformanceReport } from './report.js';
+export { CHECK_GROUPS } from './report.js';
 export type { Rng } from './rng.js';
 export { createRng, seedFor } from './rng.js';
 export type { ConformanceOptions, ConformanceSession, ProgressEvent } from './run-conformance.js';

@@ -5,18 +5,25 @@
  * The CLI and the docs app read these files; keep changes additive and bump `reportVersion`.
  */
 
-/** The SPEC's check groups. */
-export type CheckGroup =
-  | 'accuracy'
-  | 'stability'
-  | 'invariance'
-  | 'temperature'
-  | 'consistency'
-  | 'order'
-  | 'determinism'
-  | 'errors'
-  | 'resources'
-  | 'examples';
+/**
+ * The check groups: SPEC's last section plus the worked examples, in the order summaries show
+ * them. The one list every tool reads (CLI flags, summary columns).
+ */
+export const CHECK_GROUPS = [
+  'examples',
+  'accuracy',
+  'stability',
+  'invariance',
+  'temperature',
+  'consistency',
+  'order',
+  'determinism',
+  'errors',
+  'resources',
+] as const;
+
+/** One of {@link CHECK_GROUPS}. */
+export type CheckGroup = (typeof CHECK_GROUPS)[number];
 
 export type CaseStatus = 'pass' | 'fail' | 'skip';
 
