@@ -4,22 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import type { BrowserCommand } from 'vitest/node';
+import { chromiumLaunchOptions, hasChromium } from '../../tools/chromium';
 
 // Tests run from source through the `@softmax-kit/source` export condition; SOFTMAX_KIT_DIST=1
 // runs them against `dist`. Vite applies `resolve.conditions` to the browser environment and
 // `ssr.resolve.conditions` to Node tests, so both are set.
 const conditions = process.env.SOFTMAX_KIT_DIST ? [] : ['@softmax-kit/source'];
 
-// Browser tests (webgl, webgpu, wasm with threads) run in Debian's Chromium, never a browser
-// downloaded by Playwright. Without it the browser project is left out, and says so.
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(chromium);
-if (!hasChromium) {
-  console.warn(
-    `[backend-tfjs] Chromium not found at ${chromium}: the browser tests (webgl, webgpu, wasm with threads) are SKIPPED. ` +
-      'Enable them with `apt-get install -y chromium libvulkan1` (or set CHROMIUM_PATH); CI installs it.',
-  );
-}
+// Browser tests (webgl, webgpu, wasm with threads) run in Debian's Chromium; without it the
+// browser project is left out, and says so.
+const withChromium = hasChromium(
+  'backend-tfjs',
+  'the browser tests (webgl, webgpu, wasm with threads)',
+  'chromium libvulkan1',
+);
 
 // WebGPU in Node through Dawn (the `webgpu` package) needs SwiftShader's Vulkan driver, which
 // Debian's Chromium package installs; without it that project is left out too.
@@ -82,7 +80,7 @@ export default defineConfig({
             },
           ]
         : []),
-      ...(hasChromium
+      ...(withChromium
         ? [
             {
               extends: true as const,
@@ -106,19 +104,7 @@ export default defineConfig({
                   headless: true,
                   screenshotFailures: false,
                   provider: playwright({
-                    launchOptions: {
-                      executablePath: chromium,
-                      args: [
-                        '--headless',
-                        '--no-sandbox',
-                        '--no-first-run',
-                        '--disable-background-networking',
-                        '--disable-component-update',
-                        '--disable-sync',
-                        '--disable-quic',
-                        '--enable-unsafe-webgpu',
-                      ],
-                    },
+                    launchOptions: chromiumLaunchOptions,
                   }),
                   instances: [{ browser: 'chromium' as const }],
                   commands: { writeConformanceReport },

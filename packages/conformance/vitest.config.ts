@@ -1,21 +1,15 @@
-import { existsSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { chromiumLaunchOptions, hasChromium } from '../../tools/chromium';
 
 // Tests run from source through the `@softmax-kit/source` export condition; set
 // SOFTMAX_KIT_DIST=1 to run the same tests against the built `dist` output instead.
 // Node tests resolve through `ssr.resolve`, browser tests through `resolve`: set both.
 const conditions = process.env.SOFTMAX_KIT_DIST ? [] : ['@softmax-kit/source'];
 
-// The browser project proves the root entry and the vitest adapter run in a real Chromium
-// (Debian's, never one downloaded by Playwright). Without it the project is left out, and says so.
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(chromium);
-if (!hasChromium) {
-  console.warn(
-    `[conformance] Chromium not found at ${chromium}: the browser tests are SKIPPED. Enable them with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
-  );
-}
+// The browser project proves the root entry and the vitest adapter run in a real Chromium;
+// without it the project is left out, and says so.
+const withChromium = hasChromium('conformance', 'the browser tests');
 
 export default defineConfig({
   resolve: { conditions },
@@ -32,7 +26,7 @@ export default defineConfig({
           exclude: ['**/*.browser.test.ts'],
         },
       },
-      ...(hasChromium
+      ...(withChromium
         ? [
             {
               extends: true as const,
@@ -44,18 +38,7 @@ export default defineConfig({
                   headless: true,
                   screenshotFailures: false,
                   provider: playwright({
-                    launchOptions: {
-                      executablePath: chromium,
-                      args: [
-                        '--headless',
-                        '--no-sandbox',
-                        '--no-first-run',
-                        '--disable-background-networking',
-                        '--disable-component-update',
-                        '--disable-sync',
-                        '--disable-quic',
-                      ],
-                    },
+                    launchOptions: chromiumLaunchOptions,
                   }),
                   instances: [{ browser: 'chromium' as const }],
                 },
