@@ -55,7 +55,7 @@ export interface BackendCapabilities {
  * - logSoftmax: `(x_i - m)/T - log(sum_j exp((x_j - m)/T))`;
  * - logSumExp: one value per row, `m + log(sum_j exp(x_j - m))` (output has length `rows`).
  *
- * Rows whose `skip` entry is non-zero may be left alone or filled with anything: core writes them.
+ * Rows whose `skip` entry is 1 may be left alone or filled with anything: core writes them.
  * `output` may be the same buffer as `input` (in place): read each row before writing it.
  * The kernel must not keep references to the buffers after it returns (or resolves).
  */
@@ -67,7 +67,7 @@ export interface KernelRequest {
   readonly cols: number;
   readonly temperature: Float64Array;
   readonly rowMax: Float64Array;
-  /** `null` when every row is regular; else a non-zero entry marks a row core computes itself. */
+  /** `null` when every row is regular; else 1 marks a row core computes itself, 0 a kernel row. */
   readonly skip: Uint8Array | null;
 }
 

@@ -334,7 +334,12 @@ class Session {
     let request: MutableRequest | null = null;
     let converted: Plan['converted'] = null;
     if (special < rows) {
-      const skip = special > 0 ? kinds : null; // non-zero kind = core writes that row
+      // A 0/1 mask (1: core writes that row), not the row kinds themselves: backends test `=== 1`.
+      let skip: Uint8Array | null = null;
+      if (special > 0) {
+        skip = new Uint8Array(rows);
+        for (let r = 0; r < rows; r++) skip[r] = kinds[r] === RowKind.REGULAR ? 0 : 1;
+      }
       const kernelDtype = this.kernelDtype(dtype);
       let kernelIn = rowsIn;
       let kernelOut = rowsOut;
