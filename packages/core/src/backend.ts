@@ -40,12 +40,48 @@ export interface BackendCapabilities {
   readonly device: string;
   /** Free-form facts for reports (library versions, renderer, probe results). */
   readonly details?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Optional (v1, since core 0.2): true when the kernel scans its rows itself, so core skips its
+   * own JavaScript pass over the input. Core then hands the kernel a {@link RowScan} in
+   * {@link KernelRequest.scan}; see there for what the kernel must write. Omitted or false: core
+   * scans every row before the call, as before.
+   */
+  readonly scansRows?: boolean;
+}
+
+/**
+ * What a scanning kernel (capabilities `scansRows: true`) writes for core, in its own first
+ * pass over the rows, before it writes any output.
+ *
+ * For every row `r` (rows marked in `skip` included):
+ * - `rowMax[r]` = the row's maximum, NaN ignored (`+Infinity` if the row has one, `-Infinity`
+ *   when every entry is `-Infinity` or NaN);
+ * - `flags[r]` = 1 when the row is not regular: it has a NaN, or a `+Infinity`, or every entry
+ *   is `-Infinity`; else 0. A NaN anywhere in the row (the last lane of an unrolled or SIMD loop
+ *   and the scalar tail included) must set the flag.
+ *
+ * Then the kernel computes only the rows with `flags[r] === 0` and no skip mark, and leaves
+ * flagged rows' output untouched: core writes them (SPEC's limits and policies).
+ *
+ * `haltOnFlag`: when true and any row is flagged, the kernel writes no output at all and
+ * returns; core then takes the call over (it may raise an error, and a failed call must leave an
+ * in-place input unchanged). So a scanning kernel scans every row of the request before it
+ * writes the first output value. Core sets it whenever the call's policies can fail on a flagged
+ * row (`nan: 'error'`, `allMasked: 'error'`).
+ */
+export interface RowScan {
+  /** Filled by the kernel: each row's max. The same array as {@link KernelRequest.rowMax}. */
+  readonly rowMax: Float64Array;
+  /** Filled by the kernel: 1 for a row that is not regular, else 0 (core zeroes it first). */
+  readonly flags: Uint8Array;
+  /** True: if any row is flagged, write no output (see above). */
+  readonly haltOnFlag: boolean;
 }
 
 /**
  * One kernel call: `rows` rows of `cols` entries each, contiguous, row-major, along the last axis.
  *
- * Core guarantees for every row `r` not flagged in `skip`:
+ * When {@link KernelRequest.scan} is `null`, core guarantees for every row `r` not flagged in `skip`:
  * - `cols >= 1`; no entry is NaN or +Infinity; at least one entry is finite;
  * - `rowMax[r]` is the row's maximum (finite);
  * - `temperature[r]` is finite and > 0 (it may be subnormal, e.g. 5e-324); it is 1 for logSumExp.
@@ -69,6 +105,12 @@ export interface KernelRequest {
   readonly rowMax: Float64Array;
   /** `null` when every row is regular; else 1 marks a row core computes itself, 0 a kernel row. */
   readonly skip: Uint8Array | null;
+  /**
+   * `null` (always, for a backend without `scansRows`): core scanned the rows, `rowMax` is
+   * filled and the guarantees above hold. Non-null: core did not scan; `rowMax` is to be filled
+   * by the kernel, rows may hold NaN or infinities, and the kernel follows {@link RowScan}.
+   */
+  readonly scan: RowScan | null;
 }
 
 /**

@@ -119,6 +119,7 @@ class Session {
     temperature: new Float64Array(0),
     rowMax: new Float64Array(0),
     skip: null,
+    scan: null,
   };
 
   constructor(
@@ -367,6 +368,7 @@ class Session {
       request.temperature = temperature;
       request.rowMax = kernelMax;
       request.skip = skip;
+      request.scan = null;
     }
     return {
       operation,

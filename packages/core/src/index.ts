@@ -6,6 +6,7 @@ export type {
   KernelRequest,
   Operation,
   Precision,
+  RowScan,
   SyncBackend,
 } from './backend.js';
 export { unitRoundoff } from './backend.js';
