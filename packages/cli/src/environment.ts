@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
+import { REPORTED_PACKAGES } from '@softmax-kit/conformance/backends';
 import type { BenchReport } from './bench-report.js';
 
 const require = createRequire(import.meta.url);
@@ -40,21 +41,8 @@ export async function packageVersion(name: string): Promise<string | undefined> 
   }
 }
 
-/** Packages whose versions the reports record when they are installed. */
-export const REPORTED_PACKAGES = [
-  '@softmax-kit/core',
-  '@softmax-kit/cli',
-  '@softmax-kit/conformance',
-  '@softmax-kit/backend-ts',
-  '@softmax-kit/backend-tfjs',
-  '@softmax-kit/backend-tfjs-node',
-  'tinybench',
-  '@tensorflow/tfjs-core',
-  '@tensorflow/tfjs-backend-cpu',
-  '@tensorflow/tfjs-backend-wasm',
-  'onnxruntime-node',
-  '@huggingface/transformers',
-];
+/** Packages whose versions the reports record when they are installed (one list, shared with conformance). */
+export { REPORTED_PACKAGES };
 
 /**
  * The machine and package versions a report was measured with.

@@ -1,21 +1,14 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinBackendNames, findBuiltinBackend } from '@softmax-kit/conformance/backends';
 import type { Backend } from '@softmax-kit/core';
 import { packageVersion } from './environment.js';
 
-/** The backends the CLI knows by name, in the order `all` runs them. */
-export const KNOWN_BACKENDS = ['ts', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-node'] as const;
-
-/** One of {@link KNOWN_BACKENDS}. */
-export type KnownBackend = (typeof KNOWN_BACKENDS)[number];
-
-/** The package of each known backend (for the version in reports). */
-const PACKAGES: Record<KnownBackend, string> = {
-  ts: '@softmax-kit/backend-ts',
-  'tfjs-cpu': '@softmax-kit/backend-tfjs',
-  'tfjs-wasm': '@softmax-kit/backend-tfjs',
-  'tfjs-node': '@softmax-kit/backend-tfjs-node',
-};
+/**
+ * The backends the CLI knows by name, in the order `all` runs them: the Node ones of the
+ * conformance suite's one list (`@softmax-kit/conformance/backends`).
+ */
+export const KNOWN_BACKENDS: readonly string[] = builtinBackendNames('node');
 
 /** A backend instance, or the reason it cannot be made in this runtime. */
 export type BackendSource =
@@ -67,8 +60,8 @@ type LoadBackend = (
 
 /**
  * Resolves a `--backend` value with the conformance suite's loader (`loadBackend` from
- * `@softmax-kit/conformance/node`, so both CLIs accept the same specs): a known name (`ts`,
- * `tfjs-cpu`, `tfjs-wasm`, `tfjs-node`), imported lazily from the CLI's own dependencies, or a
+ * `@softmax-kit/conformance/node`, so both CLIs accept the same specs): a known name (see
+ * {@link KNOWN_BACKENDS}), imported lazily from the CLI's own dependencies, or a
  * module path such as `./my-backend.js` (default export, `backend` or `createBackend`; or
  * `./my-backend.js#myFactory` for a named one). A backend that cannot be loaded comes back as
  * `unavailable` with the reason, never as an exception.
@@ -88,7 +81,7 @@ export async function loadBackendSource(spec: string, cwd = process.cwd()): Prom
       cwd,
       importer: (id) => import(id),
     });
-    const pkg = PACKAGES[spec as KnownBackend];
+    const pkg = findBuiltinBackend(spec)?.package;
     if ('backend' in loaded && loaded.version === undefined && pkg !== undefined) {
       const version = await packageVersion(pkg);
       if (version !== undefined) return { ...loaded, version };

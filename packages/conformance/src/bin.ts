@@ -2,14 +2,15 @@
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { builtinBackendNames } from './backends.js';
 import { DEFAULT_SIZES } from './cases/accuracy.js';
-import { BUILTIN_BACKENDS, runConformanceCommand } from './node.js';
+import { runConformanceCommand } from './node.js';
 import { CHECK_GROUPS, type CheckGroup } from './report.js';
 
 const USAGE = `usage: softmax-kit-conformance [backend ...] [options]
 
 Runs the softmax-kit conformance suite on each backend and writes <out>/<id>.json and
-<id>.junit.xml. A backend is a built-in name (${Object.keys(BUILTIN_BACKENDS).join(', ')}) or a
+<id>.junit.xml. A backend is a built-in name (${builtinBackendNames('node').join(', ')}) or a
 module path (./my-backend.js, optionally #exportName) exporting a backend or a factory.
 Default: every built-in backend (those not installed are reported as skipped).
 
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       if (!CHECK_GROUPS.includes(group))
         fail(`--groups: unknown group '${group}' (known: ${CHECK_GROUPS.join(', ')})`);
   }
-  const backends = positionals.length ? positionals : Object.keys(BUILTIN_BACKENDS);
+  const backends = positionals.length ? positionals : builtinBackendNames('node');
   exposeGc();
   const result = await runConformanceCommand({
     backends,

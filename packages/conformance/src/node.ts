@@ -10,35 +10,14 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Backend } from '@softmax-kit/core';
+import { BUILTIN_BACKENDS, findBuiltinBackend, REPORTED_PACKAGES } from './backends.js';
 import { formatSummary } from './format-summary.js';
 import type { CheckGroup, ConformanceReport } from './report.js';
 import { runConformance, skippedReport } from './run-conformance.js';
 import { findWorkspaceRoot, resolveReportDir, writeReport } from './write-report.js';
 
+export { BUILTIN_BACKENDS, type BuiltinBackend, REPORTED_PACKAGES } from './backends.js';
 export { findWorkspaceRoot, resolveReportDir, writeReport };
-
-/** A built-in backend: which package and export create it. */
-export interface BuiltinBackend {
-  readonly package: string;
-  readonly export: string;
-  readonly args: readonly unknown[];
-}
-
-/** Backends known by name; each needs its package installed. */
-export const BUILTIN_BACKENDS: Readonly<Record<string, BuiltinBackend>> = {
-  ts: { package: '@softmax-kit/backend-ts', export: 'tsBackend', args: [] },
-  'tfjs-cpu': {
-    package: '@softmax-kit/backend-tfjs',
-    export: 'tfjsBackend',
-    args: [{ device: 'cpu' }],
-  },
-  'tfjs-wasm': {
-    package: '@softmax-kit/backend-tfjs',
-    export: 'tfjsBackend',
-    args: [{ device: 'wasm' }],
-  },
-  'tfjs-node': { package: '@softmax-kit/backend-tfjs-node', export: 'tfjsNodeBackend', args: [] },
-};
 
 /** Result of {@link loadBackend}: a backend, or the reason it cannot be created here. */
 export type LoadedBackend =
@@ -120,8 +99,8 @@ async function instantiate(candidate: unknown, args: readonly unknown[]): Promis
 }
 
 /**
- * Creates a backend from a spec: a built-in name (`ts`, `tfjs-cpu`, `tfjs-wasm`, `tfjs-node`;
- * see {@link BUILTIN_BACKENDS}) or a module path (`./my-backend.js`, optionally `#exportName`).
+ * Creates a backend from a spec: a built-in name (`ts`, `wasm`, `tfjs-cpu`, ...; see
+ * {@link BUILTIN_BACKENDS}) or a module path (`./my-backend.js`, optionally `#exportName`).
  * A module's export (default, else `backend`, else `createBackend`) may be a backend object or a
  * function returning one (sync or async). A package that is not installed gives `unavailable`
  * with the install command, never an exception.
@@ -137,7 +116,7 @@ export async function loadBackend(
   options: LoadBackendOptions = {},
 ): Promise<LoadedBackend> {
   const cwd = options.cwd ?? process.cwd();
-  const builtin = BUILTIN_BACKENDS[spec];
+  const builtin = findBuiltinBackend(spec);
   if (builtin) {
     let module: Record<string, unknown> | null = null;
     let version: string | undefined;
@@ -172,14 +151,14 @@ export async function loadBackend(
         };
       }
     }
-    const factory = module[builtin.export];
+    const factory = module[builtin.factory];
     if (typeof factory !== 'function')
-      return { id: spec, unavailable: `${builtin.package} has no export ${builtin.export}()` };
-    const backend = await instantiate(factory, builtin.args);
+      return { id: spec, unavailable: `${builtin.package} has no export ${builtin.factory}()` };
+    const backend = await instantiate(factory, builtin.options ? [builtin.options] : []);
     if (!isBackend(backend))
       return {
         id: spec,
-        unavailable: `${builtin.package} ${builtin.export}() did not return a softmax-kit v1 backend`,
+        unavailable: `${builtin.package} ${builtin.factory}() did not return a softmax-kit v1 backend`,
       };
     return { id: spec, backend, ...(version ? { version } : {}) };
   }
@@ -189,7 +168,7 @@ export async function loadBackend(
   if (!existsSync(file)) {
     return {
       id: spec,
-      unavailable: `'${spec}' is neither a built-in backend (${Object.keys(BUILTIN_BACKENDS).join(', ')}) nor an existing module path`,
+      unavailable: `'${spec}' is neither a built-in backend (${BUILTIN_BACKENDS.map((b) => b.name).join(', ')}) nor an existing module path`,
     };
   }
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -214,14 +193,8 @@ export async function loadBackend(
  * ```
  */
 export function installedVersions(cwd: string = process.cwd()): Record<string, string> {
-  const names = [
-    '@softmax-kit/core',
-    '@softmax-kit/conformance',
-    ...new Set(Object.values(BUILTIN_BACKENDS).map((b) => b.package)),
-    '@tensorflow/tfjs-core',
-  ];
   const versions: Record<string, string> = {};
-  for (const name of names) {
+  for (const name of REPORTED_PACKAGES) {
     const version = resolvePackage(name, cwd)?.version;
     if (version) versions[name] = version;
   }
