@@ -2,6 +2,8 @@
 // (softmaxSync with `out`), float32, in one process with tinybench. Run after a build:
 //   pnpm --filter @softmax-kit/backend-ts bench            (or `turbo run bench`)
 //   ROUNDS=7 TIME_MS=300 pnpm --filter @softmax-kit/backend-ts bench
+//   OPERATION=logSoftmax pnpm --filter @softmax-kit/backend-ts bench   (or logSumExp; the
+//   naive baseline stays the three-pass softmax)
 // All sizes are warmed up first. Each tinybench iteration computes at least ~16k elements (small sizes repeat the call), so timer
 // overhead does not dominate; the reported figure per size is the median over ROUNDS rounds of
 // tinybench's median latency. The machine is shared and noisy: read ratios, not single numbers.
@@ -20,6 +22,11 @@ const SIZES = [
 ];
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const TIME_MS = Number(process.env.TIME_MS ?? 200);
+const OPERATION = process.env.OPERATION ?? 'softmax';
+if (!['softmax', 'logSoftmax', 'logSumExp'].includes(OPERATION)) {
+  throw new Error(`OPERATION must be softmax, logSoftmax or logSumExp, not ${OPERATION}`);
+}
+const outLength = (rows, cols) => (OPERATION === 'logSumExp' ? rows : rows * cols);
 
 /** The baseline: max pass, exp-and-sum pass with Math.exp, divide pass; float64 sum. */
 function naiveSoftmax(input, output, rows, cols) {
@@ -69,9 +76,11 @@ const inputs = SIZES.map(([rows, cols]) =>
 for (let pass = 0; pass < 3; pass++) {
   SIZES.forEach(([rows, cols], s) => {
     const input = inputs[s];
-    const out = new Float32Array(input.length);
-    naiveSoftmax(input, out, rows, cols);
-    sm.softmaxSync(input, { shape: [rows, cols], out });
+    naiveSoftmax(input, new Float32Array(input.length), rows, cols);
+    sm[`${OPERATION}Sync`](input, {
+      shape: [rows, cols],
+      out: new Float32Array(outLength(rows, cols)),
+    });
   });
 }
 
@@ -80,7 +89,8 @@ for (const [s, [rows, cols]] of SIZES.entries()) {
   const n = rows * cols;
   const input = inputs[s];
   const outNaive = new Float32Array(n);
-  const outTs = new Float32Array(n);
+  const outTs = new Float32Array(outLength(rows, cols));
+  const run = sm[`${OPERATION}Sync`].bind(sm);
   const reps = Math.max(1, Math.ceil(16384 / n));
   const options = { shape: [rows, cols], out: outTs };
   const perElement = { naive: [], ts: [] };
@@ -97,7 +107,7 @@ for (const [s, [rows, cols]] of SIZES.entries()) {
       [
         'ts',
         () => {
-          for (let k = 0; k < reps; k++) sm.softmaxSync(input, options);
+          for (let k = 0; k < reps; k++) run(input, options);
         },
       ],
     ];
@@ -121,6 +131,6 @@ for (const [s, [rows, cols]] of SIZES.entries()) {
 }
 await sm.dispose();
 console.log(
-  `tinybench, float32, medians of ${ROUNDS} rounds x ${TIME_MS} ms; Node ${process.version}`,
+  `tinybench, float32, ts = ${OPERATION}Sync, medians of ${ROUNDS} rounds x ${TIME_MS} ms; Node ${process.version}`,
 );
 console.table(rowsOut);

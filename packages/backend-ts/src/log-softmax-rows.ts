@@ -1,10 +1,13 @@
 import type { KernelRequest } from '@softmax-kit/core';
-import { sumExp32, sumExp64 } from './row-exp-sums.js';
+import { logSumOfExps } from './row-exp-sums.js';
 
 /**
  * The logSoftmax kernel: for each row not flagged in `skip`,
- * `(x_i - m) / T - log(sum_j exp((x_j - m) / T))`. One pass sums the exps (nothing written), a
- * second writes the result, so in place works. A `-Infinity` entry gives `-Infinity`, never NaN.
+ * `(x_i - m) / T - log1p(s)`, `s` the sum of `exp((x_j - m) / T)` over every entry but the first
+ * max ({@link logSumOfExps}), so the result is accurate relative to its own size, also where it
+ * is tiny (`[0, -40]` gives -4.248354e-18 at the max, not 0). One pass sums the exps (nothing
+ * written), a second writes the result, so in place works. A `-Infinity` entry gives
+ * `-Infinity`, never NaN.
  *
  * @example
  * ```ts
@@ -38,7 +41,7 @@ function logSoftmaxRow32(
   max: number,
   temperature: number,
 ): void {
-  const logSum = Math.log(sumExp32(input, start, end, max, temperature, null));
+  const logSum = logSumOfExps(input, start, end, max, temperature);
   // 1 / T overflows for subnormal T, and (x - m) = 0 times Infinity is NaN: cap it at the
   // largest double. That changes no float32 result: a nonzero x - m of float32 values is at
   // least 2^-149 in size, so the capped product is beyond -10^263 (1e308 * 2^-149), -Infinity in float32, as the
@@ -55,6 +58,6 @@ function logSoftmaxRow64(
   max: number,
   temperature: number,
 ): void {
-  const logSum = Math.log(sumExp64(input, start, end, max, temperature, null));
+  const logSum = logSumOfExps(input, start, end, max, temperature);
   for (let i = start; i < end; i++) output[i] = ((input[i] as number) - max) / temperature - logSum;
 }

@@ -1,9 +1,11 @@
 import type { KernelRequest } from '@softmax-kit/core';
-import { sumExp32, sumExp64 } from './row-exp-sums.js';
+import { logSumOfExps } from './row-exp-sums.js';
 
 /**
- * The logSumExp kernel: for each row not flagged in `skip`, `output[r] = m + log(sum_j exp(x_j -
- * m))` (core passes temperature 1). `-Infinity` entries add nothing.
+ * The logSumExp kernel: for each row not flagged in `skip`, `output[r] = m + log1p(s)`, `s` the
+ * sum of `exp(x_j - m)` over every entry but the first max ({@link logSumOfExps}; core passes
+ * temperature 1), so the error is bounded relative to `|m| + log1p(s)`: `[0, -40]` gives
+ * 4.248354e-18, not 0. `-Infinity` entries add nothing.
  *
  * @example
  * ```ts
@@ -21,10 +23,6 @@ export function logSumExpRows(request: KernelRequest): void {
     const start = r * cols;
     const max = rowMax[r] as number;
     const t = temperature[r] as number;
-    const sum =
-      input instanceof Float32Array
-        ? sumExp32(input, start, start + cols, max, t, null)
-        : sumExp64(input, start, start + cols, max, t, null);
-    output[r] = max + Math.log(sum);
+    output[r] = max + logSumOfExps(input, start, start + cols, max, t);
   }
 }

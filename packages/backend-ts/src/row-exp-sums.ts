@@ -172,3 +172,41 @@ export function sumExp64(
   }
   return sum + compensation;
 }
+
+/**
+ * `log(sum_j exp((x_j - max) / temperature))` over `[start, end)`, accurate relative to its own
+ * size (SPEC, "Accuracy of the logarithms"): with `k` the first index of the max, whose term is
+ * exactly 1, it is `log1p(s)` with `s` the sum of the other terms, summed without the 1. Summing
+ * the 1 in would round `1 + s` to 1 for any `s` below 2^-53 (`[0, -40]`: s = 4.2e-18) and leave
+ * `log(1 + s)` with an absolute error of `n * 2^-53`, unbounded relative to a small result. `k` is
+ * found with the native `indexOf` (well under the cost of the exps); should the max not be in the
+ * row (core guarantees it is), the plain `log` of the full sum is returned.
+ *
+ * @example
+ * ```ts
+ * logSumOfExps(new Float64Array([0, -40]), 0, 2, 0, 1); // 4.248354255291589e-18
+ * ```
+ */
+export function logSumOfExps(
+  input: Float32Array | Float64Array,
+  start: number,
+  end: number,
+  max: number,
+  temperature: number,
+): number {
+  const is32 = input instanceof Float32Array;
+  const k = input.indexOf(max, start);
+  if (k < start || k >= end) {
+    return Math.log(
+      is32
+        ? sumExp32(input, start, end, max, temperature, null)
+        : sumExp64(input as Float64Array, start, end, max, temperature, null),
+    );
+  }
+  const others = is32
+    ? sumExp32(input, start, k, max, temperature, null) +
+      sumExp32(input, k + 1, end, max, temperature, null)
+    : sumExp64(input as Float64Array, start, k, max, temperature, null) +
+      sumExp64(input as Float64Array, k + 1, end, max, temperature, null);
+  return Math.log1p(others);
+}

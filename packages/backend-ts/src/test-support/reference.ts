@@ -54,19 +54,43 @@ export function referenceSoftmax(x: ArrayLike<number>, t = 1): Float64Array {
   return terms;
 }
 
-/** logSoftmax of one row in float64. */
+/**
+ * `log(sum_j exp((x_j - m) / t))` of one row as SPEC defines it for accuracy: `log1p(s)`, `s` the
+ * double-double sum of every term but the first max's (which is exactly 1). `Math.log1p` is
+ * within an ulp or so, and `s` within a few float64 ulps, so this is accurate relative to the
+ * result itself, however small (`[0, -40]`: 4.248354255291589e-18).
+ */
+export function referenceLogSumOfExps(x: ArrayLike<number>, t = 1): number {
+  const max = rowMaxOf(x);
+  let first = -1;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (first < 0 && x[i] === max) {
+      first = i;
+      continue;
+    }
+    const e = Math.exp(((x[i] as number) - max) / t);
+    const s = hi + e;
+    const bb = s - hi;
+    lo += hi - (s - bb) + (e - bb);
+    hi = s;
+  }
+  return Math.log1p(hi + lo);
+}
+
+/** logSoftmax of one row in float64: `(x_i - m) / t - log1p(s)` (see {@link referenceLogSumOfExps}). */
 export function referenceLogSoftmax(x: ArrayLike<number>, t = 1): Float64Array {
   const max = rowMaxOf(x);
-  const logSum = Math.log(expSum(x, max, t).sum);
+  const logSum = referenceLogSumOfExps(x, t);
   const result = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) result[i] = ((x[i] as number) - max) / t - logSum;
   return result;
 }
 
-/** logSumExp of one row in float64. */
+/** logSumExp of one row in float64: `m + log1p(s)` (see {@link referenceLogSumOfExps}). */
 export function referenceLogSumExp(x: ArrayLike<number>): number {
-  const max = rowMaxOf(x);
-  return max + Math.log(expSum(x, max, 1).sum);
+  return rowMaxOf(x) + referenceLogSumOfExps(x, 1);
 }
 
 /** A kernel request over `rows` x `cols`, with row maxima computed here. */
@@ -90,7 +114,17 @@ export function makeRequest(
   const output =
     options.output ??
     (input instanceof Float32Array ? new Float32Array(length) : new Float64Array(length));
-  return { operation, input, output, rows, cols, temperature, rowMax, skip: options.skip ?? null };
+  return {
+    operation,
+    input,
+    output,
+    rows,
+    cols,
+    temperature,
+    rowMax,
+    skip: options.skip ?? null,
+    scan: null,
+  };
 }
 
 /** Largest relative error of `actual` against `expected` over entries with |expected| >= floor. */
