@@ -25,9 +25,13 @@ export function formatTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
 ): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
+  // A loop, not Math.max(...lengths): spreading a long list into a call overflows the stack.
+  const widths = header.map((title) => title.length);
+  for (const row of rows) {
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column] ?? 0, cell.length);
+    });
+  }
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => {

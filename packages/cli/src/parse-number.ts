@@ -10,28 +10,55 @@ const SPECIAL: Record<string, number> = {
   nan: Number.NaN,
 };
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A token read as a number, or why it is not one (a phrase that completes "'1e400' ..."). */
+export type NumberReading = { value: number } | { problem: string };
+
 /**
  * Reads one number as people type it on a command line: decimal or exponent notation, `inf`,
- * `-inf`, `Infinity`, `nan` (any case), and the Unicode minus sign `−`. Returns `undefined` for
- * anything else (the caller names the bad token in its message).
+ * `-inf`, `Infinity`, `nan` (any case), and the Unicode minus sign `−`. A decimal beyond the
+ * float64 range (`1e400`) is refused rather than read as `Infinity`: an infinity must be written
+ * as one. A decimal below the smallest subnormal rounds to zero, as every float64 parser does.
+ *
+ * @example
+ * ```ts
+ * readNumber('2e-3');  // { value: 0.002 }
+ * readNumber('1e400'); // { problem: 'is beyond the float64 range (about ±1.8e308); write inf or -inf for an infinity' }
+ * ```
+ */
+export function readNumber(token: string): NumberReading {
+  const text = token.trim().replace(/^\u2212/, '-');
+  if (text.length === 0) return { problem: 'is empty' };
+  const special = SPECIAL[text.toLowerCase()];
+  if (special !== undefined) return { value: special };
+  if (!DECIMAL.test(text)) return { problem: 'is not a number' };
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    return {
+      problem: 'is beyond the float64 range (about ±1.8e308); write inf or -inf for an infinity',
+    };
+  }
+  return { value };
+}
+
+/**
+ * {@link readNumber} without the reason: the number, or `undefined` for anything else.
  *
  * @example
  * ```ts
  * parseNumber('-inf'); // -Infinity
- * parseNumber('2e-3'); // 0.002
  * parseNumber('two');  // undefined
+ * parseNumber('1e400'); // undefined (out of range, not Infinity)
  * ```
  */
 export function parseNumber(token: string): number | undefined {
-  const text = token.trim().replace(/^\u2212/, '-');
-  const special = SPECIAL[text.toLowerCase()];
-  if (special !== undefined) return special;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return undefined;
-  return Number(text);
+  const reading = readNumber(token);
+  return 'value' in reading ? reading.value : undefined;
 }
 
 /**
- * Parses a numeric option value or throws a {@link UsageError} naming the option.
+ * Parses a numeric option value or throws a {@link UsageError} naming the option and the reason.
  *
  * @example
  * ```ts
@@ -39,9 +66,13 @@ export function parseNumber(token: string): number | undefined {
  * ```
  */
 export function numberOption(option: string, value: string, command: string): number {
-  const parsed = parseNumber(value);
-  if (parsed === undefined || Number.isNaN(parsed)) {
-    throw new UsageError(`${option} must be a number, got '${value}'`, command);
+  const reading = readNumber(value);
+  if ('problem' in reading || Number.isNaN(reading.value)) {
+    const why =
+      'problem' in reading && reading.problem !== 'is not a number'
+        ? ` (it ${reading.problem})`
+        : '';
+    throw new UsageError(`${option} must be a number, got '${value}'${why}`, command);
   }
-  return parsed;
+  return reading.value;
 }

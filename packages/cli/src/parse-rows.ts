@@ -1,24 +1,55 @@
-import { parseNumber } from './parse-number.js';
+import { readNumber } from './parse-number.js';
 import { UsageError } from './usage-error.js';
 
-function rowFromJson(value: unknown, where: string): number[] {
-  if (!Array.isArray(value))
-    throw new UsageError(`${where}: expected a JSON array of numbers`, 'eval');
-  return value.map((entry, column) => {
-    if (typeof entry === 'number') return entry;
-    // JSON has no NaN or Infinity: accept them as strings ("-Infinity", "NaN").
-    const parsed = typeof entry === 'string' ? parseNumber(entry) : undefined;
-    if (parsed === undefined) {
-      throw new UsageError(
-        `${where}, column ${column}: '${JSON.stringify(entry)}' is not a number`,
-        'eval',
-      );
-    }
-    return parsed;
-  });
+/** Longest piece of a bad entry quoted in a message (a 100 MB line must not be echoed back). */
+const QUOTE_LIMIT = 40;
+
+function quote(text: string): string {
+  return `'${text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT - 1)}\u2026` : text}'`;
 }
 
-function rowsFromJson(text: string, where: string): number[][] {
+/** Where a row came from, for messages: `stdin line 3, row 2`. */
+interface RowPlace {
+  readonly where: string;
+  readonly row: number;
+}
+
+function fail(place: RowPlace, column: number, problem: string): never {
+  throw new UsageError(`${place.where}, row ${place.row}, column ${column}: ${problem}`, 'eval');
+}
+
+function rowFromJson(value: unknown, place: RowPlace): number[] {
+  if (!Array.isArray(value)) {
+    throw new UsageError(
+      `${place.where}, row ${place.row}: expected a JSON array of numbers`,
+      'eval',
+    );
+  }
+  const row = new Array<number>(value.length);
+  for (let column = 0; column < value.length; column++) {
+    const entry: unknown = value[column];
+    if (typeof entry === 'number') {
+      // JSON has no Infinity literal: an infinite number here is a decimal that overflowed.
+      if (!Number.isFinite(entry)) {
+        fail(
+          place,
+          column,
+          'a number beyond the float64 range (about ±1.8e308); write "inf" or "-inf" for an infinity',
+        );
+      }
+      row[column] = entry;
+      continue;
+    }
+    // JSON has no NaN or Infinity: accept them as strings ("-Infinity", "NaN").
+    const reading = typeof entry === 'string' ? readNumber(entry) : { problem: 'is not a number' };
+    if ('problem' in reading)
+      fail(place, column, `${quote(JSON.stringify(entry) ?? String(entry))} ${reading.problem}`);
+    row[column] = reading.value;
+  }
+  return row;
+}
+
+function rowsFromJson(text: string, where: string, firstRow: number, into: number[][]): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -26,44 +57,92 @@ function rowsFromJson(text: string, where: string): number[][] {
     throw new UsageError(`${where}: invalid JSON (${(error as Error).message})`, 'eval');
   }
   if (Array.isArray(value) && value.length > 0 && value.every((entry) => Array.isArray(entry))) {
-    return value.map((row, index) => rowFromJson(row, `${where}, row ${index}`));
+    for (let index = 0; index < value.length; index++) {
+      into.push(rowFromJson(value[index], { where, row: firstRow + index }));
+    }
+    return;
   }
-  return [rowFromJson(value, where)];
+  into.push(rowFromJson(value, { where, row: firstRow }));
 }
 
-function rowFromText(text: string, where: string): number[] {
-  const tokens = text.split(/[\s,;]+/).filter((token) => token.length > 0);
-  return tokens.map((token, column) => {
-    const parsed = parseNumber(token);
-    if (parsed === undefined) {
-      throw new UsageError(`${where}, column ${column}: '${token}' is not a number`, 'eval');
-    }
-    return parsed;
-  });
+const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
+
+function isSpace(code: number): boolean {
+  // space, tab, line feed, vertical tab, form feed, carriage return, no-break space
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0;
 }
 
 /**
- * Parses rows of logits from text: one row per line, entries separated by commas or whitespace,
- * or JSON (one array per line, or one array of arrays for the whole text). Blank lines and
- * lines starting with `#` are skipped. Throws a {@link UsageError} naming the line and column
- * of the first entry that is not a number.
+ * One text row: entries separated by whitespace, or by one comma or semicolon with optional
+ * whitespace around it. Two separators with nothing between (`1,,2`), or one at either end, is
+ * an empty field and an error: it is never skipped. A char-by-char scan, so a 10^7-entry line
+ * costs no array of 10^7 substrings.
+ */
+function rowFromText(line: string, place: RowPlace): number[] {
+  const row: number[] = [];
+  const length = line.length;
+  let index = 0;
+  let afterSeparator = false;
+  for (;;) {
+    while (index < length && isSpace(line.charCodeAt(index))) index++;
+    if (index >= length) {
+      if (afterSeparator) fail(place, row.length, 'empty field (nothing after the last separator)');
+      return row;
+    }
+    const code = line.charCodeAt(index);
+    if (code === COMMA || code === SEMICOLON) {
+      if (row.length === 0) fail(place, 0, 'empty field (the row starts with a separator)');
+      if (afterSeparator) {
+        fail(place, row.length, 'empty field (two separators with nothing between them)');
+      }
+      afterSeparator = true;
+      index++;
+      continue;
+    }
+    const start = index;
+    while (index < length) {
+      const next = line.charCodeAt(index);
+      if (next === COMMA || next === SEMICOLON || isSpace(next)) break;
+      index++;
+    }
+    const token = line.slice(start, index);
+    const reading = readNumber(token);
+    if ('problem' in reading) fail(place, row.length, `${quote(token)} ${reading.problem}`);
+    row.push(reading.value);
+    afterSeparator = false;
+  }
+}
+
+/**
+ * Parses rows of logits from text: one row per line, entries separated by whitespace or by
+ * commas (or semicolons), or JSON (one array per line, or one array of arrays for the whole
+ * text). Blank lines and lines starting with `#` are skipped. Throws a {@link UsageError} naming
+ * the line, the row and the column of the first bad entry: one that is not a number, an empty
+ * field (`1,,2`), or a decimal beyond the float64 range (`1e400`; `inf` is how to write an
+ * infinity). Rows are numbered from `firstRow`.
  *
  * @example
  * ```ts
  * parseRows('2,1,0.1\n[3, 3, 3]\n1 -inf 1'); // [[2, 1, 0.1], [3, 3, 3], [1, -Infinity, 1]]
+ * parseRows('1,,2'); // throws: stdin, row 0, column 1: empty field (two separators with nothing between them)
  * ```
  */
-export function parseRows(text: string, source = 'stdin'): number[][] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[[')) return rowsFromJson(trimmed, source);
+export function parseRows(text: string, source = 'stdin', firstRow = 0): number[][] {
   const rows: number[][] = [];
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[[')) {
+    rowsFromJson(trimmed, source, firstRow, rows);
+    return rows;
+  }
   const lines = text.split(/\r?\n/);
-  lines.forEach((line, index) => {
-    const content = line.trim();
-    if (content.length === 0 || content.startsWith('#')) return;
+  for (let index = 0; index < lines.length; index++) {
+    const content = (lines[index] ?? '').trim();
+    if (content.length === 0 || content.startsWith('#')) continue;
     const where = lines.length > 1 ? `${source} line ${index + 1}` : source;
-    if (content.startsWith('[')) rows.push(...rowsFromJson(content, where));
-    else rows.push(rowFromText(content, where));
-  });
+    const row = firstRow + rows.length;
+    if (content.startsWith('[')) rowsFromJson(content, where, row, rows);
+    else rows.push(rowFromText(content, { where, row }));
+  }
   return rows;
 }

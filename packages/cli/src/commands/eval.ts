@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { Softmax } from '@softmax-kit/core';
 import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
-import { formatNumber, formatTable } from '../format.js';
 import { isModulePath, KNOWN_BACKENDS, loadBackendSource } from '../load-backend.js';
 import { numberOption, parseNumber } from '../parse-number.js';
 import { parseRows } from '../parse-rows.js';
 import { UsageError } from '../usage-error.js';
+import { type EvalRow, writeEvalJson, writeEvalTables } from './eval-output.js';
 import type { CommandIo } from './io.js';
 
 export const EVAL_USAGE = `softmax-kit eval <row>... [--temperature T] [--log] [--axis A] [--backend NAME|PATH] [--json]
@@ -43,31 +43,20 @@ function protectNegatives(args: readonly string[]): string[] {
   return out;
 }
 
-interface RowResult {
-  logits: number[];
-  probabilities?: number[];
-  logProbabilities: number[];
-}
-
-function toNumbers(values: ArrayLike<number>): number[] {
-  return Array.from(values);
-}
-
 async function compute(
   sm: Softmax,
   rows: number[][],
   options: { temperature: number; axis: number | undefined; log: boolean },
-): Promise<RowResult[]> {
+): Promise<EvalRow[]> {
   const lastAxis = options.axis === undefined || options.axis === -1 || options.axis === 1;
   const common = { temperature: options.temperature };
   if (lastAxis) {
     // Row by row, so rows of different lengths are fine along the last axis.
-    const results: RowResult[] = [];
+    const results: EvalRow[] = [];
     for (const row of rows) {
-      const logProbabilities = toNumbers(await sm.logSoftmax(row, common));
-      const result: RowResult = { logits: row, logProbabilities };
-      if (!options.log) result.probabilities = toNumbers(await sm.softmax(row, common));
-      results.push(result);
+      const logProbabilities = await sm.logSoftmax(row, common);
+      const probabilities = options.log ? undefined : await sm.softmax(row, common);
+      results.push({ logits: row, logProbabilities, ...(probabilities ? { probabilities } : {}) });
     }
     return results;
   }
@@ -78,17 +67,10 @@ async function compute(
   return rows.map((row) => {
     const start = offset;
     offset += row.length;
-    const result: RowResult = {
-      logits: row,
-      logProbabilities: toNumbers(logFlat.subarray(start, offset)),
-    };
-    if (flat !== undefined) result.probabilities = toNumbers(flat.subarray(start, offset));
-    return result;
+    const logProbabilities = logFlat.subarray(start, offset);
+    const probabilities = flat?.subarray(start, offset);
+    return { logits: row, logProbabilities, ...(probabilities ? { probabilities } : {}) };
   });
-}
-
-function jsonNumber(value: number): number | string {
-  return Number.isFinite(value) ? value : String(value);
 }
 
 /**
@@ -133,7 +115,12 @@ export async function evalCommand(args: readonly string[], io: CommandIo): Promi
 
   let rows: number[][];
   if (positionals.length > 0) {
-    rows = positionals.flatMap((text, index) => parseRows(text, `argument ${index + 1}`));
+    rows = [];
+    for (let index = 0; index < positionals.length; index++) {
+      for (const row of parseRows(positionals[index]!, `argument ${index + 1}`, rows.length)) {
+        rows.push(row);
+      }
+    }
   } else if (io.stdinIsTty) {
     throw new UsageError('no logits: give rows as arguments (e.g. 2,1,0.1) or on stdin', 'eval');
   } else {
@@ -150,35 +137,12 @@ export async function evalCommand(args: readonly string[], io: CommandIo): Promi
   try {
     const results = await compute(sm, rows, { temperature, axis, log: values.log === true });
     if (values.json) {
-      const payload = {
-        backend: sm.backend.name,
-        temperature: jsonNumber(temperature),
-        axis: axis ?? -1,
-        rows: results.map((result) => ({
-          logits: result.logits.map(jsonNumber),
-          ...(result.probabilities ? { probabilities: result.probabilities.map(jsonNumber) } : {}),
-          logProbabilities: result.logProbabilities.map(jsonNumber),
-        })),
-      };
-      io.stdout(`${JSON.stringify(payload, null, 2)}\n`);
+      await writeEvalJson(io, { backend: sm.backend.name, temperature, axis: axis ?? -1 }, results);
       return 0;
     }
-    const header = values.log
-      ? ['logit', 'log-probability']
-      : ['logit', 'probability', 'log-probability'];
-    const blocks = results.map((result, index) => {
-      const lines = result.logits.map((logit, column) => {
-        const logp = formatNumber(result.logProbabilities[column] ?? Number.NaN);
-        return result.probabilities
-          ? [formatNumber(logit), formatNumber(result.probabilities[column] ?? Number.NaN), logp]
-          : [formatNumber(logit), logp];
-      });
-      const along =
-        axis === undefined || axis === -1 || axis === 1 ? '' : ` (softmax along axis ${axis})`;
-      const title = results.length > 1 ? `row ${index}${along}\n` : '';
-      return `${title}${formatTable(header, lines)}`;
-    });
-    io.stdout(`${blocks.join('\n\n')}\n`);
+    const along =
+      axis === undefined || axis === -1 || axis === 1 ? '' : ` (softmax along axis ${axis})`;
+    await writeEvalTables(io, results, { log: values.log === true, along });
     return 0;
   } catch (error) {
     if (SoftmaxError.isInstance(error)) {

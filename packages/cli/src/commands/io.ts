@@ -1,6 +1,8 @@
 /** Where a command reads and writes; the bin wires it to the process, tests may capture it. */
 export interface CommandIo {
   stdout(text: string): void;
+  /** Resolves once stdout has taken what was written (long outputs wait between pieces). */
+  drain?(): Promise<void>;
   stderr(text: string): void;
   readonly stdinIsTty: boolean;
   readStdin(): Promise<string>;
@@ -20,6 +22,19 @@ export interface CommandIo {
 export function processIo(): CommandIo {
   return {
     stdout: (text) => process.stdout.write(text),
+    drain: () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((resolve) => {
+            // 'close' too: a reader that went away (`| head`) must not leave the writer waiting.
+            const done = () => {
+              process.stdout.off('drain', done);
+              process.stdout.off('close', done);
+              resolve();
+            };
+            process.stdout.on('drain', done);
+            process.stdout.on('close', done);
+          })
+        : Promise.resolve(),
     stderr: (text) => process.stderr.write(text),
     stdinIsTty: process.stdin.isTTY === true,
     stderrIsTty: process.stderr.isTTY === true,
