@@ -147,6 +147,13 @@ export interface Backend {
   doCompute(request: KernelRequest): Promise<void>;
   /** Synchronous variant; present exactly when `capabilities.sync` is true. */
   doComputeSync?(request: KernelRequest): void;
+  /**
+   * Optional: true when `array` lives in the backend's own memory (a zero-copy array it handed
+   * out). Core then passes it to {@link Backend.doCompute} as it is, without the snapshot it
+   * otherwise takes for an asynchronous kernel; the caller keeps such an array unchanged until
+   * the call settles (SPEC), and the backend documents that.
+   */
+  doHolds?(array: FloatArray): boolean;
   /** Frees everything the backend holds (tensors, GPU buffers, workers). Called once. */
   doDispose(): Promise<void>;
   /**

@@ -51,13 +51,19 @@ describe('createSoftmax', () => {
     expect(() => sm.softmaxSync([1, 2])).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
   });
 
-  it('wraps a failing init in BACKEND_UNAVAILABLE with the cause and the reason', async () => {
-    const cause = new Error('libfoo.so: cannot open shared object file');
+  it("reports a plain failing init as BACKEND_ERROR with the cause, and passes a backend's own BACKEND_UNAVAILABLE through", async () => {
+    const cause = new TypeError('undefined is not a function');
     const broken = { ...referenceBackend(), name: 'broken', doInit: () => Promise.reject(cause) };
     const error = await createSoftmax(broken).catch((e: unknown) => e);
     expect(SoftmaxError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', cause });
-    expect((error as Error).message).toContain('libfoo.so');
+    expect(error).toMatchObject({ code: 'BACKEND_ERROR', cause });
+    expect((error as Error).message).toContain('undefined is not a function');
+    const unavailable = new SoftmaxError(
+      'BACKEND_UNAVAILABLE',
+      'libfoo.so: cannot open shared object file; npm rebuild foo',
+    );
+    const missing = { ...referenceBackend(), doInit: () => Promise.reject(unavailable) };
+    await expect(createSoftmax(missing)).rejects.toBe(unavailable);
   });
 
   it('refuses a backend of another specification version, naming both versions', async () => {

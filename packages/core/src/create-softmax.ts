@@ -3,502 +3,149 @@ import type {
   BackendCapabilities,
   Dtype,
   FloatArray,
-  KernelRequest,
   Operation,
+  Precision,
 } from './backend.js';
+import { describe, messageOf } from './describe.js';
 import { SoftmaxError } from './errors.js';
-import { parseInput } from './parse-input.js';
-import { RowKind, scanRows } from './scan-rows.js';
-import { type MaskedPolicy, writeSpecialRow } from './special-rows.js';
-import { fillTemperatures } from './temperature.js';
-import type { SoftmaxFor, SoftmaxOptions } from './types.js';
+import { Session } from './session.js';
+import type { SoftmaxFor } from './types.js';
 
-type MutableRequest = { -readonly [K in keyof KernelRequest]: KernelRequest[K] };
-
-const NO_OPTIONS: SoftmaxOptions = {};
-const EMPTY = new Float64Array(0);
-const NAN_POLICIES = ['error', 'propagate'] as const;
-const MASKED_POLICIES = ['error', 'zeros', 'nan'] as const;
-
-function allocate(dtype: Dtype, length: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
-}
-
-function dtypeOf(array: FloatArray): Dtype {
-  return array instanceof Float32Array ? 'float32' : 'float64';
-}
-
-function overlaps(a: FloatArray, b: FloatArray): boolean {
-  if (a.buffer !== b.buffer) return false;
-  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}
-
-function sameView(a: FloatArray, b: FloatArray): boolean {
-  return (
-    a === b ||
-    (a.buffer === b.buffer &&
-      a.byteOffset === b.byteOffset &&
-      a.length === b.length &&
-      dtypeOf(a) === dtypeOf(b))
-  );
-}
-
-/** "[2, 5]" style index of a flat position in a shape. */
-function indexOf(flat: number, shape: readonly number[]): string {
-  const index: number[] = [];
-  let rest = flat;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] as number;
-    index.unshift(rest % size);
-    rest = Math.floor(rest / size);
+/**
+ * Backend objects owned by a live instance (SPEC: one `createSoftmax` at a time per object).
+ * Kept on `globalThis` under a registered symbol so that two copies of core in one program
+ * still see each other's claims.
+ */
+const IN_USE_KEY = Symbol.for('@softmax-kit/core/backends-in-use');
+function backendsInUse(): WeakSet<object> {
+  const holder = globalThis as unknown as Record<symbol, WeakSet<object> | undefined>;
+  let set = holder[IN_USE_KEY];
+  if (set === undefined) {
+    set = new WeakSet();
+    Object.defineProperty(globalThis, IN_USE_KEY, { value: set });
   }
-  return `[${index.join(', ')}]`;
+  return set;
 }
 
-function checkPolicy(value: unknown, option: string, accepted: readonly string[]): void {
-  if (value !== undefined && !accepted.includes(value as string)) {
+const DTYPES: readonly Dtype[] = ['float32', 'float64'];
+const PRECISIONS: readonly Precision[] = ['float16', 'float32', 'float64'];
+
+function nameOf(backend: object): string {
+  try {
+    const name = (backend as { name?: unknown }).name;
+    return typeof name === 'string' ? name : describe(name);
+  } catch {
+    return '(unnamed)';
+  }
+}
+
+/** Checks the backend object's shape; throws `INVALID_INPUT`, `BACKEND_UNAVAILABLE` or `BACKEND_ERROR`. */
+function checkBackend(backend: unknown): asserts backend is Backend {
+  if (typeof backend !== 'object' || backend === null) {
     throw new SoftmaxError(
       'INVALID_INPUT',
-      `option ${option} is ${JSON.stringify(value) ?? String(value)}; accepted: ${accepted.map((a) => `'${a}'`).join(', ')} (default '${accepted[0]}').`,
+      `createSoftmax needs a backend object (e.g. tsBackend()); got ${describe(backend)}.`,
     );
   }
-}
-
-/** Scratch buffers reused by synchronous calls (no allocation per call on a steady shape). */
-class Scratch {
-  rows = -1;
-  /** The scalar temperature `temperature` is filled with (NaN: per-row values), to skip refills. */
-  filledWith = Number.NaN;
-  /** The last (out, input) pair checked for partial overlap and the verdict: typed array views never move. */
-  lastOut: FloatArray | null = null;
-  lastInput: FloatArray | null = null;
-  lastPartialOverlap = false;
-  rowMax = new Float64Array(0);
-  temperature = new Float64Array(0);
-  ones = new Float64Array(0);
-  kinds = new Uint8Array(0);
-  resize(rows: number): void {
-    if (rows === this.rows) return;
-    this.rows = rows;
-    this.filledWith = Number.NaN;
-    this.rowMax = new Float64Array(rows);
-    this.temperature = new Float64Array(rows);
-    this.ones = new Float64Array(rows).fill(1);
-    this.kinds = new Uint8Array(rows);
-  }
-}
-
-/** Everything a call needs after validation; finished after the kernel ran. */
-interface Plan {
-  operation: Operation;
-  result: FloatArray;
-  /** Row-layout output the kernel (or the copy-back) fills; `result` itself unless gathered. */
-  rowsOut: FloatArray;
-  rows: number;
-  cols: number;
-  width: number;
-  gathered: boolean;
-  outer: number;
-  inner: number;
-  /** Kernel output in the backend's dtype when it differs from the result's, with the row shifts to add back (logSumExp). */
-  converted: { output: FloatArray; shift: Float64Array; kinds: Uint8Array } | null;
-  specialRows: Int32Array | null;
-  specialValues: Float64Array | null;
-  request: MutableRequest | null;
-}
-
-class Session {
-  private disposed = false;
-  private readonly scratch = new Scratch();
-  private readonly reusableRequest: MutableRequest = {
-    operation: 'softmax',
-    input: new Float64Array(0),
-    output: new Float64Array(0),
-    rows: 0,
-    cols: 0,
-    temperature: new Float64Array(0),
-    rowMax: new Float64Array(0),
-    skip: null,
-    scan: null,
-  };
-
-  constructor(
-    readonly backend: Backend,
-    readonly capabilities: BackendCapabilities,
-  ) {}
-
-  /** Runs one operation; synchronous when the backend has a sync kernel, else a promise. */
-  execute(
-    operation: Operation,
-    input: unknown,
-    options: unknown,
-  ): FloatArray | Promise<FloatArray> {
-    if (this.disposed) {
-      throw new SoftmaxError(
-        'DISPOSED',
-        `this instance (backend '${this.backend.name}') was disposed; call createSoftmax() again.`,
-      );
-    }
-    const sync = this.backend.doComputeSync !== undefined;
-    const plan = this.plan(operation, input, options ?? NO_OPTIONS, sync);
-    const request = plan.request;
-    if (request === null) return this.finish(plan);
-    if (sync) {
-      this.runSync(request);
-      return this.finish(plan);
-    }
-    return this.backend.doCompute(request).then(
-      () => this.finish(plan),
-      (error: unknown) => {
-        throw this.wrapKernelError(error);
-      },
-    );
-  }
-
-  runSync(request: KernelRequest): void {
-    try {
-      (this.backend.doComputeSync as (request: KernelRequest) => void)(request);
-    } catch (error) {
-      throw this.wrapKernelError(error);
-    }
-  }
-
-  private wrapKernelError(error: unknown): SoftmaxError {
-    if (SoftmaxError.isInstance(error)) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new SoftmaxError(
-      'BACKEND_ERROR',
-      `backend '${this.backend.name}' failed while computing: ${message}`,
-      { cause: error },
-    );
-  }
-
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.backend.doDispose();
-  }
-
-  private plan(operation: Operation, input: unknown, options: unknown, reuse: boolean): Plan {
-    if (typeof options !== 'object' || options === null) {
-      throw new SoftmaxError(
-        'INVALID_INPUT',
-        `options is ${options === null ? 'null' : `a ${typeof options}`}; expected an object or undefined.`,
-      );
-    }
-    const opts = options as SoftmaxOptions;
-    const isLse = operation === 'logSumExp';
-    checkPolicy(opts.nan, 'nan', NAN_POLICIES);
-    if (!isLse) checkPolicy(opts.allMasked, 'allMasked', MASKED_POLICIES);
-    if (isLse && opts.temperature !== undefined) {
-      throw new SoftmaxError(
-        'INVALID_TEMPERATURE',
-        'logSumExp takes no temperature option; divide the logits by T first for logSumExp(x / T).',
-      );
-    }
-    const parsed = parseInput(input, opts.shape, opts.axis);
-    const { outer, inner, dtype } = parsed;
-    const cols = parsed.axisLength;
-    const rows = outer * inner;
-    const width = isLse ? 1 : cols;
-    const resultLength = rows * width;
-
-    if (cols === 0 && !isLse) {
-      throw new SoftmaxError(
-        'EMPTY_AXIS',
-        `the axis has length 0 (shape [${parsed.shape.join(', ')}]); ${operation} needs at least one entry per row.`,
-      );
-    }
-
-    const scratch = this.scratch;
-    let rowMax: Float64Array;
-    let temperature: Float64Array;
-    let kinds: Uint8Array;
-    if (reuse) {
-      scratch.resize(rows);
-      rowMax = scratch.rowMax;
-      kinds = scratch.kinds;
-      temperature = isLse ? scratch.ones : scratch.temperature;
-    } else {
-      rowMax = new Float64Array(rows);
-      kinds = new Uint8Array(rows);
-      temperature = new Float64Array(rows);
-      if (isLse) temperature.fill(1);
-    }
-    if (!isLse) {
-      const option = opts.temperature;
-      const scalar = option === undefined ? 1 : option;
-      if (!reuse || typeof scalar !== 'number' || scalar !== scratch.filledWith) {
-        fillTemperatures(option, rows, temperature);
-        if (reuse) scratch.filledWith = typeof scalar === 'number' ? scalar : Number.NaN;
-      }
-    }
-
-    const out = opts.out;
-    let result: FloatArray;
-    if (out !== undefined) {
-      const wanted = dtype === 'float32' ? Float32Array : Float64Array;
-      if (!(out instanceof wanted) || out.length !== resultLength) {
-        throw new SoftmaxError(
-          out instanceof wanted ? 'SHAPE_MISMATCH' : 'UNSUPPORTED_DTYPE',
-          `option out must be a ${wanted.name} of length ${resultLength} (${isLse ? 'one value per row' : 'the input length'}); got ${ArrayBuffer.isView(out) ? `a ${(out as object).constructor.name} of length ${(out as FloatArray).length}` : String(out)}.`,
-        );
-      }
-      result = out;
-    } else {
-      result = allocate(dtype, resultLength);
-    }
-
-    if (cols === 0) {
-      // logSumExp over an empty axis: the empty sum, log(0) = -Infinity, for every row.
-      result.fill(Number.NEGATIVE_INFINITY);
-      return this.emptyPlan(operation, result, rows, cols, width, outer, inner);
-    }
-    if (rows === 0) return this.emptyPlan(operation, result, rows, cols, width, outer, inner);
-
-    // Rows in row layout (axis last). The caller's buffer is used as is when the axis is last
-    // and `out` does not partly overlap it.
-    const gathered = inner !== 1;
-    let rowsIn: FloatArray = parsed.data;
-    if (gathered) {
-      rowsIn = allocate(dtype, rows * cols);
-      const data = parsed.data;
-      for (let o = 0, r = 0; o < outer; o++) {
-        for (let i = 0; i < inner; i++, r++) {
-          const base = o * cols * inner + i;
-          const rowBase = r * cols;
-          for (let c = 0; c < cols; c++) rowsIn[rowBase + c] = data[base + c * inner] as number;
-        }
-      }
-    } else if (out !== undefined && out !== parsed.data && parsed.callerOwned) {
-      if (out !== scratch.lastOut || parsed.data !== scratch.lastInput) {
-        scratch.lastOut = reuse ? out : null;
-        scratch.lastInput = reuse ? parsed.data : null;
-        scratch.lastPartialOverlap = overlaps(out, parsed.data) && !sameView(out, parsed.data);
-      }
-      if (scratch.lastPartialOverlap) rowsIn = parsed.data.slice();
-    }
-    const rowsOut = gathered && !isLse ? allocate(dtype, rows * cols) : result;
-
-    const nanIsError = opts.nan !== 'propagate';
-    const special = scanRows(
-      rowsIn,
-      rows,
-      cols,
-      isLse ? null : temperature,
-      rowMax,
-      kinds,
-      nanIsError,
-    );
-    if (special < 0) {
-      const position = -special - 1;
-      const r = Math.floor(position / cols);
-      const c = position % cols;
-      const o = Math.floor(r / inner);
-      const flat = (o * cols + c) * inner + (r % inner);
-      throw new SoftmaxError(
-        'NAN_INPUT',
-        `NaN at row ${r}, column ${c} (index ${indexOf(flat, parsed.shape)}); pass nan: 'propagate' to get NaN for that row.`,
-      );
-    }
-    const masked = opts.allMasked ?? 'error';
-    let specialRows: Int32Array | null = null;
-    let specialValues: Float64Array | null = null;
-    if (special > 0) {
-      specialRows = new Int32Array(special);
-      specialValues = new Float64Array(special * width);
-      for (let r = 0, s = 0; r < rows; r++) {
-        const kind = kinds[r] as number;
-        if (kind === RowKind.REGULAR) continue;
-        if (kind === RowKind.ALL_MASKED && masked === 'error' && !isLse) {
-          throw new SoftmaxError(
-            'ALL_MASKED',
-            `row ${r} is all -Infinity; pass allMasked: 'zeros' or 'nan' to accept such rows.`,
-          );
-        }
-        specialRows[s] = r;
-        writeSpecialRow(
-          operation,
-          kind,
-          rowsIn,
-          r * cols,
-          cols,
-          rowMax[r] as number,
-          masked as MaskedPolicy,
-          specialValues,
-          s * width,
-        );
-        s++;
-      }
-    }
-
-    let request: MutableRequest | null = null;
-    let converted: Plan['converted'] = null;
-    if (special < rows) {
-      // A 0/1 mask (1: core writes that row), not the row kinds themselves: backends test `=== 1`.
-      let skip: Uint8Array | null = null;
-      if (special > 0) {
-        skip = new Uint8Array(rows);
-        for (let r = 0; r < rows; r++) skip[r] = kinds[r] === RowKind.REGULAR ? 0 : 1;
-      }
-      const kernelDtype = this.kernelDtype(dtype);
-      let kernelIn = rowsIn;
-      let kernelOut = rowsOut;
-      let kernelMax = rowMax;
-      if (kernelDtype !== dtype) {
-        // Shift each regular row by its max in float64 before rounding to the kernel's dtype, so
-        // no finite float64 value overflows float32 (shift invariance keeps the result).
-        kernelIn = allocate(kernelDtype, rows * cols);
-        kernelOut = allocate(kernelDtype, rows * width);
-        kernelMax = new Float64Array(rows);
-        for (let r = 0; r < rows; r++) {
-          if (kinds[r] !== RowKind.REGULAR) continue;
-          const m = rowMax[r] as number;
-          for (let c = r * cols, end = c + cols; c < end; c++)
-            kernelIn[c] = (rowsIn[c] as number) - m;
-        }
-        converted = { output: kernelOut, shift: rowMax.slice(), kinds: kinds.slice() };
-      }
-      request = reuse ? this.reusableRequest : ({} as MutableRequest);
-      request.operation = operation;
-      request.input = kernelIn;
-      request.output = kernelOut;
-      request.rows = rows;
-      request.cols = cols;
-      request.temperature = temperature;
-      request.rowMax = kernelMax;
-      request.skip = skip;
-      request.scan = null;
-    }
-    return {
-      operation,
-      result,
-      rowsOut,
-      rows,
-      cols,
-      width,
-      gathered: gathered && !isLse,
-      outer,
-      inner,
-      converted,
-      specialRows,
-      specialValues,
-      request,
-    };
-  }
-
-  private emptyPlan(
-    operation: Operation,
-    result: FloatArray,
-    rows: number,
-    cols: number,
-    width: number,
-    outer: number,
-    inner: number,
-  ): Plan {
-    return {
-      operation,
-      result,
-      rowsOut: result,
-      rows,
-      cols,
-      width,
-      gathered: false,
-      outer,
-      inner,
-      converted: null,
-      specialRows: null,
-      specialValues: null,
-      request: null,
-    };
-  }
-
-  private kernelDtype(dtype: Dtype): Dtype {
-    const dtypes = this.capabilities.dtypes;
-    return dtypes.includes(dtype) ? dtype : (dtypes[0] as Dtype);
-  }
-
-  private finish(plan: Plan): FloatArray {
-    const { rowsOut, width } = plan;
-    if (plan.request === this.reusableRequest) {
-      // The reusable request must not keep the caller's buffers alive between calls.
-      this.reusableRequest.input = EMPTY;
-      this.reusableRequest.output = EMPTY;
-    }
-    const converted = plan.converted;
-    if (converted !== null) {
-      const addShift = plan.operation === 'logSumExp';
-      for (let r = 0; r < plan.rows; r++) {
-        if (converted.kinds[r] !== RowKind.REGULAR) continue;
-        const shift = addShift ? (converted.shift[r] as number) : 0;
-        for (let i = r * width, end = i + width; i < end; i++)
-          rowsOut[i] = (converted.output[i] as number) + shift;
-      }
-    }
-    const specialRows = plan.specialRows;
-    const specialValues = plan.specialValues;
-    if (specialRows !== null && specialValues !== null) {
-      for (let s = 0; s < specialRows.length; s++) {
-        const target = (specialRows[s] as number) * width;
-        for (let i = 0; i < width; i++)
-          rowsOut[target + i] = specialValues[s * width + i] as number;
-      }
-    }
-    if (plan.gathered) {
-      const { result, outer, inner, cols } = plan;
-      for (let o = 0, r = 0; o < outer; o++) {
-        for (let i = 0; i < inner; i++, r++) {
-          const base = o * cols * inner + i;
-          const rowBase = r * cols;
-          for (let c = 0; c < cols; c++) result[base + c * inner] = rowsOut[rowBase + c] as number;
-        }
-      }
-    }
-    return plan.result;
-  }
-}
-
-function checkBackend(backend: unknown): asserts backend is Backend {
-  const candidate = backend as Partial<Backend> | null;
-  if (typeof candidate !== 'object' || candidate === null) {
-    throw new SoftmaxError(
-      'BACKEND_UNAVAILABLE',
-      `createSoftmax needs a backend object (e.g. tsBackend()); got ${candidate === null ? 'null' : `a ${typeof candidate}`}.`,
-    );
-  }
+  const candidate = backend as Partial<Backend>;
   if (candidate.specificationVersion !== 'v1') {
     throw new SoftmaxError(
       'BACKEND_UNAVAILABLE',
-      `backend '${String(candidate.name)}' implements specification ${JSON.stringify(candidate.specificationVersion)}; this core supports 'v1'.`,
+      `backend '${nameOf(backend)}' implements specification ${describe(candidate.specificationVersion)}; this core supports 'v1' (upgrade @softmax-kit/core, or use a v1 backend).`,
     );
   }
   for (const method of ['doInit', 'doCompute', 'doDispose'] as const) {
     if (typeof candidate[method] !== 'function') {
       throw new SoftmaxError(
-        'BACKEND_UNAVAILABLE',
-        `backend '${String(candidate.name)}' has no ${method}() method.`,
+        'BACKEND_ERROR',
+        `backend '${nameOf(backend)}' has no ${method}() method, which specification v1 requires.`,
       );
     }
   }
 }
 
-function checkCapabilities(backend: Backend, capabilities: BackendCapabilities): void {
-  const dtypes = capabilities?.dtypes;
+/**
+ * Reads the capabilities once into a frozen object of core's own (getters and proxies cannot
+ * change them later) and checks them. Invalid capabilities are `BACKEND_ERROR`.
+ */
+function readCapabilities(backend: Backend, reported: unknown): BackendCapabilities {
   const fail = (what: string): never => {
     throw new SoftmaxError(
-      'BACKEND_UNAVAILABLE',
+      'BACKEND_ERROR',
       `backend '${backend.name}' reported invalid capabilities: ${what}.`,
     );
   };
-  if (
-    !Array.isArray(dtypes) ||
-    dtypes.length === 0 ||
-    !dtypes.every((d) => d === 'float32' || d === 'float64')
-  ) {
-    fail(`dtypes ${JSON.stringify(dtypes)}`);
+  if (typeof reported !== 'object' || reported === null)
+    fail(`doInit resolved to ${describe(reported)}`);
+  const source = reported as Record<string, unknown>;
+  const dtypesValue = source.dtypes;
+  if (!Array.isArray(dtypesValue) || dtypesValue.length === 0)
+    fail(`dtypes is ${describe(dtypesValue)}`);
+  const dtypes = [...(dtypesValue as unknown[])];
+  for (const dtype of dtypes) {
+    if (!DTYPES.includes(dtype as Dtype)) fail(`dtypes lists ${describe(dtype)}`);
   }
-  if (capabilities.sync && typeof backend.doComputeSync !== 'function')
+  const precisionValue = source.computePrecision;
+  if (typeof precisionValue !== 'object' || precisionValue === null) {
+    fail(`computePrecision is ${describe(precisionValue)}`);
+  }
+  const computePrecision: Record<string, Precision> = {};
+  for (const dtype of DTYPES) {
+    const precision = (precisionValue as Record<string, unknown>)[dtype];
+    if (!PRECISIONS.includes(precision as Precision)) {
+      fail(`computePrecision.${dtype} is ${describe(precision)}`);
+    }
+    computePrecision[dtype] = precision as Precision;
+  }
+  const sync = source.sync;
+  if (typeof sync !== 'boolean') fail(`sync is ${describe(sync)}`);
+  if (sync === true && typeof backend.doComputeSync !== 'function') {
     fail('sync is true but doComputeSync is missing');
+  }
+  const device = source.device;
+  if (typeof device !== 'string') fail(`device is ${describe(device)}`);
+  const scansRows = source.scansRows;
+  if (scansRows !== undefined && typeof scansRows !== 'boolean')
+    fail(`scansRows is ${describe(scansRows)}`);
+  const detailsValue = source.details;
+  let details: Record<string, string | number | boolean> | undefined;
+  if (detailsValue !== undefined) {
+    if (typeof detailsValue !== 'object' || detailsValue === null)
+      fail(`details is ${describe(detailsValue)}`);
+    details = {};
+    for (const [key, value] of Object.entries(detailsValue as object)) {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        fail(`details.${key} is ${describe(value)}`);
+      }
+      details[key] = value as string | number | boolean;
+    }
+    Object.freeze(details);
+  }
+  return Object.freeze({
+    dtypes: Object.freeze(dtypes as Dtype[]),
+    computePrecision: Object.freeze(computePrecision) as Readonly<Record<Dtype, Precision>>,
+    sync: sync as boolean,
+    device: device as string,
+    ...(scansRows === undefined ? {} : { scansRows: scansRows as boolean }),
+    ...(details === undefined ? {} : { details }),
+  });
+}
+
+async function initialise(backend: Backend): Promise<BackendCapabilities> {
+  let reported: unknown;
+  try {
+    reported = await backend.doInit();
+  } catch (error) {
+    // Only the backend's own "unavailable here" is passed through (the conformance runner
+    // reports it as skipped); any other failure is a broken backend.
+    if (SoftmaxError.isInstance(error) && error.code === 'BACKEND_UNAVAILABLE') throw error;
+    throw new SoftmaxError(
+      'BACKEND_ERROR',
+      `backend '${backend.name}' failed to initialise: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+  return readCapabilities(backend, reported);
 }
 
 /**
@@ -507,12 +154,16 @@ function checkCapabilities(backend: Backend, capabilities: BackendCapabilities):
  * every input, whatever the backend's kernel does natively. Synchronous variants
  * (`softmaxSync`, ...) exist when the backend has a synchronous kernel.
  *
+ * A backend object belongs to one instance at a time: until that instance's `dispose()`
+ * resolves, another `createSoftmax` on the same object rejects with `BACKEND_IN_USE`.
+ *
  * Numerical note: the row max is subtracted before dividing by the temperature, so no finite
  * input and no positive temperature (subnormals included) gives NaN; T = 0 and T = Infinity
  * are the exact limits.
  *
  * @throws SoftmaxError `BACKEND_UNAVAILABLE` when the backend cannot run here (the message says
- *   why and how to fix it).
+ *   why and how to fix it), `BACKEND_IN_USE`, or `BACKEND_ERROR` when its initialisation failed
+ *   otherwise or reported invalid capabilities.
  * @example
  * ```ts
  * import { createSoftmax } from '@softmax-kit/core';
@@ -526,32 +177,63 @@ function checkCapabilities(backend: Backend, capabilities: BackendCapabilities):
  */
 export async function createSoftmax<B extends Backend>(backend: B): Promise<SoftmaxFor<B>> {
   checkBackend(backend);
-  let capabilities: BackendCapabilities;
-  try {
-    capabilities = await backend.doInit();
-  } catch (error) {
-    if (SoftmaxError.isInstance(error)) throw error;
-    const message = error instanceof Error ? error.message : String(error);
+  const inUse = backendsInUse();
+  if (inUse.has(backend)) {
     throw new SoftmaxError(
-      'BACKEND_UNAVAILABLE',
-      `backend '${backend.name}' failed to initialise: ${message}`,
-      { cause: error },
+      'BACKEND_IN_USE',
+      `backend '${nameOf(backend)}' already belongs to a live createSoftmax instance; create a second backend object (e.g. call its factory again), or dispose the first instance.`,
     );
   }
-  checkCapabilities(backend, capabilities);
+  inUse.add(backend);
+  let capabilities: BackendCapabilities;
+  try {
+    capabilities = await initialise(backend);
+  } catch (error) {
+    inUse.delete(backend);
+    throw error;
+  }
   const session = new Session(backend, capabilities);
-  const run = (operation: Operation) => async (input: unknown, options?: unknown) =>
-    session.execute(operation, input, options);
+  let disposing: Promise<void> | null = null;
+  const checkAlive = (): void => {
+    if (disposing !== null) {
+      throw new SoftmaxError(
+        'DISPOSED',
+        `this instance (backend '${backend.name}') was disposed; call createSoftmax() again.`,
+      );
+    }
+  };
+  const run = (operation: Operation) => async (input: unknown, options?: unknown) => {
+    checkAlive();
+    return session.execute(operation, input, options);
+  };
+  const dispose = (): Promise<void> => {
+    disposing ??= (async () => {
+      try {
+        await backend.doDispose();
+      } catch (error) {
+        throw new SoftmaxError(
+          'BACKEND_ERROR',
+          `backend '${backend.name}' failed to dispose: ${messageOf(error)}`,
+          { cause: error },
+        );
+      } finally {
+        inUse.delete(backend);
+      }
+    })();
+    return disposing;
+  };
   const api: Record<string, unknown> = {
-    backend: { name: backend.name, capabilities },
+    backend: Object.freeze({ name: backend.name, capabilities }),
     softmax: run('softmax'),
     logSoftmax: run('logSoftmax'),
     logSumExp: run('logSumExp'),
-    dispose: () => session.dispose(),
+    dispose,
   };
-  if (typeof backend.doComputeSync === 'function') {
-    const runSync = (operation: Operation) => (input: unknown, options?: unknown) =>
-      session.execute(operation, input, options) as FloatArray;
+  if (capabilities.sync) {
+    const runSync = (operation: Operation) => (input: unknown, options?: unknown) => {
+      checkAlive();
+      return session.execute(operation, input, options) as FloatArray;
+    };
     api.softmaxSync = runSync('softmax');
     api.logSoftmaxSync = runSync('logSoftmax');
     api.logSumExpSync = runSync('logSumExp');

@@ -1,5 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import type { FloatArray } from './backend.js';
 import { RowKind, scanRows } from './scan-rows.js';
+
+function scan(
+  data: FloatArray,
+  rows: number,
+  cols: number,
+  temperature: Float64Array | null,
+  rowMax: Float64Array,
+  kinds: Uint8Array,
+  nanIsError: boolean,
+) {
+  return scanRows({
+    data,
+    cols,
+    firstRow: 0,
+    endRow: rows,
+    temperature,
+    rowMax,
+    kinds,
+    nanIsError,
+  });
+}
 
 // The scan is unrolled by four with a tail loop: every length 1..9 and every position of a
 // special value within it covers all lanes and the tail.
@@ -12,7 +34,10 @@ describe('scanRows', () => {
         const row = Float64Array.from({ length: cols }, (_, c) => (c === at ? 5 : -c - 1));
         const rowMax = new Float64Array(1);
         const kinds = new Uint8Array(1);
-        expect(scanRows(row, 1, cols, null, rowMax, kinds, true)).toBe(0);
+        expect(scan(row, 1, cols, null, rowMax, kinds, true)).toEqual({
+          specialRows: 0,
+          firstNaN: null,
+        });
         expect(rowMax[0]).toBe(5);
       }
     }
@@ -26,8 +51,14 @@ describe('scanRows', () => {
         const kinds = new Uint8Array(2);
         const twoRows = new Float32Array(2 * cols);
         twoRows.set(row, cols);
-        expect(scanRows(twoRows, 2, cols, null, rowMax, kinds, true)).toBe(-(cols + at + 1));
-        expect(scanRows(twoRows, 2, cols, null, rowMax, kinds, false)).toBe(1);
+        expect(scan(twoRows, 2, cols, null, rowMax, kinds, true).firstNaN).toEqual({
+          row: 1,
+          column: at,
+        });
+        expect(scan(twoRows, 2, cols, null, rowMax, kinds, false)).toEqual({
+          specialRows: 1,
+          firstNaN: null,
+        });
         expect(kinds[1]).toBe(RowKind.NAN);
       }
     }
@@ -45,7 +76,7 @@ describe('scanRows', () => {
         const rowMax = new Float64Array(4);
         const kinds = new Uint8Array(4);
         const temperature = new Float64Array([1, 1, 0, inf]);
-        expect(scanRows(data, 4, cols, temperature, rowMax, kinds, true)).toBe(4);
+        expect(scan(data, 4, cols, temperature, rowMax, kinds, true).specialRows).toBe(4);
         expect(Array.from(kinds)).toEqual([
           RowKind.POSITIVE_INFINITY,
           RowKind.ALL_MASKED,

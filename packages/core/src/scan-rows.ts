@@ -16,26 +16,40 @@ export const RowKind = {
   INFINITE_TEMPERATURE: 5,
 } as const;
 
+/** What to scan and where to write. */
+export interface ScanRequest {
+  readonly data: FloatArray;
+  readonly cols: number;
+  /** Rows `[firstRow, endRow)` are scanned. */
+  readonly firstRow: number;
+  readonly endRow: number;
+  /** Per-row temperatures (decide the T = 0 / Infinity kinds), or null for logSumExp. */
+  readonly temperature: Float64Array | null;
+  /** Receives each row's max (NaN ignored). */
+  readonly rowMax: Float64Array;
+  /** Receives each row's {@link RowKind}. */
+  readonly kinds: Uint8Array;
+  /** True: stop at the first NaN and report it; false: mark its row `NAN`. */
+  readonly nanIsError: boolean;
+}
+
+/** The outcome of a scan. */
+export interface ScanResult {
+  /** The number of scanned rows that are not `REGULAR`. */
+  readonly specialRows: number;
+  /** The first NaN, rows in order, when NaN is an error (nothing after it was scanned); else null. */
+  readonly firstNaN: { readonly row: number; readonly column: number } | null;
+}
+
 /**
- * One pass over every row: writes each row's max (NaN ignored) into `rowMax` and its
- * {@link RowKind} into `kinds`. Returns the number of rows that are not regular, or, when a
- * NaN is found, `-(flat position + 1)` of the first NaN (rows in order) so the caller can raise
- * the error before anything is written.
- *
- * Temperatures decide `ZERO_TEMPERATURE` / `INFINITE_TEMPERATURE` for rows whose values are
- * regular (pass `null` for logSumExp, which takes no temperature).
+ * One pass over the rows: writes each row's max and {@link RowKind}. A NaN under
+ * `nanIsError` ends the scan and is reported, so the caller raises the error before anything
+ * is written.
  */
-export function scanRows(
-  data: FloatArray,
-  rows: number,
-  cols: number,
-  temperature: Float64Array | null,
-  rowMax: Float64Array,
-  kinds: Uint8Array,
-  nanIsError: boolean,
-): number {
-  let special = 0;
-  for (let r = 0, offset = 0; r < rows; r++, offset += cols) {
+export function scanRows(request: ScanRequest): ScanResult {
+  const { data, cols, temperature, rowMax, kinds } = request;
+  let specialRows = 0;
+  for (let r = request.firstRow, offset = r * cols; r < request.endRow; r++, offset += cols) {
     // Four running maxima (independent dependency chains) and `spread`, a sum of `v - v` that is
     // 0 for finite rows and NaN as soon as an entry is NaN or +-Infinity: the common, finite row
     // costs one cheap pass; only rows with non-finite entries take the second loop below.
@@ -78,7 +92,7 @@ export function scanRows(
     rowMax[r] = max;
     let kind: number = RowKind.REGULAR;
     if (nanColumn >= 0) {
-      if (nanIsError) return -(offset + nanColumn + 1);
+      if (request.nanIsError) return { specialRows, firstNaN: { row: r, column: nanColumn } };
       kind = RowKind.NAN;
     } else if (max === Number.POSITIVE_INFINITY) {
       kind = RowKind.POSITIVE_INFINITY;
@@ -90,7 +104,7 @@ export function scanRows(
       else if (t === Number.POSITIVE_INFINITY) kind = RowKind.INFINITE_TEMPERATURE;
     }
     kinds[r] = kind;
-    if (kind !== RowKind.REGULAR) special++;
+    if (kind !== RowKind.REGULAR) specialRows++;
   }
-  return special;
+  return { specialRows, firstNaN: null };
 }

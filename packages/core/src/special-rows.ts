@@ -1,32 +1,36 @@
 import type { FloatArray, Operation } from './backend.js';
+import type { MaskedPolicy } from './read-options.js';
 import { RowKind } from './scan-rows.js';
 
-/** What a fully masked row gives for softmax / logSoftmax under the `allMasked` policy 'zeros' or 'nan'. */
-export type MaskedPolicy = 'zeros' | 'nan';
+/** One non-regular row to write: where to read it and where its exact value goes. */
+export interface SpecialRow {
+  readonly operation: Operation;
+  /** Its {@link RowKind} (not `REGULAR`). */
+  readonly kind: number;
+  readonly source: FloatArray;
+  readonly sourceOffset: number;
+  readonly cols: number;
+  readonly rowMax: number;
+  readonly allMasked: MaskedPolicy;
+  /** Receives `cols` values (one for logSumExp) at `targetOffset`; may be `source` itself. */
+  readonly target: FloatArray;
+  readonly targetOffset: number;
+}
 
 /**
- * Writes the exact SPEC value of one non-regular row (see {@link RowKind}) into `target` at
- * `targetOffset` (`cols` values, or one value for logSumExp), reading the row from `source`.
+ * Writes the exact SPEC value of one non-regular row (see {@link RowKind}).
  *
  * Each case is a limit with `k` entries sharing the mass equally, so softmax gives `1/k` there
  * and 0 elsewhere, and logSoftmax gives `-log(k)` there and -Infinity elsewhere:
  * - +Infinity in the row: the `k` +Infinity entries (the limit of growing one logit);
  * - T = 0: the `k` entries equal to the row max (the argmax limit);
  * - T = Infinity: the `k` entries that are not -Infinity (the uniform limit).
- * `0 - Math.log(k)` keeps `log(1)` a positive zero.
+ * `0 - Math.log(k)` keeps `log(1)` a positive zero. In place (`target === source`) each entry
+ * is read before it is written.
  */
-export function writeSpecialRow(
-  operation: Operation,
-  kind: number,
-  source: FloatArray,
-  sourceOffset: number,
-  cols: number,
-  rowMax: number,
-  masked: MaskedPolicy,
-  target: FloatArray,
-  targetOffset: number,
-): void {
-  if (operation === 'logSumExp') {
+export function writeSpecialRow(row: SpecialRow): void {
+  const { kind, source, sourceOffset, cols, rowMax, target, targetOffset } = row;
+  if (row.operation === 'logSumExp') {
     target[targetOffset] =
       kind === RowKind.NAN
         ? Number.NaN
@@ -35,11 +39,11 @@ export function writeSpecialRow(
           : Number.NEGATIVE_INFINITY; // ALL_MASKED (temperature kinds never reach logSumExp)
     return;
   }
-  if (kind === RowKind.NAN || (kind === RowKind.ALL_MASKED && masked === 'nan')) {
+  if (kind === RowKind.NAN || (kind === RowKind.ALL_MASKED && row.allMasked === 'nan')) {
     target.fill(Number.NaN, targetOffset, targetOffset + cols);
     return;
   }
-  const isLog = operation === 'logSoftmax';
+  const isLog = row.operation === 'logSoftmax';
   const off = isLog ? Number.NEGATIVE_INFINITY : 0;
   if (kind === RowKind.ALL_MASKED) {
     target.fill(off, targetOffset, targetOffset + cols);

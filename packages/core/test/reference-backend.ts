@@ -85,3 +85,68 @@ export function float32OnlyBackend(): Backend & { calls: KernelRequest[] } {
     async doDispose() {},
   };
 }
+
+/**
+ * A backend that scans its own rows (`scansRows`), written from the {@link RowScan} contract:
+ * first every row's max and flag, then (unless it must halt) the unflagged, unskipped rows.
+ * `lie: 'flag-regular'` flags row 0 even when it is regular, to test core's check.
+ */
+export function scanningBackend(
+  options: { sync?: boolean; lie?: 'flag-regular' } = {},
+): Backend & { calls: KernelRequest[]; halts: number } {
+  const calls: KernelRequest[] = [];
+  const compute = (request: KernelRequest): void => {
+    calls.push({ ...request });
+    const { input, rows, cols, scan } = request;
+    if (scan === null) {
+      computeRows(request);
+      return;
+    }
+    let flagged = 0;
+    for (let r = 0; r < rows; r++) {
+      let max = Number.NEGATIVE_INFINITY;
+      let irregular = false;
+      for (let c = r * cols; c < (r + 1) * cols; c++) {
+        const v = input[c] as number;
+        if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY) irregular = true;
+        if (v > max) max = v;
+      }
+      if (max === Number.NEGATIVE_INFINITY) irregular = true;
+      if (options.lie === 'flag-regular' && r === 0) irregular = true;
+      scan.rowMax[r] = max;
+      scan.flags[r] = irregular ? 1 : 0;
+      if (irregular) flagged++;
+    }
+    if (flagged > 0 && scan.haltOnFlag) {
+      backend.halts++;
+      return;
+    }
+    const skip = new Uint8Array(rows);
+    for (let r = 0; r < rows; r++) {
+      skip[r] = scan.flags[r] === 1 || (request.skip !== null && request.skip[r] === 1) ? 1 : 0;
+    }
+    computeRows({ ...request, skip });
+  };
+  const backend = {
+    specificationVersion: 'v1' as const,
+    name: 'scanning',
+    calls,
+    halts: 0,
+    async doInit(): Promise<BackendCapabilities> {
+      return {
+        dtypes: ['float32', 'float64'],
+        computePrecision: { float32: 'float64', float64: 'float64' },
+        sync: options.sync ?? true,
+        device: 'js',
+        scansRows: true,
+      };
+    },
+    ...(options.sync === false ? {} : { doComputeSync: compute }),
+    async doCompute(request: KernelRequest) {
+      await Promise.resolve();
+      compute(request);
+    },
+    async doDispose() {},
+  };
+  return backend;
+}

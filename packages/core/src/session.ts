@@ -1,0 +1,405 @@
+import { type AxisLayout, axisLayout, inputIndex, moveAxis } from './axis-layout.js';
+import type {
+  Backend,
+  BackendCapabilities,
+  Dtype,
+  FloatArray,
+  KernelRequest,
+  Operation,
+} from './backend.js';
+import { SoftmaxError } from './errors.js';
+import { runKernelAsync, runKernelSync } from './kernel-call.js';
+import { type NarrowedRows, narrowRows, widenRows } from './narrowing.js';
+import { type ParsedInput, parseInput } from './parse-input.js';
+import { type CallOptions, readCallOptions } from './read-options.js';
+import { type ResultTarget, resolveResult } from './result-target.js';
+import { RowKind, scanRows } from './scan-rows.js';
+import { writeSpecialRow } from './special-rows.js';
+import { temperaturesForRows } from './temperature.js';
+import { allocate, copyOf, overlaps, sameView } from './typed-arrays.js';
+
+/** Per-row arrays a call needs; reused by calls whose kernel runs synchronously. */
+class RowScratch {
+  rows = -1;
+  rowMax = new Float64Array(0);
+  temperature = new Float64Array(0);
+  kinds = new Uint8Array(0);
+  flags = new Uint8Array(0);
+  busy = false;
+  fit(rows: number): void {
+    if (rows === this.rows) return;
+    this.rows = rows;
+    this.rowMax = new Float64Array(rows);
+    this.temperature = new Float64Array(rows);
+    this.kinds = new Uint8Array(rows);
+    this.flags = new Uint8Array(rows);
+  }
+}
+
+/** One call after its input and options were read and checked: nothing user-controlled is left. */
+interface Call {
+  readonly options: CallOptions;
+  readonly operation: Operation;
+  readonly isLogSumExp: boolean;
+  readonly parsed: ParsedInput;
+  readonly dtype: Dtype;
+  readonly layout: AxisLayout;
+  /** Values per result row: `cols`, or 1 for logSumExp. */
+  readonly width: number;
+  readonly target: ResultTarget;
+  /** Rows in row layout (axis last), read by the kernel. */
+  readonly rowsIn: FloatArray;
+  /** Row-layout output: the result itself unless the axis was gathered. */
+  readonly rowsOut: FloatArray;
+  readonly gathered: boolean;
+  readonly rowMax: Float64Array;
+  readonly temperature: Float64Array;
+  readonly kinds: Uint8Array;
+  readonly flags: Uint8Array;
+}
+
+/** Special rows computed before the kernel runs (an in-place kernel overwrites their input). */
+interface SpecialValues {
+  readonly rows: Int32Array;
+  readonly values: Float64Array;
+}
+
+/**
+ * Runs calls on one backend, in steps that each own one thing: read options, parse input, axis
+ * layout, result target, then either the classic path (core scans the rows, writes the special
+ * rows, narrows the dtype if the kernel needs it, calls the kernel) or, for a kernel that scans
+ * its own rows (`scansRows`), the scanning path, and finally the way back (widen, special rows,
+ * scatter, foreign `out`).
+ */
+export class Session {
+  private readonly scratch = new RowScratch();
+  private readonly syncKernel: boolean;
+
+  constructor(
+    readonly backend: Backend,
+    readonly capabilities: BackendCapabilities,
+  ) {
+    this.syncKernel = capabilities.sync && typeof backend.doComputeSync === 'function';
+  }
+
+  /**
+   * Runs one operation. With a synchronous kernel everything happens now and the result is
+   * returned; otherwise a promise. Either way the input and options are read now, once.
+   */
+  execute(
+    operation: Operation,
+    input: unknown,
+    options: unknown,
+  ): FloatArray | Promise<FloatArray> {
+    const callOptions = readCallOptions(operation, options);
+    const parsed = parseInput(input, callOptions.shape);
+    const layout = axisLayout(parsed.shape, callOptions.axis);
+    const isLogSumExp = operation === 'logSumExp';
+    if (layout.cols === 0 && !isLogSumExp) {
+      throw new SoftmaxError(
+        'EMPTY_AXIS',
+        `the axis has length 0 (shape [${parsed.shape.join(', ')}]); ${operation} needs at least one entry per row.`,
+      );
+    }
+    const width = isLogSumExp ? 1 : layout.cols;
+    const target = resolveResult(callOptions.out, parsed.dtype, layout.rows * width, isLogSumExp);
+    if (layout.rows === 0 || layout.cols === 0) {
+      // logSumExp over an empty axis is the empty sum's log, -Infinity, for every row.
+      if (layout.cols === 0) target.result.fill(Number.NEGATIVE_INFINITY);
+      return target.finish();
+    }
+    const scratch = this.scratch;
+    const useScratch = this.syncKernel && !scratch.busy;
+    if (useScratch) scratch.fit(layout.rows);
+    const rows = layout.rows;
+    const temperature = useScratch ? scratch.temperature : new Float64Array(rows);
+    temperaturesForRows(callOptions.temperature, rows, temperature);
+    const gathered = layout.inner !== 1;
+    const call: Call = {
+      options: callOptions,
+      operation,
+      isLogSumExp,
+      parsed,
+      dtype: parsed.dtype,
+      layout,
+      width,
+      target,
+      rowsIn: this.rowsIn(parsed, layout, target, gathered),
+      rowsOut: gathered && !isLogSumExp ? allocate(parsed.dtype, rows * width) : target.result,
+      gathered: gathered && !isLogSumExp,
+      rowMax: useScratch ? scratch.rowMax : new Float64Array(rows),
+      temperature,
+      kinds: useScratch ? scratch.kinds : new Uint8Array(rows),
+      flags: useScratch ? scratch.flags : new Uint8Array(rows),
+    };
+    if (!useScratch) return this.run(call);
+    scratch.busy = true;
+    try {
+      return this.run(call);
+    } finally {
+      scratch.busy = false;
+    }
+  }
+
+  /**
+   * The rows the kernel reads: the caller's buffer itself when the axis is last, unless the
+   * kernel runs later (an asynchronous kernel gets a snapshot, so changing the buffer after the
+   * call cannot change the result or slip a NaN past the scan) or `out` partly overlaps it.
+   */
+  private rowsIn(
+    parsed: ParsedInput,
+    layout: AxisLayout,
+    target: ResultTarget,
+    gathered: boolean,
+  ): FloatArray {
+    const data = parsed.data;
+    if (gathered) {
+      const rows = allocate(parsed.dtype, layout.rows * layout.cols);
+      moveAxis(layout, data, rows, true);
+      return rows;
+    }
+    if (!parsed.callerOwned) return data;
+    if (!this.syncKernel && this.backend.doHolds?.(data) !== true)
+      return copyOf(data, parsed.dtype);
+    const out = target.result;
+    if (target.callerOut && out !== data && overlaps(out, data) && !sameView(out, data)) {
+      return copyOf(data, parsed.dtype);
+    }
+    return data;
+  }
+
+  private kernelDtype(dtype: Dtype): Dtype {
+    const dtypes = this.capabilities.dtypes;
+    return dtypes.includes(dtype) ? dtype : (dtypes[0] as Dtype);
+  }
+
+  private run(call: Call): FloatArray | Promise<FloatArray> {
+    if (this.capabilities.scansRows === true && this.kernelDtype(call.dtype) === call.dtype) {
+      return this.runScanning(call);
+    }
+    return this.runClassic(call);
+  }
+
+  /** Hands a request to the kernel, then runs `after`; synchronously when the kernel is. */
+  private kernel(
+    call: Call,
+    request: KernelRequest,
+    after: () => FloatArray | Promise<FloatArray>,
+  ): FloatArray | Promise<FloatArray> {
+    if (this.syncKernel) {
+      this.guard(call, () => runKernelSync(this.backend, request));
+      return after();
+    }
+    return runKernelAsync(this.backend, request).then(after, (error: unknown) => {
+      this.spoil(call);
+      throw error;
+    });
+  }
+
+  private guard(call: Call, compute: () => void): void {
+    try {
+      compute();
+    } catch (error) {
+      this.spoil(call);
+      throw error;
+    }
+  }
+
+  /** After a kernel failure a caller's `out` (not in place) holds NaN, never a partial result. */
+  private spoil(call: Call): void {
+    if (call.target.callerOut && call.target.result !== call.parsed.data)
+      call.target.result.fill(Number.NaN);
+  }
+
+  // The classic path: core scans, the kernel computes the regular rows.
+
+  private runClassic(call: Call): FloatArray | Promise<FloatArray> {
+    const { layout, rowsIn, rowMax, kinds, temperature } = call;
+    const scan = scanRows({
+      data: rowsIn,
+      cols: layout.cols,
+      firstRow: 0,
+      endRow: layout.rows,
+      temperature: call.isLogSumExp ? null : temperature,
+      rowMax,
+      kinds,
+      nanIsError: call.options.nanIsError,
+    });
+    if (scan.firstNaN !== null) {
+      const { row, column } = scan.firstNaN;
+      throw new SoftmaxError(
+        'NAN_INPUT',
+        `NaN at row ${row}, column ${column} (index ${inputIndex(layout, call.parsed.shape, row, column)}); pass nan: 'propagate' to get NaN for that row.`,
+      );
+    }
+    const special = scan.specialRows > 0 ? this.specialValues(call, scan.specialRows) : null;
+    if (scan.specialRows === layout.rows) return this.finish(call, null, special);
+    let skip: Uint8Array | null = null;
+    if (special !== null) {
+      // A 0/1 mask (1: core writes that row), not the row kinds themselves: backends test `=== 1`.
+      skip = new Uint8Array(layout.rows);
+      for (let r = 0; r < layout.rows; r++) skip[r] = kinds[r] === RowKind.REGULAR ? 0 : 1;
+    }
+    const kernelDtype = this.kernelDtype(call.dtype);
+    const narrowed =
+      kernelDtype === call.dtype
+        ? null
+        : narrowRows({
+            operation: call.operation,
+            rows: rowsIn,
+            rowCount: layout.rows,
+            cols: layout.cols,
+            rowMax,
+            temperature,
+            kinds,
+            kernelDtype,
+          });
+    const request: KernelRequest = {
+      operation: call.operation,
+      input: narrowed?.input ?? rowsIn,
+      output: narrowed?.output ?? call.rowsOut,
+      rows: layout.rows,
+      cols: layout.cols,
+      temperature: narrowed?.temperature ?? temperature,
+      rowMax: narrowed?.rowMax ?? rowMax,
+      skip,
+      scan: null,
+    };
+    return this.kernel(call, request, () => this.finish(call, narrowed, special));
+  }
+
+  /** The exact values of the non-regular rows; `ALL_MASKED` when the policy says error. */
+  private specialValues(call: Call, count: number): SpecialValues {
+    const { layout, kinds, width } = call;
+    const rows = new Int32Array(count);
+    const values = new Float64Array(count * width);
+    const masked = call.options.allMasked;
+    for (let r = 0, s = 0; r < layout.rows; r++) {
+      const kind = kinds[r] as number;
+      if (kind === RowKind.REGULAR) continue;
+      if (kind === RowKind.ALL_MASKED && masked === 'error' && !call.isLogSumExp) {
+        throw new SoftmaxError(
+          'ALL_MASKED',
+          `row ${r} is all -Infinity; pass allMasked: 'zeros' or 'nan' to accept such rows.`,
+        );
+      }
+      rows[s] = r;
+      writeSpecialRow({
+        operation: call.operation,
+        kind,
+        source: call.rowsIn,
+        sourceOffset: r * layout.cols,
+        cols: layout.cols,
+        rowMax: call.rowMax[r] as number,
+        allMasked: masked,
+        target: values,
+        targetOffset: s * width,
+      });
+      s++;
+    }
+    return { rows, values };
+  }
+
+  // The scanning path: the kernel scans, core handles only the rows it flags.
+
+  private runScanning(call: Call): FloatArray | Promise<FloatArray> {
+    const { layout, temperature, flags } = call;
+    flags.fill(0);
+    let skip: Uint8Array | null = null;
+    if (!call.isLogSumExp) {
+      for (let r = 0; r < layout.rows; r++) {
+        const t = temperature[r] as number;
+        if (t === 0 || t === Number.POSITIVE_INFINITY) {
+          skip ??= new Uint8Array(layout.rows);
+          skip[r] = 1;
+        }
+      }
+    }
+    const haltOnFlag =
+      call.options.nanIsError || (!call.isLogSumExp && call.options.allMasked === 'error');
+    const request: KernelRequest = {
+      operation: call.operation,
+      input: call.rowsIn,
+      output: call.rowsOut,
+      rows: layout.rows,
+      cols: layout.cols,
+      temperature,
+      rowMax: call.rowMax,
+      skip,
+      scan: { rowMax: call.rowMax, flags, haltOnFlag },
+    };
+    return this.kernel(call, request, () => {
+      let flagged = 0;
+      for (let r = 0; r < layout.rows; r++) flagged += flags[r] as number;
+      // The kernel wrote nothing: the classic path raises the error or computes around the rows.
+      if (flagged > 0 && haltOnFlag) return this.runClassic(call);
+      if (flagged > 0 || skip !== null) this.writeFlaggedRows(call, skip);
+      return this.finish(call, null, null);
+    });
+  }
+
+  /** Writes the rows a scanning kernel left alone: flagged (NaN, +Infinity, all masked) and T = 0 / Infinity. */
+  private writeFlaggedRows(call: Call, skip: Uint8Array | null): void {
+    const { layout, flags, kinds, width } = call;
+    for (let r = 0; r < layout.rows; r++) {
+      if (flags[r] !== 1 && (skip === null || skip[r] !== 1)) continue;
+      scanRows({
+        data: call.rowsIn,
+        cols: layout.cols,
+        firstRow: r,
+        endRow: r + 1,
+        temperature: call.isLogSumExp ? null : call.temperature,
+        rowMax: call.rowMax,
+        kinds,
+        nanIsError: false,
+      });
+      const kind = kinds[r] as number;
+      if (kind === RowKind.REGULAR) {
+        throw new SoftmaxError(
+          'BACKEND_ERROR',
+          `backend '${this.backend.name}' broke the contract: it flagged row ${r}, which is regular, and did not compute it.`,
+        );
+      }
+      writeSpecialRow({
+        operation: call.operation,
+        kind,
+        source: call.rowsIn,
+        sourceOffset: r * layout.cols,
+        cols: layout.cols,
+        rowMax: call.rowMax[r] as number,
+        allMasked: call.options.allMasked,
+        target: call.rowsOut,
+        targetOffset: r * width,
+      });
+    }
+  }
+
+  // The way back.
+
+  private finish(
+    call: Call,
+    narrowed: NarrowedRows | null,
+    special: SpecialValues | null,
+  ): FloatArray {
+    const { rowsOut, width, layout } = call;
+    if (narrowed !== null) {
+      widenRows({
+        operation: call.operation,
+        narrowed,
+        target: rowsOut,
+        rowCount: layout.rows,
+        width,
+        rowMax: call.rowMax,
+        kinds: call.kinds,
+      });
+    }
+    if (special !== null) {
+      for (let s = 0; s < special.rows.length; s++) {
+        const at = (special.rows[s] as number) * width;
+        for (let i = 0; i < width; i++) rowsOut[at + i] = special.values[s * width + i] as number;
+      }
+    }
+    if (call.gathered) moveAxis(layout, rowsOut, call.target.result, false);
+    return call.target.finish();
+  }
+}
