@@ -2,8 +2,13 @@ import type { Backend, BackendCapabilities, KernelRequest, Operation } from '@so
 import { SoftmaxError } from '@softmax-kit/core';
 import { deviceDetails } from './device-details.js';
 import { withEngineLock } from './engine-lock.js';
-import { logSoftmaxKernel } from './kernels/log-softmax-kernel.js';
-import { logSumExpKernel } from './kernels/log-sum-exp-kernel.js';
+import {
+  finishLogSoftmax,
+  finishLogSumExp,
+  type LogTerms,
+  logTermSums,
+  logTerms,
+} from './kernels/log-terms.js';
 import { softmaxKernel } from './kernels/softmax-kernel.js';
 import { isInitialised } from './load-device.js';
 import { precisionFromBits, probeMantissaBits } from './probe-precision.js';
@@ -27,10 +32,37 @@ export interface TfjsEngineBackendOptions {
   fix: string;
 }
 
-const KERNELS: Record<Operation, (tf: Tf, request: KernelRequest, device: string) => TfTensor> = {
-  softmax: softmaxKernel,
-  logSoftmax: logSoftmaxKernel,
-  logSumExp: logSumExpKernel,
+/**
+ * One operation on the device in three steps: `prepare` on the host when the call is made,
+ * `run` inside `tf.tidy` under the engine lock (returns the one tensor to read back), `finish`
+ * with the values read back.
+ */
+interface TfjsKernel<State> {
+  prepare(request: KernelRequest): State;
+  run(tf: Tf, state: State, device: string): TfTensor;
+  finish(state: State, values: Float32Array): void;
+}
+
+/** softmax: the device computes the whole result (see `kernels/softmax-kernel.ts`). */
+const softmax: TfjsKernel<KernelRequest> = {
+  prepare: (request) => request,
+  run: (tf, request, device) => softmaxKernel(tf, request, device),
+  finish: (request, values) => request.output.set(values),
+};
+
+/** logSoftmax and logSumExp: the device sums `s`, the host takes `log1p(s)` (`kernels/log-terms.ts`). */
+const logKernel = (
+  finish: (terms: LogTerms, sums: Float32Array) => void,
+): TfjsKernel<LogTerms> => ({
+  prepare: logTerms,
+  run: logTermSums,
+  finish,
+});
+
+const KERNELS: Record<Operation, TfjsKernel<KernelRequest> | TfjsKernel<LogTerms>> = {
+  softmax,
+  logSoftmax: logKernel(finishLogSoftmax),
+  logSumExp: logKernel(finishLogSumExp),
 };
 
 /** tfjs backends whose tensors live in host memory, so `dataSync()` reads them without a stall. */
@@ -157,15 +189,16 @@ export function tfjsEngineBackend(options: TfjsEngineBackendOptions): Backend {
         throw new SoftmaxError('DISPOSED', `Backend '${name}' is not initialised or was disposed.`);
       }
       if (request.rows === 0 || request.cols === 0) return;
+      const kernel = KERNELS[request.operation] as TfjsKernel<unknown>;
+      const state = kernel.prepare(request);
       await onDevice(loaded, async () => {
-        const result = loaded.tidy(() =>
-          KERNELS[request.operation](loaded, request, tfjsBackendName),
-        );
+        const result = loaded.tidy(() => kernel.run(loaded, state, tfjsBackendName));
         try {
           // cpu, wasm and tensorflow hold their data in host memory: dataSync() returns it
           // without the extra promise round trips of data(). GPU devices read asynchronously
           // (a synchronous read stalls the GPU pipeline on webgl and is not offered on webgpu).
-          request.output.set((syncRead ? result.dataSync() : await result.data()) as Float32Array);
+          const values = (syncRead ? result.dataSync() : await result.data()) as Float32Array;
+          kernel.finish(state, values);
         } finally {
           result.dispose();
         }

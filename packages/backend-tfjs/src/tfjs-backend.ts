@@ -8,8 +8,11 @@ import type { WasmPaths } from './wasm-paths.js';
 
 /** Options of {@link tfjsBackend}. */
 export interface TfjsBackendOptions {
-  /** The TensorFlow.js device: `'cpu'`, `'wasm'` (Node and browsers), `'webgl'`, `'webgpu'` (browsers). */
-  device: TfjsDevice;
+  /**
+   * The TensorFlow.js device: `'cpu'` (the default: it runs wherever TensorFlow.js does),
+   * `'wasm'` (Node and browsers, much faster), `'webgl'`, `'webgpu'` (browsers).
+   */
+  device?: TfjsDevice;
   /**
    * Your own TensorFlow.js module (`@tensorflow/tfjs`, `@tensorflow/tfjs-core`). Default: a lazy
    * `import('@tensorflow/tfjs-core')`. The device package is imported only when `tf` has no
@@ -28,6 +31,66 @@ export interface TfjsBackendOptions {
 }
 
 const DEVICES: readonly TfjsDevice[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
+
+/** The options as read once, when `tfjsBackend` is called (a getter is not read again later). */
+interface ReadOptions {
+  device: TfjsDevice;
+  tf: TfjsModule | undefined;
+  wasmPaths: WasmPaths | undefined;
+  numThreads: number | undefined;
+}
+
+function invalid(message: string, cause?: unknown): SoftmaxError {
+  return new SoftmaxError(
+    'INVALID_INPUT',
+    `tfjsBackend: ${message}`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** Reads each option once; anything unusable is an `INVALID_INPUT` `SoftmaxError`. */
+function readOptions(options: unknown): ReadOptions {
+  if (options === undefined || options === null) return readOptions({});
+  if (typeof options !== 'object') {
+    throw invalid(`options must be an object such as { device: 'wasm' }, not a ${typeof options}.`);
+  }
+  let device: unknown;
+  let tf: unknown;
+  let wasmPaths: unknown;
+  let numThreads: unknown;
+  try {
+    const record = options as Record<string, unknown>;
+    device = record.device;
+    tf = record.tf;
+    wasmPaths = record.wasmPaths;
+    numThreads = record.numThreads;
+  } catch (error) {
+    throw invalid('reading the options threw.', error);
+  }
+  const accepted = DEVICES.map((d) => `'${d}'`).join(', ');
+  if (device === undefined) device = 'cpu';
+  if (typeof device !== 'string' || !DEVICES.includes(device as TfjsDevice)) {
+    const shown = typeof device === 'string' ? JSON.stringify(device) : `a ${typeof device}`;
+    throw invalid(`option 'device' is ${shown}; accepted: ${accepted} (default 'cpu').`);
+  }
+  if (tf !== undefined && (typeof tf !== 'object' || tf === null)) {
+    throw invalid(
+      `option 'tf' must be a TensorFlow.js module, not ${tf === null ? 'null' : `a ${typeof tf}`}.`,
+    );
+  }
+  if (
+    numThreads !== undefined &&
+    !(typeof numThreads === 'number' && Number.isInteger(numThreads) && numThreads >= 1)
+  ) {
+    throw invalid(`option 'numThreads' must be an integer >= 1.`);
+  }
+  return {
+    device: device as TfjsDevice,
+    tf: tf as TfjsModule | undefined,
+    wasmPaths: wasmPaths as WasmPaths | undefined,
+    numThreads: numThreads as number | undefined,
+  };
+}
 
 /**
  * A softmax-kit backend running its kernels in TensorFlow.js 4.22 on the chosen device, named
@@ -59,24 +122,18 @@ const DEVICES: readonly TfjsDevice[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
  * await sm.dispose();
  * ```
  */
-export function tfjsBackend(options: TfjsBackendOptions): Backend {
-  const { device } = options;
-  if (!DEVICES.includes(device)) {
-    throw new SoftmaxError(
-      'INVALID_INPUT',
-      `tfjsBackend: option 'device' is ${JSON.stringify(device)}; accepted: ${DEVICES.map((d) => `'${d}'`).join(', ')}.`,
-    );
-  }
+export function tfjsBackend(options: TfjsBackendOptions = {}): Backend {
+  const { device, tf: userTf, wasmPaths, numThreads } = readOptions(options);
   const name = `tfjs-${device}`;
   return tfjsEngineBackend({
     name,
     tfjsBackendName: device,
     unavailableReason: () => deviceUnavailableReason(device),
     async load() {
-      const tf = options.tf === undefined ? await loadTfCore(name, device) : asTf(options.tf);
+      const tf = userTf === undefined ? await loadTfCore(name, device) : asTf(userTf);
       const registration: { wasmPaths?: WasmPaths; numThreads?: number } = {};
-      if (options.wasmPaths !== undefined) registration.wasmPaths = options.wasmPaths;
-      if (options.numThreads !== undefined) registration.numThreads = options.numThreads;
+      if (wasmPaths !== undefined) registration.wasmPaths = wasmPaths;
+      if (numThreads !== undefined) registration.numThreads = numThreads;
       await registerDevice(tf, name, device, registration);
       return tf;
     },

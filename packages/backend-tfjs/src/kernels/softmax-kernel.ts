@@ -13,7 +13,9 @@ import { scaledLogits } from './scaled-logits.js';
  *    tfjs subtracts the row max itself and at T = 1 there is no order question. `[-3e38, 3e38]`
  *    gives `x - m = [-Infinity, 0]`, so `[0, 1]`; a masked `-Infinity` gives exp(-Infinity) = 0.
  * 2. On cpu and wasm (`FUSED_DEVICES`), rows up to `FUSED_ROW_LENGTH`, other temperatures: `tf.softmax(z)` with `z = (x - m) / T`
- *    from {@link scaledLogits} (max 0, so tfjs's own max subtraction is exact). Dividing the raw
+ *    from {@link scaledLogits} (max 0, so tfjs's own max subtraction is exact, and a T = 1 row
+ *    gets the same z = fl(x - m) as in path 1: its bits do not depend on the other rows'
+ *    temperatures, as the batch-invariance test checks). Dividing the raw
  *    logits by T instead would put T before the max subtraction, which SPEC forbids (x / 5e-324
  *    is -Infinity or NaN); scaledLogits also handles tiny and huge T.
  * 3. Longer rows, and webgl and webgpu: `exp(z) / rowSum(exp(z))`, with the blocked sums of {@link rowSum}, whose
