@@ -3,6 +3,7 @@ import { describe, messageOf } from './describe.js';
 import { SoftmaxError } from './errors.js';
 import { MAX_RANK } from './limits.js';
 import { readTemperatureOption } from './temperature.js';
+import type { SoftmaxOptions } from './types.js';
 
 /** What `allMasked` asks for a row whose entries are all -Infinity. */
 export type MaskedPolicy = 'error' | 'zeros' | 'nan';
@@ -54,17 +55,6 @@ function policy<P extends string>(value: unknown, option: string, accepted: read
     'INVALID_INPUT',
     `option ${option} is ${describe(value)}; accepted: ${accepted.map((a) => `'${a}'`).join(', ')} (default '${accepted[0]}').`,
   );
-}
-
-/** Reads `options[name]` once; a throwing getter or proxy trap becomes `INVALID_INPUT`. */
-function read(options: object, name: string): unknown {
-  try {
-    return (options as Record<string, unknown>)[name];
-  } catch (error) {
-    throw new SoftmaxError('INVALID_INPUT', `reading option ${name} threw: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
 }
 
 function readShape(value: unknown): number[] | undefined {
@@ -137,14 +127,39 @@ export function readCallOptions(operation: Operation, options: unknown): CallOpt
     );
   }
   const isLogSumExp = operation === 'logSumExp';
-  const shape = readShape(read(options, 'shape'));
-  const axis = readAxis(read(options, 'axis'));
-  const out = read(options, 'out');
-  const nanIsError = policy(read(options, 'nan'), 'nan', NAN_POLICIES) === 'error';
-  const allMasked = isLogSumExp
-    ? 'error'
-    : policy(read(options, 'allMasked'), 'allMasked', MASKED_POLICIES);
-  const temperatureOption = read(options, 'temperature');
+  // Each option read exactly once, by name (a keyed read in a helper would be megamorphic).
+  const source = options as SoftmaxOptions;
+  let name = 'shape';
+  let rawShape: unknown;
+  let rawAxis: unknown;
+  let out: unknown;
+  let rawNan: unknown;
+  let rawMasked: unknown;
+  let temperatureOption: unknown;
+  try {
+    rawShape = source.shape;
+    name = 'axis';
+    rawAxis = source.axis;
+    name = 'out';
+    out = source.out;
+    name = 'nan';
+    rawNan = source.nan;
+    name = 'allMasked';
+    rawMasked = source.allMasked;
+    name = 'temperature';
+    temperatureOption = source.temperature;
+  } catch (error) {
+    throw new SoftmaxError('INVALID_INPUT', `reading option ${name} threw: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  const shape = readShape(rawShape);
+  const axis = readAxis(rawAxis);
+  const nanIsError = rawNan === undefined || policy(rawNan, 'nan', NAN_POLICIES) === 'error';
+  const allMasked =
+    isLogSumExp || rawMasked === undefined
+      ? 'error'
+      : policy(rawMasked, 'allMasked', MASKED_POLICIES);
   if (isLogSumExp && temperatureOption !== undefined) {
     throw new SoftmaxError(
       'INVALID_TEMPERATURE',

@@ -9,8 +9,16 @@ export interface ResultTarget {
   readonly result: FloatArray;
   /** True when `result` is the caller's `out`. */
   readonly callerOut: boolean;
-  /** Returns what the caller gets (copying into an `out` of another realm). */
-  finish(): FloatArray;
+  /** An `out` of another realm, filled from `result` at the end; else null. */
+  readonly foreignOut: FloatArray | null;
+}
+
+/** What the caller gets: the result, copied into an `out` of another realm if there is one. */
+export function deliver(target: ResultTarget): FloatArray {
+  const foreign = target.foreignOut;
+  if (foreign === null) return target.result;
+  Float64Array.prototype.set.call(foreign, target.result as unknown as ArrayLike<number>);
+  return foreign;
 }
 
 /**
@@ -24,33 +32,25 @@ export function resolveResult(
   isLogSumExp: boolean,
 ): ResultTarget {
   if (out === undefined) {
-    const result = allocate(dtype, length);
-    return { result, callerOut: false, finish: () => result };
+    return { result: allocate(dtype, length), callerOut: false, foreignOut: null };
   }
-  const wanted = dtype === 'float32' ? 'Float32Array' : 'Float64Array';
-  const expected = `option out must be a ${wanted} of length ${length} (${isLogSumExp ? 'one value per row' : 'the input length'})`;
+  // Built only for an error: a template string per call costs more than the checks.
+  const expected = () =>
+    `option out must be a ${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} of length ${length} (${isLogSumExp ? 'one value per row' : 'the input length'})`;
   const outDtype = floatDtypeOf(out);
   if (outDtype !== dtype) {
-    throw new SoftmaxError('UNSUPPORTED_DTYPE', `${expected}; got ${describe(out)}.`);
+    throw new SoftmaxError('UNSUPPORTED_DTYPE', `${expected()}; got ${describe(out)}.`);
   }
   const array = out as FloatArray;
   if (isUnusable(array)) {
-    throw new SoftmaxError('INVALID_INPUT', `${expected}; its buffer was detached or shrunk.`);
+    throw new SoftmaxError('INVALID_INPUT', `${expected()}; its buffer was detached.`);
   }
   const outLength = typedLength(array);
   if (outLength !== length) {
-    throw new SoftmaxError('SHAPE_MISMATCH', `${expected}; got one of length ${outLength}.`);
+    throw new SoftmaxError('SHAPE_MISMATCH', `${expected()}; got one of length ${outLength}.`);
   }
   const local = dtype === 'float32' ? array instanceof Float32Array : array instanceof Float64Array;
-  if (local) return { result: array, callerOut: true, finish: () => array };
+  if (local) return { result: array, callerOut: true, foreignOut: null };
   // An `out` of another realm: computed here, copied in at the end.
-  const result = allocate(dtype, length);
-  return {
-    result,
-    callerOut: false,
-    finish: () => {
-      Float64Array.prototype.set.call(array, result as unknown as ArrayLike<number>);
-      return array;
-    },
-  };
+  return { result: allocate(dtype, length), callerOut: false, foreignOut: array };
 }

@@ -12,7 +12,7 @@ import { runKernelAsync, runKernelSync } from './kernel-call.js';
 import { type NarrowedRows, narrowRows, widenRows } from './narrowing.js';
 import { type ParsedInput, parseInput } from './parse-input.js';
 import { type CallOptions, readCallOptions } from './read-options.js';
-import { type ResultTarget, resolveResult } from './result-target.js';
+import { deliver, type ResultTarget, resolveResult } from './result-target.js';
 import { RowKind, scanRows } from './scan-rows.js';
 import { writeSpecialRow } from './special-rows.js';
 import { temperaturesForRows } from './temperature.js';
@@ -74,12 +74,17 @@ interface SpecialValues {
 export class Session {
   private readonly scratch = new RowScratch();
   private readonly syncKernel: boolean;
+  /** The dtype the kernel computes each input dtype in. */
+  private readonly kernelDtypes: Readonly<Record<Dtype, Dtype>>;
 
   constructor(
     readonly backend: Backend,
     readonly capabilities: BackendCapabilities,
   ) {
     this.syncKernel = capabilities.sync && typeof backend.doComputeSync === 'function';
+    const dtypes = capabilities.dtypes;
+    const pick = (dtype: Dtype): Dtype => (dtypes.includes(dtype) ? dtype : (dtypes[0] as Dtype));
+    this.kernelDtypes = { float32: pick('float32'), float64: pick('float64') };
   }
 
   /**
@@ -106,7 +111,7 @@ export class Session {
     if (layout.rows === 0 || layout.cols === 0) {
       // logSumExp over an empty axis is the empty sum's log, -Infinity, for every row.
       if (layout.cols === 0) target.result.fill(Number.NEGATIVE_INFINITY);
-      return target.finish();
+      return deliver(target);
     }
     const scratch = this.scratch;
     const useScratch = this.syncKernel && !scratch.busy;
@@ -169,8 +174,7 @@ export class Session {
   }
 
   private kernelDtype(dtype: Dtype): Dtype {
-    const dtypes = this.capabilities.dtypes;
-    return dtypes.includes(dtype) ? dtype : (dtypes[0] as Dtype);
+    return this.kernelDtypes[dtype];
   }
 
   private run(call: Call): FloatArray | Promise<FloatArray> {
@@ -185,24 +189,23 @@ export class Session {
     call: Call,
     request: KernelRequest,
     after: () => FloatArray | Promise<FloatArray>,
-  ): FloatArray | Promise<FloatArray> {
-    if (this.syncKernel) {
-      this.guard(call, () => runKernelSync(this.backend, request));
-      return after();
-    }
+  ): Promise<FloatArray> {
     return runKernelAsync(this.backend, request).then(after, (error: unknown) => {
       this.spoil(call);
       throw error;
     });
   }
 
-  private guard(call: Call, compute: () => void): void {
+  /** The synchronous kernel, now; `false` tells the caller to take the asynchronous route. */
+  private kernelNow(call: Call, request: KernelRequest): boolean {
+    if (!this.syncKernel) return false;
     try {
-      compute();
+      runKernelSync(this.backend, request);
     } catch (error) {
       this.spoil(call);
       throw error;
     }
+    return true;
   }
 
   /** After a kernel failure a caller's `out` (not in place) holds NaN, never a partial result. */
@@ -265,6 +268,7 @@ export class Session {
       skip,
       scan: null,
     };
+    if (this.kernelNow(call, request)) return this.finish(call, narrowed, special);
     return this.kernel(call, request, () => this.finish(call, narrowed, special));
   }
 
@@ -328,14 +332,22 @@ export class Session {
       skip,
       scan: { rowMax: call.rowMax, flags, haltOnFlag },
     };
-    return this.kernel(call, request, () => {
-      let flagged = 0;
-      for (let r = 0; r < layout.rows; r++) flagged += flags[r] as number;
-      // The kernel wrote nothing: the classic path raises the error or computes around the rows.
-      if (flagged > 0 && haltOnFlag) return this.runClassic(call);
-      if (flagged > 0 || skip !== null) this.writeFlaggedRows(call, skip);
-      return this.finish(call, null, null);
-    });
+    if (this.kernelNow(call, request)) return this.afterScan(call, skip, haltOnFlag);
+    return this.kernel(call, request, () => this.afterScan(call, skip, haltOnFlag));
+  }
+
+  private afterScan(
+    call: Call,
+    skip: Uint8Array | null,
+    haltOnFlag: boolean,
+  ): FloatArray | Promise<FloatArray> {
+    const { flags, layout } = call;
+    let flagged = 0;
+    for (let r = 0; r < layout.rows; r++) flagged += flags[r] as number;
+    // The kernel wrote nothing: the classic path raises the error or computes around the rows.
+    if (flagged > 0 && haltOnFlag) return this.runClassic(call);
+    if (flagged > 0 || skip !== null) this.writeFlaggedRows(call, skip);
+    return this.finish(call, null, null);
   }
 
   /** Writes the rows a scanning kernel left alone: flagged (NaN, +Infinity, all masked) and T = 0 / Infinity. */
@@ -400,6 +412,6 @@ export class Session {
       }
     }
     if (call.gathered) moveAxis(layout, rowsOut, call.target.result, false);
-    return call.target.finish();
+    return deliver(call.target);
   }
 }

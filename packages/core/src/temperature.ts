@@ -56,7 +56,7 @@ export function temperaturesForRows(
   target: Float64Array,
 ): void {
   if (typeof option === 'number') {
-    target.fill(option, 0, rows);
+    for (let r = 0; r < rows; r++) target[r] = option;
     return;
   }
   if (option.length !== rows) {
