@@ -37,6 +37,45 @@ function run(command, commandArgs, options = {}) {
   return result.status ?? 1;
 }
 
+/**
+ * Whether `@tensorflow/tfjs-node` loads here. Its install script downloads the native binding
+ * and libtensorflow; pnpm 10 runs no dependency install scripts unless allowed, so on a fresh
+ * clone the package is present but `require` throws. Checked in a child process, so this one
+ * never loads libtensorflow. Returns null when it loads, else the line to print.
+ */
+function tfjsNodeSkipReason() {
+  const backendDir = join(root, 'packages', 'backend-tfjs-node');
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      "const r = require('node:module').createRequire(process.cwd() + '/');" +
+        "console.log(require('node:path').dirname(r.resolve('@tensorflow/tfjs-node/package.json')));" +
+        "r('@tensorflow/tfjs-node');",
+    ],
+    { cwd: backendDir, encoding: 'utf8', timeout: 60_000 },
+  );
+  if (probe.status === 0) return null;
+  const packageDir = probe.stdout.trim().split('\n')[0];
+  if (!packageDir) {
+    return 'tfjs-node: SKIPPED: @tensorflow/tfjs-node is not installed (run `pnpm install`).';
+  }
+  return (
+    'tfjs-node: SKIPPED: @tensorflow/tfjs-node is installed but its native binding ' +
+    '(tfjs_binding.node, linked against libtensorflow) is missing. Its install script downloads ' +
+    'both from the internet, and pnpm 10 runs no dependency install scripts unless allowed ' +
+    '(this repository allows only esbuild, so `pnpm install` works offline). To enable it, with ' +
+    `internet access, run its install script once:\n    (cd ${packageDir} && node scripts/install.js)\n` +
+    '  then `pnpm start` again.'
+  );
+}
+
+const tfjsNodeSkipped = skipMeasure ? null : tfjsNodeSkipReason();
+if (tfjsNodeSkipped) {
+  console.log(`\n${tfjsNodeSkipped}`);
+  summary.push(tfjsNodeSkipped);
+}
+
 if (skipMeasure) {
   summary.push('measurements: skipped (--skip-measure), existing reports/ used');
 } else {
