@@ -7,9 +7,25 @@ const versionOf = (path: string): string =>
 // Versions are baked in at build time so the root entry needs no `node:` import and works in a
 // browser bundle; `runConformance(..., { versions })` and the Node helpers add installed ones.
 export default defineConfig({
-  entry: ['src/index.ts', 'src/vitest.ts', 'src/node.ts', 'src/backends.ts', 'src/bin.ts'],
+  entry: [
+    'src/index.ts',
+    'src/vitest.ts',
+    'src/node.ts',
+    'src/backends.ts',
+    'src/time-limits.ts',
+    'src/bin.ts',
+    'src/child.ts',
+  ],
   format: ['esm'],
-  dts: { entry: ['src/index.ts', 'src/vitest.ts', 'src/node.ts', 'src/backends.ts'] },
+  dts: {
+    entry: [
+      'src/index.ts',
+      'src/vitest.ts',
+      'src/node.ts',
+      'src/backends.ts',
+      'src/time-limits.ts',
+    ],
+  },
   sourcemap: true,
   clean: true,
   target: 'es2022',

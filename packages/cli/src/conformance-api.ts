@@ -1,38 +1,23 @@
-import type { ConformanceOptions, ConformanceReport } from '@softmax-kit/conformance';
-import type { Backend } from '@softmax-kit/core';
-
-/** What the CLI uses from `@softmax-kit/conformance`, loaded lazily. */
-export interface ConformanceApi {
-  runConformance(backend: Backend, options?: ConformanceOptions): Promise<ConformanceReport>;
-  readonly DEFAULT_SEED: number;
-  /** The suite's check groups, for validating `--group`. */
-  readonly CHECK_GROUPS: readonly string[];
-  toJUnit?(report: ConformanceReport | ConformanceReport[]): string;
-  formatSummary?(reports: ConformanceReport[]): string;
-}
+/**
+ * The conformance package, imported on first use (commands other than `conformance` and
+ * `compare` never load it): its root entry (cases, reports, time limits) and its Node entry
+ * (loading, the command with its watchdog process, report writers).
+ */
+export type ConformanceApi = typeof import('@softmax-kit/conformance') &
+  typeof import('@softmax-kit/conformance/node');
 
 /**
- * Imports the conformance suite's runner and report writers (root export, then `/node`).
+ * Imports the conformance suite's runner, loader and report writers.
  *
  * @example
  * ```ts
- * const { runConformance } = await loadConformanceApi();
+ * const { runConformanceCommand } = await loadConformanceApi();
  * ```
  */
 export async function loadConformanceApi(): Promise<ConformanceApi> {
-  const merged: Record<string, unknown> = {};
-  for (const specifier of ['@softmax-kit/conformance', '@softmax-kit/conformance/node']) {
-    try {
-      Object.assign(merged, await import(specifier));
-    } catch {
-      // a subpath may not exist in this version
-    }
-  }
-  if (typeof merged.runConformance !== 'function') {
-    // The suite is a dependency of the CLI; this only happens in a broken install.
-    throw new Error(
-      '@softmax-kit/conformance is not installed or exports no runConformance(); install it with: pnpm add @softmax-kit/conformance',
-    );
-  }
-  return merged as unknown as ConformanceApi;
+  const [root, node] = await Promise.all([
+    import('@softmax-kit/conformance'),
+    import('@softmax-kit/conformance/node'),
+  ]);
+  return { ...root, ...node };
 }

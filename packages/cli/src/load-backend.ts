@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinBackendNames, findBuiltinBackend } from '@softmax-kit/conformance/backends';
-import type { Backend } from '@softmax-kit/core';
+import type { LoadedBackend } from '@softmax-kit/conformance/node';
 import { packageVersion } from './environment.js';
 
 /**
@@ -11,9 +11,7 @@ import { packageVersion } from './environment.js';
 export const KNOWN_BACKENDS: readonly string[] = builtinBackendNames('node');
 
 /** A backend instance, or the reason it cannot be made in this runtime. */
-export type BackendSource =
-  | { readonly id: string; readonly backend: Backend; readonly version?: string }
-  | { readonly id: string; readonly unavailable: string };
+export type BackendSource = LoadedBackend;
 
 /**
  * True when a `--backend` value names a module file rather than a known backend.
@@ -51,19 +49,12 @@ export function messageOf(error: unknown): string {
   return String(error);
 }
 
-type LoadBackend = (
-  spec: string,
-  options?: { cwd?: string; importer?: (specifier: string) => Promise<unknown> },
-) => Promise<
-  { id: string; backend: Backend; version?: string } | { id: string; unavailable: string }
->;
-
 /**
  * Resolves a `--backend` value with the conformance suite's loader (`loadBackend` from
  * `@softmax-kit/conformance/node`, so both CLIs accept the same specs): a known name (see
  * {@link KNOWN_BACKENDS}), imported lazily from the CLI's own dependencies, or a
- * module path such as `./my-backend.js` (default export, `backend` or `createBackend`; or
- * `./my-backend.js#myFactory` for a named one). A backend that cannot be loaded comes back as
+ * module path such as `./my-backend.js` (default export, `backend`, `createBackend` or an
+ * export named `*Backend`; or `./my-backend.js#myFactory` for a named one). A backend that cannot be loaded comes back as
  * `unavailable` with the reason, never as an exception.
  *
  * @example
@@ -75,8 +66,7 @@ type LoadBackend = (
  */
 export async function loadBackendSource(spec: string, cwd = process.cwd()): Promise<BackendSource> {
   try {
-    const specifier = '@softmax-kit/conformance/node';
-    const { loadBackend } = (await import(specifier)) as { loadBackend: LoadBackend };
+    const { loadBackend } = await import('@softmax-kit/conformance/node');
     const loaded = await loadBackend(spec.startsWith('file:') ? fileURLToPath(spec) : spec, {
       cwd,
       importer: (id) => import(id),

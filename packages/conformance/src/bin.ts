@@ -4,15 +4,23 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { builtinBackendNames } from './backends.js';
 import { DEFAULT_SIZES } from './cases/accuracy.js';
-import { runConformanceCommand } from './node.js';
+import { guardExit, runConformanceCommand } from './node.js';
 import { CHECK_GROUPS, type CheckGroup } from './report.js';
+import {
+  parseDuration,
+  TIME_LIMIT_FLAGS,
+  TIME_LIMIT_USAGE,
+  type TimeLimits,
+} from './time-limits.js';
 
 const USAGE = `usage: softmax-kit-conformance [backend ...] [options]
 
 Runs the softmax-kit conformance suite on each backend and writes <out>/<id>.json and
 <id>.junit.xml. A backend is a built-in name (${builtinBackendNames('node').join(', ')}) or a
 module path (./my-backend.js, optionally #exportName) exporting a backend or a factory.
-Default: every built-in backend (those not installed are reported as skipped).
+Default: every built-in backend (those not installed are reported as skipped). A backend
+named here that cannot load, or is unavailable, fails the run. Each backend runs in a watchdog
+process, so a backend that hangs (even in a synchronous loop) ends as a failed, timed-out case.
 
 options:
   --out DIR        report folder (default reports/conformance at the repo root)
@@ -21,9 +29,11 @@ options:
   --quick          sizes 1,10,1000,10000
   --groups LIST    only these groups (${CHECK_GROUPS.join(',')})
   --quiet          no per-case progress
+  ${TIME_LIMIT_USAGE}
   -h, --help       this text
 
-exit code: 0 all required checks passed (or skipped), 1 a check failed, 2 bad arguments`;
+exit code: 0 every backend passed (or, from the default list, was skipped as not installed),
+1 a check failed, timed out, or a named backend did not load, 2 bad arguments`;
 
 function fail(message: string): never {
   process.stderr.write(`softmax-kit-conformance: ${message}\n${USAGE.split('\n')[0]}\n`);
@@ -62,6 +72,9 @@ async function main(): Promise<void> {
         quick: { type: 'boolean' },
         groups: { type: 'string' },
         quiet: { type: 'boolean' },
+        'init-timeout': { type: 'string' },
+        'case-timeout': { type: 'string' },
+        'run-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -92,10 +105,18 @@ async function main(): Promise<void> {
       if (!CHECK_GROUPS.includes(group))
         fail(`--groups: unknown group '${group}' (known: ${CHECK_GROUPS.join(', ')})`);
   }
-  const backends = positionals.length ? positionals : builtinBackendNames('node');
+  const timeLimits: { -readonly [K in keyof TimeLimits]?: number } = {};
+  for (const [flag, key] of Object.entries(TIME_LIMIT_FLAGS)) {
+    const text = values[flag];
+    if (typeof text !== 'string') continue;
+    const ms = parseDuration(text);
+    if (ms === null) fail(`--${flag}: '${text}' is not a duration (seconds, or 500ms, 90s, 30min)`);
+    timeLimits[key] = ms;
+  }
   exposeGc();
   const result = await runConformanceCommand({
-    backends,
+    backends: positionals,
+    timeLimits,
     ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
     ...(seed === undefined ? {} : { seed }),
     ...(sizes ? { sizes } : {}),
@@ -108,7 +129,7 @@ async function main(): Promise<void> {
   process.stdout.write(text, () => process.exit(result.exitCode));
 }
 
-main().catch((error: unknown) => {
+guardExit(main(), 'softmax-kit-conformance').catch((error: unknown) => {
   process.stderr.write(`softmax-kit-conformance: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });

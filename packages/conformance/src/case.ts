@@ -60,7 +60,6 @@ export class Tracker {
   private worstRatio = -1;
   private worstError: number | null = null;
   private worstBound: number | null = null;
-  private worstWhere = '';
   private readonly failures: string[] = [];
   private failureCount = 0;
 
@@ -69,14 +68,15 @@ export class Tracker {
     const ok = error <= bound;
     const ratio = Number.isNaN(error) ? Number.POSITIVE_INFINITY : error === 0 ? 0 : error / bound;
     if (ratio <= this.worstRatio && ok) return;
-    const text = typeof where === 'string' ? where : where();
     if (ratio > this.worstRatio) {
       this.worstRatio = ratio;
       this.worstError = error;
       this.worstBound = bound;
-      this.worstWhere = text;
     }
-    if (!ok) this.fail(`${text}: error ${fmt(error)} exceeds bound ${fmt(bound)}`);
+    if (!ok)
+      this.fail(
+        `${typeof where === 'string' ? where : where()}: error ${fmt(error)} exceeds bound ${fmt(bound)}`,
+      );
   }
 
   /** Records a requirement that is not numeric. */
@@ -110,10 +110,5 @@ export class Tracker {
       error: numeric ? this.worstError : null,
       bound: numeric ? this.worstBound : null,
     };
-  }
-
-  /** Where the worst numeric entry was (for messages). */
-  get worst(): string {
-    return this.worstWhere;
   }
 }

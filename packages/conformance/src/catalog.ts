@@ -42,7 +42,6 @@ export function buildCases(options: CatalogOptions = {}): ConformanceCase[] {
     disposedCase,
   ];
 }
-buildCases.defaultSizes = DEFAULT_SIZES;
 
 /** A case without its run function: what docs and reports list. */
 export interface CaseInfo {

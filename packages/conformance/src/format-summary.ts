@@ -1,4 +1,6 @@
+/** Text and Markdown summaries of conformance reports (framework-free). */
 import { CHECK_GROUPS, type ConformanceReport } from './report.js';
+import { formatMs } from './time-limits.js';
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
@@ -20,6 +22,17 @@ function table(rows: readonly (readonly string[])[]): string {
 
 function label(report: ConformanceReport): string {
   return report.environment.runtime === 'browser' ? `${report.backend} (browser)` : report.backend;
+}
+
+/** The cases failed without running, one line per reason (they are many, and say the same). */
+function notRunLines(report: ConformanceReport): string[] {
+  const byReason = new Map<string, number>();
+  for (const c of report.cases)
+    if (c.status === 'fail' && c.notRun)
+      byReason.set(c.reason ?? 'not run', (byReason.get(c.reason ?? 'not run') ?? 0) + 1);
+  return [...byReason].map(
+    ([reason, count]) => `  ${label(report)}: ${count} check${count === 1 ? '' : 's'} ${reason}`,
+  );
 }
 
 function short(value: number): string {
@@ -68,9 +81,9 @@ export function formatSummary(reports: readonly ConformanceReport[]): string {
         ]),
       ])
     : '';
-  const failures = reports.flatMap((r) =>
-    r.cases
-      .filter((c) => c.status === 'fail')
+  const failures = reports.flatMap((r) => [
+    ...r.cases
+      .filter((c) => c.status === 'fail' && !c.notRun)
       .map((c) => {
         const numbers =
           c.error !== null && c.bound !== null
@@ -80,7 +93,8 @@ export function formatSummary(reports: readonly ConformanceReport[]): string {
           (c.reason ?? '').length > 300 ? `${(c.reason ?? '').slice(0, 300)}...` : (c.reason ?? '');
         return `  ${label(r)} ${c.id}${numbers}: ${reason}`;
       }),
-  );
+    ...notRunLines(r),
+  ]);
   const skippedBackends = reports
     .filter((r) => r.status === 'skip')
     .map((r) => `  ${label(r)}: ${r.reason ?? 'skipped'}`);
@@ -91,6 +105,10 @@ export function formatSummary(reports: readonly ConformanceReport[]): string {
           .filter((c) => c.status === 'skip')
           .map((c) => `  ${label(r)} ${c.id}: ${c.reason ?? ''}`),
   );
+  const limits = reports.find((r) => r.timeLimits)?.timeLimits;
+  const limitsLine = limits
+    ? `\nTime limits: init ${formatMs(limits.initMs)}, each case ${formatMs(limits.caseMs)}, whole run ${formatMs(limits.runMs)} (--init-timeout, --case-timeout, --run-timeout)`
+    : '';
   return [
     overview,
     matrix && `\n${matrix}`,
@@ -99,7 +117,42 @@ export function formatSummary(reports: readonly ConformanceReport[]): string {
       ? `\nBackends not run (skipped, not passed):\n${skippedBackends.join('\n')}`
       : '',
     skippedCases.length ? `\nSkipped checks:\n${skippedCases.join('\n')}` : '',
+    limitsLine,
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/**
+ * A Markdown report: the summary table (with each backend's declared compute precision) and
+ * each failed case.
+ *
+ * @example
+ * ```ts
+ * await writeFile('conformance.md', formatMarkdown(reports));
+ * ```
+ */
+export function formatMarkdown(reports: readonly ConformanceReport[]): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [
+    '# softmax-kit conformance',
+    '',
+    '| backend | runtime | status | pass | fail | skip | precision (f32/f64) | note |',
+    '|---|---|---|---|---|---|---|---|',
+    ...reports.map(
+      (r) =>
+        `| ${r.backend} | ${r.environment.runtime} | ${r.status} | ${r.summary.pass} | ${r.summary.fail} | ${r.summary.skip} | ${r.capabilities ? `${r.capabilities.computePrecision.float32 ?? '?'}/${r.capabilities.computePrecision.float64 ?? '?'}` : '-'} | ${cell(r.reason ?? '')} |`,
+    ),
+  ];
+  for (const report of reports) {
+    const failed = report.cases.filter((c) => c.status === 'fail');
+    if (failed.length === 0) continue;
+    lines.push('', `## ${report.backend}: failed checks`, '');
+    for (const c of failed) {
+      lines.push(
+        `- \`${c.id}\`: ${cell(c.reason ?? c.title)}${c.error !== null && c.bound !== null ? ` (error ${c.error}, bound ${c.bound})` : ''}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,9 @@
  * against any backend through the public API (`runConformance`), with JSON-serialisable
  * reports, JUnit XML (`toJUnit`) and a text summary (`formatSummary`). Framework-free and
  * browser-safe; the vitest adapter is at `@softmax-kit/conformance/vitest`, the Node helpers
- * (report files, backend loading) at `@softmax-kit/conformance/node`.
+ * (report files, backend loading, the command with its watchdog process) at
+ * `@softmax-kit/conformance/node`, the list of built-in backends at
+ * `@softmax-kit/conformance/backends`.
  *
  * @packageDocumentation
  */
@@ -17,7 +19,7 @@ export { WORKED_EXAMPLES } from './cases/examples.js';
 export type { CaseInfo, CatalogOptions } from './catalog.js';
 export { buildCases, caseCatalog } from './catalog.js';
 export { detectEnvironment } from './environment.js';
-export { formatSummary } from './format-summary.js';
+export { formatMarkdown, formatSummary } from './format-summary.js';
 export type { PrecisionModel } from './precision.js';
 export { precisionModel } from './precision.js';
 export type { ReferenceRow } from './reference.js';
@@ -30,7 +32,17 @@ export type { ConformanceOptions, ConformanceSession, ProgressEvent } from './ru
 export {
   createConformanceSession,
   DEFAULT_SEED,
+  NOT_RUN_AFTER_TIMEOUT,
   runConformance,
   skippedReport,
 } from './run-conformance.js';
+export type { TimeLimits } from './time-limits.js';
+export {
+  DEFAULT_TIME_LIMITS,
+  formatMs,
+  parseDuration,
+  resolveTimeLimits,
+  TIME_LIMIT_FLAGS,
+  TIME_LIMIT_USAGE,
+} from './time-limits.js';
 export { toJUnit } from './to-junit.js';

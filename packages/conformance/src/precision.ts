@@ -12,13 +12,6 @@ const MIN_NORMAL: Record<Precision, number> = {
   float64: 2 ** -1022,
 };
 
-/** Smallest positive subnormal number of each precision. */
-const MIN_SUBNORMAL: Record<Precision, number> = {
-  float16: 2 ** -24,
-  float32: 2 ** -149,
-  float64: 2 ** -1074,
-};
-
 /** Largest finite value of each precision. */
 const LARGEST_COMPUTE: Record<Precision, number> = {
   float16: 65504,
@@ -50,8 +43,6 @@ export interface PrecisionModel {
   /** Smallest normal of the compute precision and of the output dtype (underflow floors). */
   readonly minNormalCompute: number;
   readonly minNormalOut: number;
-  /** Smallest subnormal of the compute precision. */
-  readonly minSubnormalCompute: number;
   /**
    * True when the compute precision is coarser than the dtype (float64 input on a float32
    * kernel): `x_i - m` is rounded into the compute precision, by core's conversion or the kernel.
@@ -115,7 +106,6 @@ export function precisionModel(capabilities: BackendCapabilities, dtype: Dtype):
     epsDtype,
     minNormalCompute,
     minNormalOut,
-    minSubnormalCompute: MIN_SUBNORMAL[compute],
     narrowing: unitRoundoff(compute) > epsDtype,
     largestCompute: LARGEST_COMPUTE[compute],
     tau: Math.max(minNormalCompute / eps, minNormalOut / epsDtype),

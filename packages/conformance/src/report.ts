@@ -43,13 +43,24 @@ export interface CaseResult {
   /** How the bound follows from eps and n, e.g. `(4 + 2|z|) eps + eps_out`, eps = 2^-24. */
   boundDerivation?: string;
   durationMs: number;
+  /** True when the case ran past its time limit (it is then `'fail'`). */
+  timedOut?: boolean;
+  /**
+   * True when the case failed without running: the backend could not load or initialise, or an
+   * earlier case timed out ("not run after a timeout"). JUnit shows these as `<error>`.
+   */
+  notRun?: boolean;
 }
 
 export interface ConformanceReport {
   reportVersion: 1;
   /** Backend name as the backend reports it (e.g. `ts`, `tfjs-wasm`). */
   backend: string;
-  /** `'pass'` when no case failed; `'fail'` otherwise; `'skip'` when the backend could not load. */
+  /**
+   * `'pass'` when no case failed and at least one passed; `'skip'` only when the backend said
+   * `BACKEND_UNAVAILABLE` (or, from the command, its package is not installed and it was not
+   * asked for by name); `'fail'` otherwise.
+   */
   status: CaseStatus;
   /** Why the whole backend was skipped (e.g. BACKEND_UNAVAILABLE message). */
   reason?: string;
@@ -72,6 +83,8 @@ export interface ConformanceReport {
   };
   seed: number;
   sizes: number[];
+  /** The time limits the run used, in ms (absent in reports written before they existed). */
+  timeLimits?: { initMs: number; caseMs: number; runMs: number };
   startedAt: string;
   durationMs: number;
   summary: { pass: number; fail: number; skip: number };

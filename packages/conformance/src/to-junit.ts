@@ -1,3 +1,4 @@
+/** JUnit XML of conformance reports (framework-free). */
 import type { CaseResult, ConformanceReport } from './report.js';
 
 function xml(text: string): string {
@@ -38,13 +39,20 @@ function testcase(c: CaseResult): string {
     return `${open}>\n      <skipped message="${xml(c.reason ?? 'skipped')}"/>\n    </testcase>`;
   }
   const message = c.reason ?? 'failed';
+  if (c.notRun) {
+    // failed without running (the backend could not load or initialise, or an earlier case
+    // timed out): an error of the run, not a failed check
+    return `${open}>\n      <error message="${xml(message)}" type="not-run">${xml(message)}</error>\n    </testcase>`;
+  }
   return `${open}>\n      <failure message="${xml(message)}" type="${c.error === null ? 'check' : 'bound'}">${xml([message, detail].filter(Boolean).join('\n'))}</failure>\n    </testcase>`;
 }
 
 /**
  * Converts conformance reports to JUnit XML (one `<testsuite>` per report), for CI systems that
  * show test results. Failures carry the measured error, the bound and its derivation; skipped
- * cases (and whole backends that could not load) carry the reason.
+ * cases carry the reason; cases that could not run (a backend asked for by name that did not
+ * load, an init failure, the cases after a timeout) are `<error>`s, and a failed verdict no case
+ * carries (no case passed, the filter matched none) adds one `<error>` testcase.
  *
  * @example
  * ```ts
@@ -53,15 +61,29 @@ function testcase(c: CaseResult): string {
  * ```
  */
 export function toJUnit(reports: ConformanceReport | readonly ConformanceReport[]): string {
-  const list = Array.isArray(reports) ? reports : [reports as ConformanceReport];
+  const list: readonly ConformanceReport[] = Array.isArray(reports)
+    ? reports
+    : [reports as ConformanceReport];
   let tests = 0;
   let failures = 0;
   let skipped = 0;
+  let errors = 0;
   let time = 0;
-  const suites = list.map((report) => {
-    const { pass, fail, skip } = report.summary;
-    tests += pass + fail + skip;
+  const suites = list.map((report: ConformanceReport) => {
+    const { pass, skip } = report.summary;
+    const notRun = report.cases.filter((c) => c.status === 'fail' && c.notRun).length;
+    const fail = report.summary.fail - notRun;
+    // a failed verdict that no case carries (no case passed, the filter matched nothing, dispose
+    // failed): one more testcase, so a CI system cannot read the suite as green
+    const verdictCase =
+      report.status === 'fail' && report.summary.fail === 0
+        ? `    <testcase classname="softmax-kit.conformance" name="${xml(`${report.backend}: run verdict`)}" time="0.000">\n      <error message="${xml(report.reason ?? 'failed')}" type="verdict">${xml(report.reason ?? 'failed')}</error>\n    </testcase>`
+        : null;
+    const suiteErrors = notRun + (verdictCase ? 1 : 0);
+    const suiteTests = pass + report.summary.fail + skip + (verdictCase ? 1 : 0);
+    tests += suiteTests;
     failures += fail;
+    errors += suiteErrors;
     skipped += skip;
     time += report.durationMs;
     const properties = [
@@ -71,6 +93,14 @@ export function toJUnit(reports: ConformanceReport | readonly ConformanceReport[
       ['platform', report.environment.platform],
       ['seed', String(report.seed)],
       ['sizes', report.sizes.join(',')],
+      ...(report.timeLimits
+        ? [
+            [
+              'timeLimits',
+              `init ${report.timeLimits.initMs} ms, case ${report.timeLimits.caseMs} ms, run ${report.timeLimits.runMs} ms`,
+            ],
+          ]
+        : []),
       ...(report.reason ? [['reason', report.reason]] : []),
       ...(report.capabilities
         ? [
@@ -90,15 +120,16 @@ export function toJUnit(reports: ConformanceReport | readonly ConformanceReport[
       )
       .join('\n');
     return [
-      `  <testsuite name="${xml(suiteName(report))}" tests="${pass + fail + skip}" failures="${fail}" errors="0" skipped="${skip}" time="${seconds(report.durationMs)}" timestamp="${xml(report.startedAt)}">`,
+      `  <testsuite name="${xml(suiteName(report))}" tests="${suiteTests}" failures="${fail}" errors="${suiteErrors}" skipped="${skip}" time="${seconds(report.durationMs)}" timestamp="${xml(report.startedAt)}">`,
       `    <properties>\n${properties}\n    </properties>`,
       ...report.cases.map(testcase),
+      ...(verdictCase ? [verdictCase] : []),
       '  </testsuite>',
     ].join('\n');
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="softmax-kit conformance" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(time)}">`,
+    `<testsuites name="softmax-kit conformance" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(time)}">`,
     ...suites,
     '</testsuites>',
     '',

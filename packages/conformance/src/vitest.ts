@@ -7,6 +7,7 @@ import {
   type ConformanceSession,
   createConformanceSession,
 } from './run-conformance.js';
+import { resolveTimeLimits } from './time-limits.js';
 
 /** Options of {@link describeConformance}. */
 export interface DescribeConformanceOptions extends Omit<ConformanceOptions, 'onProgress'> {
@@ -21,7 +22,10 @@ export interface DescribeConformanceOptions extends Omit<ConformanceOptions, 'on
    * a relative path is resolved from the repo root (the folder with pnpm-workspace.yaml).
    */
   readonly reportDir?: string;
-  /** Per-case timeout in ms (default 300,000: accuracy at n = 10^6 on a slow device). */
+  /**
+   * vitest's own timeout per test in ms (default: the suite's case time limit plus 30 s, so the
+   * suite's limit fires first and reports the case as timed out).
+   */
   readonly timeout?: number;
 }
 
@@ -58,8 +62,9 @@ async function defaultReportWriter(
 /**
  * Registers the conformance suite as vitest tests: one `describe` for the backend, one `it` per
  * case (failing with the measured error, the bound and its derivation; skipped cases with the
- * reason). When the backend cannot load (`BACKEND_UNAVAILABLE`), every case is skipped with the
- * reason, which is also printed. A backend's conformance test file is then a few lines.
+ * reason). When the backend cannot load (its own `BACKEND_UNAVAILABLE`), every case is skipped
+ * with the reason, which is also printed; any other init failure fails every case. A case that
+ * overruns the case time limit fails, and the cases after it fail as "not run after a timeout". A backend's conformance test file is then a few lines.
  *
  * @param name - the report id, e.g. `'ts'`, `'tfjs-wasm'`, `'tfjs-webgl-browser'`
  * @param makeBackend - creates a fresh backend instance (called once, in `beforeAll`)
@@ -77,7 +82,8 @@ export function describeConformance(
   makeBackend: () => Backend | Promise<Backend>,
   options: DescribeConformanceOptions = {},
 ): void {
-  const timeout = options.timeout ?? 300_000;
+  const limits = resolveTimeLimits(options.timeLimits);
+  const timeout = options.timeout ?? Math.max(limits.caseMs, limits.initMs) + 30_000;
   const all = buildCases({ sizes: options.sizes });
   const cases = options.filter ? all.filter((c) => options.filter?.(c)) : all;
   describe(`softmax-kit conformance: ${name}`, () => {
@@ -89,7 +95,7 @@ export function describeConformance(
       session = createConformanceSession(backend, options);
       unavailable = await session.start();
       if (unavailable !== null)
-        console.warn(`[softmax-kit conformance] ${name}: every check skipped: ${unavailable}`);
+        console.warn(`[softmax-kit conformance] ${name}: no check runs: ${unavailable}`);
     }, timeout);
 
     for (const testCase of cases) {

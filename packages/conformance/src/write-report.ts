@@ -1,6 +1,8 @@
+/** Writing reports to files: per backend (JSON + JUnit), or one JSON / JUnit / Markdown file (Node only). */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { formatMarkdown } from './format-summary.js';
 import type { ConformanceReport } from './report.js';
 import { toJUnit } from './to-junit.js';
 
@@ -47,10 +49,66 @@ export async function writeReport(
     : report.backend,
 ): Promise<{ json: string; junit: string }> {
   await mkdir(dir, { recursive: true });
-  const safe = id.replace(/[^A-Za-z0-9._-]/g, '_');
+  const safe = safeId(id);
   const json = join(dir, `${safe}.json`);
   const junit = join(dir, `${safe}.junit.xml`);
   await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(junit, toJUnit(report));
   return { json, junit };
+}
+
+async function writeText(file: string, text: string): Promise<string> {
+  const path = resolve(file);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+  return path;
+}
+
+/** A file-name-safe report id. */
+function safeId(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/**
+ * Writes the reports as JSON: one file (the report, or an array of several), or one
+ * `<backend>.json` per report when `target` ends in `/`. Returns the paths written.
+ *
+ * @example
+ * ```ts
+ * await writeJsonReports('reports/conformance/', reports);
+ * ```
+ */
+export async function writeJsonReports(
+  target: string,
+  reports: readonly ConformanceReport[],
+): Promise<string[]> {
+  if (target.endsWith('/') || target.endsWith('\\')) {
+    const paths: string[] = [];
+    for (const report of reports)
+      paths.push(
+        await writeText(
+          join(target, `${safeId(report.backend)}.json`),
+          `${JSON.stringify(report, null, 2)}\n`,
+        ),
+      );
+    return paths;
+  }
+  const value = reports.length === 1 ? reports[0] : reports;
+  return [await writeText(target, `${JSON.stringify(value, null, 2)}\n`)];
+}
+
+/** Writes one JUnit XML file for all the reports (one `<testsuite>` each); returns its path. */
+export function writeJUnitFile(
+  file: string,
+  reports: readonly ConformanceReport[],
+): Promise<string> {
+  return writeText(file, toJUnit(reports));
+}
+
+/** Writes the Markdown summary ({@link formatMarkdown}); returns its path. */
+export function writeMarkdownFile(
+  file: string,
+  reports: readonly ConformanceReport[],
+): Promise<string> {
+  return writeText(file, formatMarkdown(reports));
 }

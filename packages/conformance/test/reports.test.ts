@@ -109,7 +109,7 @@ describe('loading backends', () => {
     );
   });
 
-  it('the command runs each backend, writes the reports and exits 1 only when a check fails', async () => {
+  it('the command runs each backend, writes the reports, and a named backend that does not load fails the run', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sk-command-'));
     const lines: string[] = [];
     try {
@@ -120,11 +120,19 @@ describe('loading backends', () => {
         groups: ['examples', 'stability', 'errors'],
         progress: (line) => lines.push(line),
       });
-      expect(result.reports.map((r) => r.status)).toEqual(['pass', 'skip']);
-      expect(result.exitCode).toBe(0);
+      expect(result.reports.map((r) => r.status)).toEqual(['pass', 'fail']);
+      expect(result.exitCode).toBe(1);
       expect(result.files).toContain(join(dir, 'module-backend.json'));
+      expect(result.files).toContain(join(dir, 'no-such-backend.junit.xml'));
       expect(result.summary).toContain('module-backend');
+      expect(result.summary).toMatch(/Time limits: init 60 s, each case 60 s, whole run 30 min/);
       expect(lines.some((line) => /ok\s+examples\.1\.float32/.test(line))).toBe(true);
+      // the backend that did not load is an <error> in JUnit, not a skip
+      const junit = await readFile(join(dir, 'no-such-backend.junit.xml'), 'utf8');
+      expect(junit).toMatch(
+        /<error message="not run: &apos;\.\/no-such-backend\.js&apos; is neither/,
+      );
+      expect(junit).not.toMatch(/<skipped/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,3 +1,4 @@
+import { SoftmaxError } from '@softmax-kit/core';
 import { afterAll, expect } from 'vitest';
 import type { ConformanceReport } from '../src/index.js';
 import { describeConformance } from '../src/vitest.js';
@@ -23,13 +24,15 @@ afterAll(() => {
   expect(report.cases.length).toBeGreaterThan(100);
 });
 
-// A backend that cannot load: every case is registered and skipped with the reason.
+// A backend that says it cannot run here (its own BACKEND_UNAVAILABLE): every case is
+// registered and skipped with the reason.
 const unavailableReports: ConformanceReport[] = [];
 describeConformance(
   'unavailable',
   () => {
     const backend = referenceBackend();
-    backend.doInit = () => Promise.reject(new Error('native binding missing'));
+    backend.doInit = () =>
+      Promise.reject(new SoftmaxError('BACKEND_UNAVAILABLE', 'native binding missing'));
     return backend;
   },
   {

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_LIMITS, withTimeLimit } from '@softmax-kit/conformance/time-limits';
 import type { Backend, Softmax, SyncSoftmax } from '@softmax-kit/core';
 import { createSoftmax } from '@softmax-kit/core';
 import { loadBackendSource } from '../load-backend.js';
@@ -34,7 +35,18 @@ export function backendSubject(spec: string): BenchSubject {
     },
     async init() {
       if (backend === undefined) throw new Error(`backend ${spec} was not loaded`);
-      const sm = await createSoftmax(backend);
+      const created = backend;
+      const sm = await withTimeLimit(
+        () => createSoftmax(created),
+        DEFAULT_TIME_LIMITS.initMs,
+        `createSoftmax(${spec})`,
+      );
+      // one call within the case limit: a backend that never settles fails here, not in tinybench
+      await withTimeLimit(
+        () => sm.softmax(Float32Array.of(0, 1)),
+        DEFAULT_TIME_LIMITS.caseMs,
+        `${spec}: a first softmax call`,
+      );
       return {
         // tfjs keeps one engine per process; the raw tf.softmax peers switch it, so make this
         // backend's device current again before measuring it.

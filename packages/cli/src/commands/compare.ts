@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SIZES } from '../bench/sizes.js';
-import { loadConformanceApi } from '../conformance-api.js';
 import { firstLine, formatNumber, formatTable } from '../format.js';
 import { UsageError } from '../usage-error.js';
 import {
@@ -12,7 +11,7 @@ import {
   runBenchWithProgress,
   writeJson,
 } from './bench.js';
-import { runConformanceOn, writeConformanceJson } from './conformance.js';
+import { runConformanceWithProgress } from './conformance.js';
 import type { CommandIo } from './io.js';
 
 export const COMPARE_USAGE = `softmax-kit compare [--quick] [--out DIR] [--sizes ...] [--backend all|LIST] [--no-progress]
@@ -74,14 +73,14 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   // steady workload sees, and tfjs would already be initialised (no cold start to measure).
   const bench = await runBenchWithProgress({ backends, settings, peers: true }, io, showProgress);
   await writeJson(join(out, 'bench', 'bench.json'), bench);
-  const api = await loadConformanceApi();
-  const reports = await runConformanceOn(backends, {
-    seed: api.DEFAULT_SEED,
+  // compare reports on what is installed: a backend that cannot load is skipped, not failed
+  const { reports } = await runConformanceWithProgress({
+    backends,
+    requireNamed: false,
     io,
     showProgress,
-    api,
+    json: `${join(out, 'conformance')}/`,
   });
-  await writeConformanceJson(`${join(out, 'conformance')}/`, reports);
 
   const sizes = settings.sizes.map((size) => size.label);
   const rows = bench.subjects.map((info) => {

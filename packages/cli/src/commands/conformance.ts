@@ -1,21 +1,22 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ConformanceReport, ProgressEvent } from '@softmax-kit/conformance';
-import { type ConformanceApi, loadConformanceApi } from '../conformance-api.js';
-import { packageVersion, REPORTED_PACKAGES } from '../environment.js';
-import { firstLine, formatTable } from '../format.js';
-import { loadBackendSource, messageOf } from '../load-backend.js';
+import type { CheckGroup } from '@softmax-kit/conformance';
+import type { CommandResult } from '@softmax-kit/conformance/node';
+import { loadConformanceApi } from '../conformance-api.js';
 import { numberOption } from '../parse-number.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 import { parseBackendList } from './bench.js';
 import type { CommandIo } from './io.js';
 
-export const CONFORMANCE_USAGE = `softmax-kit conformance [--backend ts,tfjs-cpu,...|all|./my-backend.js] [--json FILE|DIR/] [--junit FILE] [--markdown FILE] [--seed N] [--group G,...] [--no-progress]
-  Runs SPEC's conformance suite on each backend; exit 1 when a check fails (or a backend named
-  explicitly cannot load). A module path must export a Backend factory (default export or a
-  named export ending in 'Backend').`;
+export const CONFORMANCE_USAGE = `softmax-kit conformance [--backend ts,tfjs-cpu,...|all|./my-backend.js] [--json FILE|DIR/] [--junit FILE] [--markdown FILE] [--seed N] [--group G,...] [--init-timeout D] [--case-timeout D] [--run-timeout D] [--no-progress]
+  Runs SPEC's conformance suite on each backend (default ts), each in a watchdog process;
+  exit 1 when a check fails or times out, or a backend named in --backend cannot load or is
+  unavailable (\`all\` lists backends that are not installed as skipped). A module path
+  exports a backend or a factory (default export, \`backend\`, \`createBackend\`, an export
+  named *Backend, or ./file.js#name).
+  Time limits (D: seconds, or 500ms, 90s, 30min): --init-timeout (default 60 s) on loading
+  and initialising each backend, --case-timeout (default 60 s) per case, --run-timeout
+  (default 30 min) per backend; printed with the summary and written into the reports.`;
 
 const OPTIONS = {
   backend: { type: 'string', default: 'ts' },
@@ -24,227 +25,101 @@ const OPTIONS = {
   markdown: { type: 'string' },
   seed: { type: 'string' },
   group: { type: 'string' },
+  'init-timeout': { type: 'string' },
+  'case-timeout': { type: 'string' },
+  'run-timeout': { type: 'string' },
   'no-progress': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-async function skippedReport(
-  backend: string,
-  reason: string,
-  seed: number,
-): Promise<ConformanceReport> {
-  const versions: Record<string, string> = {};
-  for (const name of REPORTED_PACKAGES) {
-    const version = await packageVersion(name);
-    if (version !== undefined) versions[name] = version;
-  }
-  return {
-    reportVersion: 1,
-    backend,
-    status: 'skip',
-    reason,
-    capabilities: null,
-    environment: {
-      runtime: 'node',
-      runtimeVersion: `node ${process.version}`,
-      platform: `${process.platform} ${process.arch}`,
-      versions,
-    },
-    seed,
-    sizes: [],
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-    summary: { pass: 0, fail: 0, skip: 0 },
-    cases: [],
-  };
+/** Options of {@link runConformanceWithProgress}, as the CLI's commands give them. */
+export interface ConformanceRunOptions {
+  /** `--backend` values (names, module paths, `all`), validated by `parseBackendList`. */
+  readonly backends: readonly string[];
+  /** Named backends that do not load fail the run (default true; false for `compare`). */
+  readonly requireNamed?: boolean;
+  readonly io: CommandIo;
+  readonly showProgress: boolean;
+  readonly seed?: number;
+  readonly groups?: readonly CheckGroup[];
+  readonly timeLimits?: { initMs?: number; caseMs?: number; runMs?: number };
+  /** Per-backend `<id>.json` + `.junit.xml` folder (default: none). */
+  readonly outDir?: string;
+  readonly json?: string;
+  readonly junit?: string;
+  readonly markdown?: string;
 }
 
 /**
- * Runs the suite on each requested backend; backends that cannot load give a `skip` report
- * with the reason.
+ * Runs the conformance package's command (`runConformanceCommand`) with a progress bar per
+ * backend on stderr; shared by `conformance` and `compare`.
  *
  * @example
  * ```ts
- * const reports = await runConformanceOn(['ts', './my-backend.js'], { seed: 1, io, showProgress: true });
+ * const { reports, exitCode } = await runConformanceWithProgress({ backends: ['ts'], io, showProgress: true });
  * ```
  */
-export async function runConformanceOn(
-  specs: readonly string[],
-  options: {
-    seed: number;
-    io: CommandIo;
-    showProgress: boolean;
-    api?: ConformanceApi;
-    groups?: ReadonlySet<string>;
-  },
-): Promise<ConformanceReport[]> {
-  const api = options.api ?? (await loadConformanceApi());
-  const reports: ConformanceReport[] = [];
-  for (const spec of specs) {
-    const source = await loadBackendSource(spec);
-    if ('unavailable' in source) {
-      reports.push(await skippedReport(spec, source.unavailable, options.seed));
-      continue;
-    }
-    const bar = progressBar(options.io, `conformance ${spec}`, options.showProgress);
-    let last = 0;
-    try {
-      const report = await api.runConformance(source.backend, {
-        seed: options.seed,
-        ...(options.groups === undefined
-          ? {}
-          : { filter: (c: { group: string }) => options.groups?.has(c.group) === true }),
-        ...(source.version === undefined ? {} : { versions: { [spec]: source.version } }),
-        onProgress: (event: ProgressEvent) => {
-          const done = event.phase === 'end' ? event.index + 1 : event.index;
-          const now = Date.now();
-          // Without a terminal, print at most one line a second.
-          if (!options.io.stderrIsTty && now - last < 1000 && done !== event.total) return;
-          last = now;
-          bar.update(done, event.total, event.id);
-        },
-      });
-      reports.push(report);
-    } catch (error) {
-      reports.push(await skippedReport(spec, messageOf(error), options.seed));
-    } finally {
-      bar.finish();
-    }
+export async function runConformanceWithProgress(
+  options: ConformanceRunOptions,
+): Promise<CommandResult> {
+  const api = await loadConformanceApi();
+  const { io } = options;
+  let bar: ReturnType<typeof progressBar> | null = null;
+  let current = '';
+  let last = 0;
+  try {
+    return await api.runConformanceCommand({
+      backends: options.backends,
+      ...(options.requireNamed === undefined ? {} : { requireNamed: options.requireNamed }),
+      outDir: options.outDir ?? null,
+      ...(options.json === undefined ? {} : { json: options.json }),
+      ...(options.junit === undefined ? {} : { junit: options.junit }),
+      ...(options.markdown === undefined ? {} : { markdown: options.markdown }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.groups === undefined ? {} : { groups: options.groups }),
+      ...(options.timeLimits === undefined ? {} : { timeLimits: options.timeLimits }),
+      quiet: true,
+      // the backends the CLI depends on resolve from here, also in the watchdog process
+      resolveFrom: [import.meta.url],
+      importer: (id) => import(id),
+      progress: () => {},
+      onProgress: (spec, event) => {
+        if (spec !== current) {
+          bar?.finish();
+          bar = progressBar(io, `conformance ${spec}`, options.showProgress);
+          current = spec;
+        }
+        const done = event.phase === 'end' ? event.index + 1 : event.index;
+        const now = Date.now();
+        // Without a terminal, print at most one line a second.
+        if (!io.stderrIsTty && now - last < 1000 && done !== event.total) return;
+        last = now;
+        bar?.update(done, event.total, event.id);
+      },
+    });
+  } finally {
+    (bar as ReturnType<typeof progressBar> | null)?.finish();
   }
-  return reports;
 }
 
-/**
- * One line per backend, then the failed cases.
- *
- * @example
- * ```ts
- * io.stdout(formatConformanceSummary(reports));
- * ```
- */
-export function formatConformanceSummary(reports: readonly ConformanceReport[]): string {
-  const table = formatTable(
-    ['backend', 'status', 'pass', 'fail', 'skip', 'seconds', 'note'],
-    reports.map((report) => [
-      report.backend,
-      report.status,
-      String(report.summary.pass),
-      String(report.summary.fail),
-      String(report.summary.skip),
-      (report.durationMs / 1000).toFixed(1),
-      firstLine(report.reason ?? ''),
-    ]),
-  );
-  const failures = reports.flatMap((report) =>
-    report.cases
-      .filter((c) => c.status === 'fail')
-      .map((c) => `  ${report.backend}: ${c.id}: ${c.reason ?? 'failed'}`),
-  );
-  return failures.length === 0 ? table : `${table}\n\nFailed checks:\n${failures.join('\n')}`;
-}
-
-/**
- * A Markdown report: the summary table and each failed case.
- *
- * @example
- * ```ts
- * await writeFile('conformance.md', conformanceMarkdown(reports));
- * ```
- */
-export function conformanceMarkdown(reports: readonly ConformanceReport[]): string {
-  const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const lines = [
-    '# softmax-kit conformance',
-    '',
-    '| backend | status | pass | fail | skip | note |',
-    '|---|---|---|---|---|---|',
-    ...reports.map(
-      (r) =>
-        `| ${r.backend} | ${r.status} | ${r.summary.pass} | ${r.summary.fail} | ${r.summary.skip} | ${cellText(r.reason ?? '')} |`,
-    ),
-  ];
-  for (const report of reports) {
-    const failed = report.cases.filter((c) => c.status === 'fail');
-    if (failed.length === 0) continue;
-    lines.push('', `## ${report.backend}: failed checks`, '');
-    for (const c of failed) {
-      lines.push(
-        `- \`${c.id}\`: ${cellText(c.reason ?? c.title)}${c.error !== null && c.bound !== null ? ` (error ${c.error}, bound ${c.bound})` : ''}`,
-      );
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-async function write(file: string, text: string): Promise<void> {
-  const path = resolve(file);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
-}
-
-/**
- * Writes the JSON reports: one file, or one `<backend>.json` per backend when `target` ends in `/`.
- *
- * @example
- * ```ts
- * await writeConformanceJson('reports/conformance/', reports);
- * ```
- */
-export async function writeConformanceJson(
-  target: string,
-  reports: readonly ConformanceReport[],
-): Promise<void> {
-  if (target.endsWith('/')) {
-    for (const report of reports) {
-      const name = report.backend.replace(/[^\w.-]+/g, '_');
-      await write(`${target}${name}.json`, `${JSON.stringify(report, null, 2)}\n`);
-    }
-    return;
-  }
-  const value = reports.length === 1 ? reports[0] : reports;
-  await write(target, `${JSON.stringify(value, null, 2)}\n`);
-}
-
-function xmlText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
-/** JUnit XML for suites without `toJUnit`: one testsuite per backend, one testcase per case. */
-function fallbackJUnit(report: ConformanceReport): string {
-  const cases = report.cases.map((c) => {
-    const head = `<testcase classname="${xmlText(`${report.backend}.${c.group}`)}" name="${xmlText(c.id)}" time="${(c.durationMs / 1000).toFixed(3)}"`;
-    if (c.status === 'pass') return `${head}/>`;
-    const tag = c.status === 'fail' ? 'failure' : 'skipped';
-    return `${head}><${tag} message="${xmlText(c.reason ?? c.title)}"/></testcase>`;
-  });
-  if (report.status === 'skip' && report.cases.length === 0) {
-    cases.push(
-      `<testcase classname="${xmlText(report.backend)}" name="load"><skipped message="${xmlText(report.reason ?? 'unavailable')}"/></testcase>`,
+function durationOption(
+  flag: string,
+  text: string | undefined,
+  parse: (t: string) => number | null,
+) {
+  if (text === undefined) return undefined;
+  const ms = parse(text);
+  if (ms === null)
+    throw new UsageError(
+      `--${flag} must be a duration (seconds, or 500ms, 90s, 30min), got '${text}'`,
+      'conformance',
     );
-  }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n<testsuite name="${xmlText(report.backend)}" tests="${cases.length}" failures="${report.summary.fail}" skipped="${report.summary.skip}">\n${cases.join('\n')}\n</testsuite>\n</testsuites>\n`;
-}
-
-function junit(api: ConformanceApi, reports: readonly ConformanceReport[]): string {
-  const one = (report: ConformanceReport) => api.toJUnit?.(report) ?? fallbackJUnit(report);
-  if (reports.length === 1) return one(reports[0] as ConformanceReport);
-  {
-    // Merge each report's <testsuite> elements under one <testsuites>.
-    const suites = reports.map((report) =>
-      one(report)
-        .replace(/<\?xml[^>]*\?>\s*/, '')
-        .replace(/<\/?testsuites[^>]*>\s*/g, ''),
-    );
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;
-  }
+  return ms;
 }
 
 /**
- * `softmax-kit conformance`: the suite on one or more backends, with reports.
+ * `softmax-kit conformance`: maps its flags onto the conformance package's command, which runs,
+ * loads, reports and writes.
  *
  * @example
  * ```ts
@@ -262,19 +137,19 @@ export async function conformanceCommand(args: readonly string[], io: CommandIo)
     io.stdout(`${CONFORMANCE_USAGE}\n`);
     return 0;
   }
-  const specs = parseBackendList(values.backend, 'conformance');
-  const explicit = new Set(values.backend.split(',').map((name) => name.trim()));
+  parseBackendList(values.backend, 'conformance'); // unknown names are usage errors (exit 2)
+  const backends = values.backend.split(',').map((name) => name.trim());
   const seed =
     values.seed === undefined ? undefined : numberOption('--seed', values.seed, 'conformance');
   if (seed !== undefined && !Number.isInteger(seed)) {
     throw new UsageError(`--seed must be an integer, got '${values.seed}'`, 'conformance');
   }
   const api = await loadConformanceApi();
-  let groups: Set<string> | undefined;
+  let groups: CheckGroup[] | undefined;
   if (values.group !== undefined) {
-    groups = new Set(values.group.split(',').map((group) => group.trim()));
+    groups = values.group.split(',').map((group) => group.trim()) as CheckGroup[];
     for (const group of groups) {
-      if (!api.CHECK_GROUPS.includes(group)) {
+      if (!(api.CHECK_GROUPS as readonly string[]).includes(group)) {
         throw new UsageError(
           `unknown check group '${group}' (groups: ${api.CHECK_GROUPS.join(', ')})`,
           'conformance',
@@ -282,20 +157,24 @@ export async function conformanceCommand(args: readonly string[], io: CommandIo)
       }
     }
   }
-  const reports = await runConformanceOn(specs, {
-    ...(groups === undefined ? {} : { groups }),
-    seed: seed ?? api.DEFAULT_SEED,
+  const timeLimits = {
+    initMs: durationOption('init-timeout', values['init-timeout'], api.parseDuration),
+    caseMs: durationOption('case-timeout', values['case-timeout'], api.parseDuration),
+    runMs: durationOption('run-timeout', values['run-timeout'], api.parseDuration),
+  };
+  const result = await runConformanceWithProgress({
+    backends,
     io,
     showProgress: values['no-progress'] !== true,
-    api,
+    ...(seed === undefined ? {} : { seed }),
+    ...(groups === undefined ? {} : { groups }),
+    timeLimits: Object.fromEntries(
+      Object.entries(timeLimits).filter(([, value]) => value !== undefined),
+    ),
+    ...(values.json === undefined ? {} : { json: values.json }),
+    ...(values.junit === undefined ? {} : { junit: values.junit }),
+    ...(values.markdown === undefined ? {} : { markdown: values.markdown }),
   });
-  if (values.json !== undefined) await writeConformanceJson(values.json, reports);
-  if (values.junit !== undefined) await write(values.junit, junit(api, reports));
-  if (values.markdown !== undefined) await write(values.markdown, conformanceMarkdown(reports));
-  io.stdout(`${formatConformanceSummary(reports)}\n`);
-  const failed = reports.some(
-    (report) =>
-      report.status === 'fail' || (report.status === 'skip' && explicit.has(report.backend)),
-  );
-  return failed ? 1 : 0;
+  io.stdout(`${result.summary}\n`);
+  return result.exitCode;
 }

@@ -1,4 +1,9 @@
 import { parseArgs } from 'node:util';
+import {
+  DEFAULT_TIME_LIMITS,
+  TimeLimitExceeded,
+  withTimeLimit,
+} from '@softmax-kit/conformance/time-limits';
 import type { Softmax } from '@softmax-kit/core';
 import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
 import { isModulePath, KNOWN_BACKENDS, loadBackendSource } from '../load-backend.js';
@@ -133,9 +138,24 @@ export async function evalCommand(args: readonly string[], io: CommandIo): Promi
     io.stderr(`softmax-kit: backend '${source.id}' is unavailable: ${source.unavailable}\n`);
     return 1;
   }
-  const sm = await createSoftmax(source.backend);
+  const backend = source.backend;
+  // a backend that never settles ends as an error (exit 1), not as a silent exit 0
+  const sm = await withTimeLimit(
+    () => createSoftmax(backend),
+    DEFAULT_TIME_LIMITS.initMs,
+    `createSoftmax(${source.id})`,
+  ).catch((error: unknown) => {
+    if (!(error instanceof TimeLimitExceeded)) throw error;
+    io.stderr(`softmax-kit: backend '${source.id}': ${error.message}\n`);
+    return null;
+  });
+  if (sm === null) return 1;
   try {
-    const results = await compute(sm, rows, { temperature, axis, log: values.log === true });
+    const results = await withTimeLimit(
+      () => compute(sm, rows, { temperature, axis, log: values.log === true }),
+      DEFAULT_TIME_LIMITS.caseMs,
+      `backend '${source.id}' computing the rows`,
+    );
     if (values.json) {
       await writeEvalJson(io, { backend: sm.backend.name, temperature, axis: axis ?? -1 }, results);
       return 0;
@@ -145,6 +165,10 @@ export async function evalCommand(args: readonly string[], io: CommandIo): Promi
     await writeEvalTables(io, results, { log: values.log === true, along });
     return 0;
   } catch (error) {
+    if (error instanceof TimeLimitExceeded) {
+      io.stderr(`softmax-kit: ${error.message}\n`);
+      return 1;
+    }
     if (SoftmaxError.isInstance(error)) {
       // A bad temperature or axis is a bad argument (exit 2); bad logits are bad data (exit 1).
       if (error.code === 'INVALID_TEMPERATURE' || error.code === 'INVALID_AXIS') {
@@ -155,6 +179,8 @@ export async function evalCommand(args: readonly string[], io: CommandIo): Promi
     }
     throw error;
   } finally {
-    await sm.dispose();
+    await withTimeLimit(() => sm.dispose(), DEFAULT_TIME_LIMITS.caseMs, 'dispose()').catch(
+      () => {},
+    );
   }
 }
