@@ -1,0 +1,97 @@
+import { SoftmaxError } from '@softmax-kit/core';
+import { PAGE_BYTES } from './layout.js';
+
+/** The exports of `src/kernels/softmax.wat`; every pointer is a byte offset into `memory`. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  scan(input: number, rows: number, cols: number, maxAt: number, flagsAt: number): number;
+  softmax(
+    input: number,
+    output: number,
+    rows: number,
+    cols: number,
+    maxAt: number,
+    temperatureAt: number,
+    skipAt: number,
+  ): void;
+  sumExcludingMax(
+    input: number,
+    rows: number,
+    cols: number,
+    maxAt: number,
+    temperatureAt: number,
+    skipAt: number,
+    sumsAt: number,
+  ): void;
+  logSoftmax(
+    input: number,
+    output: number,
+    rows: number,
+    cols: number,
+    maxAt: number,
+    temperatureAt: number,
+    skipAt: number,
+    logAt: number,
+  ): void;
+  /** Tests only: `exp((x - m) * scale)` of `n` float32 entries, through the kernels' exp loop. */
+  expRow(input: number, output: number, n: number, m: number, scale: number): void;
+}
+
+/** Largest memory a wasm32 module can have: 65,536 pages of 64 KiB (4 GiB). */
+const MAX_PAGES = 65536;
+
+/**
+ * One instance of the kernel module with typed-array views on its memory, re-made whenever the
+ * memory grew (growing a non-shared memory detaches its old buffer).
+ */
+export class KernelInstance {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  f32!: Float32Array;
+  f64!: Float64Array;
+  u8!: Uint8Array;
+  private buffer: ArrayBufferLike | null = null;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as KernelExports;
+    this.memory = this.exports.memory;
+    this.refresh();
+  }
+
+  /** Views on the current buffer; call after anything that may have grown the memory. */
+  refresh(): void {
+    const buffer = this.memory.buffer;
+    if (buffer === this.buffer) return;
+    this.buffer = buffer;
+    this.f32 = new Float32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+  }
+
+  /** The memory's current size in bytes. */
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /**
+   * Grows the memory to at least `bytes` bytes.
+   *
+   * @throws SoftmaxError `BACKEND_ERROR` when the engine refuses (beyond 4 GiB or out of memory)
+   */
+  reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    const pages = Math.ceil((bytes - have) / PAGE_BYTES);
+    try {
+      if (have / PAGE_BYTES + pages > MAX_PAGES) throw new RangeError('beyond 4 GiB');
+      this.memory.grow(pages);
+    } catch (cause) {
+      throw new SoftmaxError(
+        'BACKEND_ERROR',
+        `wasm: cannot grow WebAssembly memory to ${bytes} bytes (${(cause as Error).message}); WebAssembly memory is limited to 4 GiB: split the call into smaller batches.`,
+        { cause },
+      );
+    }
+    this.refresh();
+  }
+}

@@ -1,0 +1,362 @@
+;; softmax-kit's WebAssembly SIMD128 kernels: float32 rows, float64 where accuracy needs it.
+;;
+;; Assembled by scripts/build-wasm.mjs (wabt) into src/generated/kernel-wasm.ts. Every pointer is
+;; a byte offset into this module's memory; JavaScript (src/run-request.ts, layout in
+;; src/layout.ts) places the rows and the per-row metadata (rowMax f64, temperature f64, skip u8,
+;; sums f64) and calls the exports:
+;; - scan: each row's max (NaN ignored) and a flag for rows that are not regular (RowScan);
+;; - softmax: the terms exp((x - m) / T) written and summed in float64, then scaled;
+;; - sumExcludingMax: s = the sum without the first max entry (JavaScript takes log1p(s));
+;; - logSoftmax: (x - m) / T - log1p(s), in float64, rounded once.
+;; Bytes 0-31 are the kernels' scratch quad; the metadata starts at 1024, rows at 131072.
+(module
+  (memory (export "memory") 2)
+
+  ;; Constants as immutable globals: V8 rebuilds a v128.const at every use (three instructions),
+  ;; a global is one load.
+  (global $magic v128 (v128.const f64x2 0x1.8p52 0x1.8p52))
+  (global $lowest v128 (v128.const f64x2 -1000 -1000))
+  (global $minK v128 (v128.const i32x4 -126 -126 -126 -126))
+  ;; c_j = ln2^j / j! rounded to float32 (src/exp.test.ts checks the digits).
+  (global $c7 v128 (v128.const f32x4 1.5252734e-5 1.5252734e-5 1.5252734e-5 1.5252734e-5))
+  (global $c6 v128 (v128.const f32x4 1.5403530e-4 1.5403530e-4 1.5403530e-4 1.5403530e-4))
+  (global $c5 v128 (v128.const f32x4 1.3333558e-3 1.3333558e-3 1.3333558e-3 1.3333558e-3))
+  (global $c4 v128 (v128.const f32x4 9.6181286e-3 9.6181286e-3 9.6181286e-3 9.6181286e-3))
+  (global $c3 v128 (v128.const f32x4 5.5504110e-2 5.5504110e-2 5.5504110e-2 5.5504110e-2))
+  (global $c2 v128 (v128.const f32x4 0.24022651 0.24022651 0.24022651 0.24022651))
+  (global $c1 v128 (v128.const f32x4 0.69314718 0.69314718 0.69314718 0.69314718))
+  (global $one v128 (v128.const f32x4 1 1 1 1))
+
+  ;; For tests only: out[i] = exp((x[i] - m) * scale) for n float32 entries, through $expSum.
+  (func (export "expRow") (param $in i32) (param $out i32) (param $n i32) (param $m f64)
+    (param $scale f64)
+    (call $expSum (local.get $in) (local.get $out) (local.get $n) (local.get $m) (local.get $scale)
+      (i32.const 1))
+    (drop)
+    (drop))
+
+  ;; One row's max (NaN ignored) and whether it holds a NaN. 16 entries per iteration in four
+  ;; accumulators, then 4 per iteration, then a scalar tail; every NaN, in any lane or in the
+  ;; tail, sets the flag (x != x).
+  (func $scanRow (param $in i32) (param $n i32) (result f32 i32)
+    (local $end i32) (local $x v128) (local $nan v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $m f32) (local $s f32) (local $nanScalar i32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $a0 (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $a1 (local.get $a0))
+    (local.set $a2 (local.get $a0))
+    (local.set $a3 (local.get $a0))
+    (local.set $nan (v128.const i32x4 0 0 0 0))
+    (block $done16
+      (loop $next16
+        (br_if $done16 (i32.gt_u (i32.add (local.get $in) (i32.const 64)) (local.get $end)))
+        (local.set $x (v128.load (local.get $in)))
+        (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $x)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $x) (local.get $x))))
+        (local.set $x (v128.load offset=16 (local.get $in)))
+        (local.set $a1 (f32x4.pmax (local.get $a1) (local.get $x)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $x) (local.get $x))))
+        (local.set $x (v128.load offset=32 (local.get $in)))
+        (local.set $a2 (f32x4.pmax (local.get $a2) (local.get $x)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $x) (local.get $x))))
+        (local.set $x (v128.load offset=48 (local.get $in)))
+        (local.set $a3 (f32x4.pmax (local.get $a3) (local.get $x)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $x) (local.get $x))))
+        (local.set $in (i32.add (local.get $in) (i32.const 64)))
+        (br $next16)))
+    (block $done4
+      (loop $next4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $in) (i32.const 16)) (local.get $end)))
+        (local.set $x (v128.load (local.get $in)))
+        (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $x)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $x) (local.get $x))))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))
+        (br $next4)))
+    (local.set $a0 (f32x4.pmax (f32x4.pmax (local.get $a0) (local.get $a1))
+      (f32x4.pmax (local.get $a2) (local.get $a3))))
+    (local.set $m (f32.max
+      (f32.max (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+      (f32.max (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+    (local.set $nanScalar (v128.any_true (local.get $nan)))
+    (block $doneTail
+      (loop $nextTail
+        (br_if $doneTail (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $s (f32.load (local.get $in)))
+        (local.set $nanScalar
+          (i32.or (local.get $nanScalar) (f32.ne (local.get $s) (local.get $s))))
+        (if (f32.gt (local.get $s) (local.get $m)) (then (local.set $m (local.get $s))))
+        (local.set $in (i32.add (local.get $in) (i32.const 4)))
+        (br $nextTail)))
+    (local.get $m)
+    (local.get $nanScalar))
+
+  ;; The scan of RowScan: for each of `rows` rows, rowMax (f64) and a flag (u8): 1 when the row
+  ;; has a NaN or a +Infinity, or every entry is -Infinity (or NaN). Returns the flagged count.
+  (func (export "scan")
+    (param $in i32) (param $rows i32) (param $cols i32) (param $maxPtr i32) (param $flagPtr i32)
+    (result i32)
+    (local $r i32) (local $m f32) (local $flag i32) (local $count i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (call $scanRow (local.get $in) (local.get $cols))
+        (local.set $flag)
+        (local.set $m)
+        (local.set $flag (i32.or (local.get $flag)
+          (i32.or (f32.eq (local.get $m) (f32.const inf)) (f32.eq (local.get $m) (f32.const -inf)))))
+        (f64.store (local.get $maxPtr) (f64.promote_f32 (local.get $m)))
+        (i32.store8 (local.get $flagPtr) (local.get $flag))
+        (local.set $count (i32.add (local.get $count) (local.get $flag)))
+        (local.set $in (i32.add (local.get $in) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $maxPtr (i32.add (local.get $maxPtr) (i32.const 8)))
+        (local.set $flagPtr (i32.add (local.get $flagPtr) (i32.const 1)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next)))
+    (local.get $count))
+
+  ;; One row: returns (sum of exp((x - m) / T) over the entries below the max, count of entries
+  ;; equal to the max), both float64; with $write, each term is also stored (float32) at $out
+  ;; ($out may be $in). Entries equal to the max give exactly 1 each, so keeping them out of the
+  ;; sum keeps the rest exact relative to itself (logSumExp's log1p(s)). Four entries per
+  ;; iteration, two float64 sums; the last 1-3 entries are copied to a scratch quad at address
+  ;; 0, padded with the max, and go once more through the same loop body.
+  ;;
+  ;; exp((x - m) / T) = 2^u, u = (x - m) * scale, scale = log2(e) / T:
+  ;; - u in float64 (x and m are exact float32 values; two roundings of 2^-53), clamped at -1000;
+  ;; - k = round(u) from the low bits of u + 1.5 * 2^52, f = u - k in [-1/2, 1/2] exactly, then
+  ;;   rounded to float32 (|error| <= 2^-26, so 2^f moves by at most ln2 * 2^-26 < 1.04e-8);
+  ;; - 2^f = e^g, g = f ln 2, by its degree-7 Taylor polynomial in float32 (Horner). Remainder
+  ;;   |g|^8 / 8! * e^|g| < 7.31e-9 for |g| <= ln(2)/2, below 1.04e-8 relative (2^f >= 0.707);
+  ;;   the float32 coefficients and Horner's roundings add about one ulp;
+  ;; - 2^k is added to the exponent field (k << 23); lanes with k < -125 (values below 2^-125,
+  ;;   under 3e-38, so never a p >= 1e-30: the row sum is >= 1) are exactly 0, as -Infinity
+  ;;   entries (u clamped to -1000) are.
+  ;; src/exp.test.ts sweeps this loop through the `expRow` export: every float32 f in [-1/2, 1/2]
+  ;; with |f| >= 2^-12, a dense grid below, and random u over the whole domain.
+  (func $expSum (param $in i32) (param $out i32) (param $n i32) (param $m f64) (param $scale f64)
+    (param $write i32) (result f64 f64)
+    (local $end i32) (local $rest i32) (local $restOut i32) (local $i i32)
+    (local $mv v128) (local $sv v128) (local $m32 v128) (local $keep v128)
+    (local $x v128) (local $u0 v128) (local $u1 v128) (local $b0 v128) (local $b1 v128)
+    (local $f v128) (local $p v128) (local $k v128) (local $e v128) (local $eq v128)
+    (local $sum0 v128) (local $sum1 v128) (local $count v128)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $mv (f64x2.splat (local.get $m)))
+    (local.set $sv (f64x2.splat (local.get $scale)))
+    (local.set $m32 (f32x4.splat (f32.demote_f64 (local.get $m))))
+    (local.set $keep (v128.const i32x4 -1 -1 -1 -1))
+    (block $done
+      (loop $next
+        (if (i32.gt_u (i32.add (local.get $in) (i32.const 16)) (local.get $end))
+          (then
+            (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+            ;; 1-3 entries left: into the scratch quad, padded with the max, lanes masked.
+            (local.set $rest (i32.shr_u (i32.sub (local.get $end) (local.get $in)) (i32.const 2)))
+            (v128.store (i32.const 0) (local.get $m32))
+            (local.set $i (i32.const 0))
+            (loop $copy
+              (f32.store (i32.shl (local.get $i) (i32.const 2))
+                (f32.load (i32.add (local.get $in) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $copy (i32.lt_u (local.get $i) (local.get $rest))))
+            (local.set $keep (i32x4.gt_s (i32x4.splat (local.get $rest))
+              (v128.const i32x4 0 1 2 3)))
+            (local.set $restOut (local.get $out))
+            (local.set $in (i32.const 0))
+            (local.set $out (i32.const 0))
+            (local.set $end (i32.const 0))))
+        (local.set $x (v128.load (local.get $in)))
+        ;; u = (x - m) * scale, float64, in two halves.
+        (local.set $u0 (f64x2.pmax
+          (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $mv))
+            (local.get $sv))
+          (global.get $lowest)))
+        (local.set $u1 (f64x2.pmax
+          (f64x2.mul
+            (f64x2.sub
+              (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
+                  (local.get $x) (local.get $x)))
+              (local.get $mv))
+            (local.get $sv))
+          (global.get $lowest)))
+        (local.set $b0 (f64x2.add (local.get $u0) (global.get $magic)))
+        (local.set $b1 (f64x2.add (local.get $u1) (global.get $magic)))
+        ;; f = u - round(u), as float32.
+        (local.set $f (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero
+            (f64x2.sub (local.get $u0) (f64x2.sub (local.get $b0) (global.get $magic))))
+          (f32x4.demote_f64x2_zero
+            (f64x2.sub (local.get $u1) (f64x2.sub (local.get $b1) (global.get $magic))))))
+        ;; k = round(u): the low 32 bits of each biased float64.
+        (local.set $k (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (local.get $b0) (local.get $b1)))
+        (local.set $p (f32x4.add (f32x4.mul (global.get $c7) (local.get $f)) (global.get $c6)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c5)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c4)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c3)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c2)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c1)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $one)))
+        (local.set $e (v128.and
+          (i32x4.add (local.get $p) (i32x4.shl (local.get $k) (i32.const 23)))
+          (i32x4.gt_s (local.get $k) (global.get $minK))))
+        (if (local.get $write) (then (v128.store (local.get $out) (local.get $e))))
+        ;; Entries equal to the max: counted, not summed; padding lanes neither.
+        (local.set $eq (v128.and (local.get $keep) (f32x4.eq (local.get $x) (local.get $m32))))
+        (local.set $count (i32x4.sub (local.get $count) (local.get $eq)))
+        (local.set $e (v128.and (v128.andnot (local.get $e) (local.get $eq)) (local.get $keep)))
+        (local.set $sum0 (f64x2.add (local.get $sum0) (f64x2.promote_low_f32x4 (local.get $e))))
+        (local.set $sum1 (f64x2.add (local.get $sum1) (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
+            (local.get $e) (local.get $e)))))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $next)))
+    ;; The tail's results, from the scratch quad to the row.
+    (if (i32.and (local.get $write) (i32.gt_u (local.get $rest) (i32.const 0)))
+      (then
+        (local.set $i (i32.const 0))
+        (loop $copyBack
+          (f32.store (i32.add (local.get $restOut) (i32.shl (local.get $i) (i32.const 2)))
+            (f32.load (i32.shl (local.get $i) (i32.const 2))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $copyBack (i32.lt_u (local.get $i) (local.get $rest))))))
+    (local.set $sum0 (f64x2.add (local.get $sum0) (local.get $sum1)))
+    (f64.add (f64x2.extract_lane 0 (local.get $sum0)) (f64x2.extract_lane 1 (local.get $sum0)))
+    (f64.convert_i32_s (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
+      (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count))))))
+
+  ;; log2(e) / T, capped at 1e308: for a subnormal T the quotient overflows, and 0 * Infinity
+  ;; would be NaN for entries equal to the max. The cap changes no float32 result: a nonzero
+  ;; x - m of float32 values is at least 2^-149, so it still gives u < -1e263 (clamped).
+  (func $scaleOf (param $t f64) (result f64)
+    (f64.min (f64.div (f64.const 1.4426950408889634) (local.get $t)) (f64.const 1e308)))
+
+  ;; softmax of each row with skip[r] = 0: terms written by $expSum, then multiplied by the
+  ;; float32 reciprocal of their float64 sum (three float32 roundings per entry in all).
+  (func (export "softmax")
+    (param $in i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (param $maxPtr i32) (param $tempPtr i32) (param $skipPtr i32)
+    (local $r i32) (local $rowBytes i32) (local $sum f64) (local $count f64)
+    (local $factor v128) (local $p i32) (local $end i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (if (i32.eqz (i32.load8_u (i32.add (local.get $skipPtr) (local.get $r))))
+          (then
+            (call $expSum (local.get $in) (local.get $out) (local.get $cols)
+              (f64.load (i32.add (local.get $maxPtr) (i32.shl (local.get $r) (i32.const 3))))
+              (call $scaleOf
+                (f64.load (i32.add (local.get $tempPtr) (i32.shl (local.get $r) (i32.const 3)))))
+              (i32.const 1))
+            (local.set $count)
+            (local.set $sum)
+            ;; sum >= 1 (the max entry gives exactly 1): the reciprocal is finite.
+            (local.set $factor (f32x4.splat (f32.demote_f64
+              (f64.div (f64.const 1) (f64.add (local.get $sum) (local.get $count))))))
+            (local.set $p (local.get $out))
+            (local.set $end (i32.add (local.get $out) (local.get $rowBytes)))
+            (block $done16
+              (loop $next16
+                (br_if $done16 (i32.gt_u (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
+                (v128.store (local.get $p)
+                  (f32x4.mul (v128.load (local.get $p)) (local.get $factor)))
+                (v128.store offset=16 (local.get $p)
+                  (f32x4.mul (v128.load offset=16 (local.get $p)) (local.get $factor)))
+                (v128.store offset=32 (local.get $p)
+                  (f32x4.mul (v128.load offset=32 (local.get $p)) (local.get $factor)))
+                (v128.store offset=48 (local.get $p)
+                  (f32x4.mul (v128.load offset=48 (local.get $p)) (local.get $factor)))
+                (local.set $p (i32.add (local.get $p) (i32.const 64)))
+                (br $next16)))
+            (block $doneTail
+              (loop $nextTail
+                (br_if $doneTail (i32.ge_u (local.get $p) (local.get $end)))
+                (f32.store (local.get $p) (f32.mul (f32.load (local.get $p))
+                  (f32x4.extract_lane 0 (local.get $factor))))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br $nextTail)))))
+        (local.set $in (i32.add (local.get $in) (local.get $rowBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next))))
+
+  ;; For each row with skip[r] = 0: s = sum over j != k of exp((x_j - m) / T), k the first index
+  ;; of the max, stored as f64 at $sumPtr + 8r. JavaScript then takes log1p(s) (logSumExp,
+  ;; logSoftmax): the count of max entries keeps s exact relative to itself.
+  (func (export "sumExcludingMax")
+    (param $in i32) (param $rows i32) (param $cols i32)
+    (param $maxPtr i32) (param $tempPtr i32) (param $skipPtr i32) (param $sumPtr i32)
+    (local $r i32) (local $rowBytes i32) (local $sum f64) (local $count f64) (local $at i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (if (i32.eqz (i32.load8_u (i32.add (local.get $skipPtr) (local.get $r))))
+          (then
+            (local.set $at (i32.shl (local.get $r) (i32.const 3)))
+            (call $expSum (local.get $in) (local.get $in) (local.get $cols)
+              (f64.load (i32.add (local.get $maxPtr) (local.get $at)))
+              (call $scaleOf (f64.load (i32.add (local.get $tempPtr) (local.get $at))))
+              (i32.const 0))
+            (local.set $count)
+            (local.set $sum)
+            (f64.store (i32.add (local.get $sumPtr) (local.get $at))
+              (f64.add (f64.sub (local.get $count) (f64.const 1)) (local.get $sum)))))
+        (local.set $in (i32.add (local.get $in) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next))))
+
+  ;; logSoftmax of each row with skip[r] = 0: (x - m) * min(1/T, 1e308) - L, L = log1p(s) at
+  ;; $logPtr + 8r, in float64, rounded once to float32. The cap leaves every float32 result
+  ;; as the exact quotient gives it (see $scaleOf).
+  (func (export "logSoftmax")
+    (param $in i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (param $maxPtr i32) (param $tempPtr i32) (param $skipPtr i32) (param $logPtr i32)
+    (local $r i32) (local $rowBytes i32) (local $at i32) (local $end i32)
+    (local $mv v128) (local $iv v128) (local $lv v128) (local $p i32) (local $q i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (if (i32.eqz (i32.load8_u (i32.add (local.get $skipPtr) (local.get $r))))
+          (then
+            (local.set $at (i32.shl (local.get $r) (i32.const 3)))
+            (local.set $mv (f64x2.splat (f64.load (i32.add (local.get $maxPtr) (local.get $at)))))
+            (local.set $iv (f64x2.splat (f64.min
+              (f64.div (f64.const 1) (f64.load (i32.add (local.get $tempPtr) (local.get $at))))
+              (f64.const 1e308))))
+            (local.set $lv (f64x2.splat (f64.load (i32.add (local.get $logPtr) (local.get $at)))))
+            (local.set $p (local.get $in))
+            (local.set $q (local.get $out))
+            (local.set $end (i32.add (local.get $in) (local.get $rowBytes)))
+            (block $donePairs
+              (loop $nextPair
+                (br_if $donePairs (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+                (v128.store64_lane 0 (local.get $q) (f32x4.demote_f64x2_zero
+                  (f64x2.sub
+                    (f64x2.mul
+                      (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p)))
+                        (local.get $mv))
+                      (local.get $iv))
+                    (local.get $lv))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                (br $nextPair)))
+            (if (i32.lt_u (local.get $p) (local.get $end))
+              (then
+                (f32.store (local.get $q) (f32.demote_f64
+                  (f64.sub
+                    (f64.mul
+                      (f64.sub (f64.promote_f32 (f32.load (local.get $p)))
+                        (f64x2.extract_lane 0 (local.get $mv)))
+                      (f64x2.extract_lane 0 (local.get $iv)))
+                    (f64x2.extract_lane 0 (local.get $lv)))))))))
+        (local.set $in (i32.add (local.get $in) (local.get $rowBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next)))))

@@ -1,0 +1,106 @@
+import type { KernelRequest } from '@softmax-kit/core';
+import type { KernelInstance } from './kernel-instance.js';
+import { CHUNK_ROWS, MAX_AT, SKIP_AT, SUMS_AT, TEMPERATURE_AT } from './layout.js';
+
+/** Where a request's rows are in the instance's memory (byte offsets). */
+export interface Placement {
+  readonly kernel: KernelInstance;
+  readonly inputAt: number;
+  /** Where softmax/logSoftmax write; unused for logSumExp. */
+  readonly outputAt: number;
+}
+
+/**
+ * Runs one request whose rows already lie in `placement.kernel`'s memory. With a
+ * {@link KernelRequest.scan}, every row is scanned first (max, flags) and, when `haltOnFlag` is
+ * set and a row is flagged, nothing is written. Returns false exactly then.
+ *
+ * Metadata goes to the kernels in chunks of {@link CHUNK_ROWS} rows; logSumExp results are
+ * written straight into `request.output` (`m + log1p(s)`, computed here in float64).
+ */
+export function runRequest(request: KernelRequest, placement: Placement): boolean {
+  const { operation, rows, cols, rowMax, temperature, skip, scan } = request;
+  const { kernel, inputAt, outputAt } = placement;
+  const ex = kernel.exports;
+  const rowBytes = cols * 4;
+  const oneChunk = rows <= CHUNK_ROWS;
+  if (scan !== null) {
+    let flagged = 0;
+    for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
+      const count = Math.min(CHUNK_ROWS, rows - r0);
+      flagged += ex.scan(inputAt + r0 * rowBytes, count, cols, MAX_AT, SKIP_AT);
+      copyOut(kernel.f64, MAX_AT >> 3, scan.rowMax, r0, count);
+      copyOut(kernel.u8, SKIP_AT, scan.flags, r0, count);
+    }
+    if (flagged > 0 && scan.haltOnFlag) return false;
+  }
+  const { f64, u8 } = kernel;
+  for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, rows - r0);
+    // rowMax: still in place after a one-chunk scan; else from the request.
+    if (scan === null || !oneChunk) copyIn(rowMax, r0, f64, MAX_AT >> 3, count);
+    copyIn(temperature, r0, f64, TEMPERATURE_AT >> 3, count);
+    // Skip marks: the scan's flags (re-read for later chunks) or zeros, or'ed with core's skip.
+    if (scan !== null) {
+      if (!oneChunk) copyIn(scan.flags, r0, u8, SKIP_AT, count);
+    } else {
+      u8.fill(0, SKIP_AT, SKIP_AT + count);
+    }
+    if (skip !== null) {
+      for (let i = 0; i < count; i++)
+        u8[SKIP_AT + i] = (u8[SKIP_AT + i] as number) | (skip[r0 + i] as number);
+    }
+    const inAt = inputAt + r0 * rowBytes;
+    if (operation === 'softmax') {
+      ex.softmax(inAt, outputAt + r0 * rowBytes, count, cols, MAX_AT, TEMPERATURE_AT, SKIP_AT);
+      continue;
+    }
+    ex.sumExcludingMax(inAt, count, cols, MAX_AT, TEMPERATURE_AT, SKIP_AT, SUMS_AT);
+    const sums = SUMS_AT >> 3;
+    if (operation === 'logSumExp') {
+      const output = request.output;
+      for (let i = 0; i < count; i++) {
+        if (u8[SKIP_AT + i] !== 0) continue;
+        output[r0 + i] = (f64[MAX_AT / 8 + i] as number) + Math.log1p(f64[sums + i] as number);
+      }
+      continue;
+    }
+    for (let i = 0; i < count; i++) f64[sums + i] = Math.log1p(f64[sums + i] as number);
+    ex.logSoftmax(
+      inAt,
+      outputAt + r0 * rowBytes,
+      count,
+      cols,
+      MAX_AT,
+      TEMPERATURE_AT,
+      SKIP_AT,
+      SUMS_AT,
+    );
+  }
+  return true;
+}
+
+/** `target[at + i] = source[from + i]` for i < count: a loop for few values, else `set`. */
+function copyIn(
+  source: Float64Array | Uint8Array,
+  from: number,
+  target: Float64Array | Uint8Array,
+  at: number,
+  count: number,
+): void {
+  if (count <= 16) {
+    for (let i = 0; i < count; i++) target[at + i] = source[from + i] as number;
+  } else {
+    target.set(source.subarray(from, from + count), at);
+  }
+}
+
+function copyOut(
+  source: Float64Array | Uint8Array,
+  at: number,
+  target: Float64Array | Uint8Array,
+  from: number,
+  count: number,
+): void {
+  copyIn(source, at, target, from, count);
+}

@@ -1,0 +1,236 @@
+import {
+  type BackendCapabilities,
+  type KernelRequest,
+  SoftmaxError,
+  type SyncBackend,
+} from '@softmax-kit/core';
+import { Arena, type WasmArray } from './arena.js';
+import { KERNEL_WASM_BASE64 } from './generated/kernel-wasm.js';
+import { KernelInstance } from './kernel-instance.js';
+import { DATA_AT } from './layout.js';
+import { type Placement, runRequest } from './run-request.js';
+
+/** Options of {@link wasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * Reserved for the threaded entry point (`@softmax-kit/backend-wasm/threads`); this entry
+   * point always computes on the calling thread and accepts only 1.
+   */
+  readonly threads?: 1;
+}
+
+/** The WebAssembly backend: a {@link SyncBackend} that can also hand out zero-copy arrays. */
+export interface WasmBackend extends SyncBackend {
+  /**
+   * A float32 array of `length` entries in the backend's own memory: as input or `out` of a
+   * call it is used in place, with no copy. Available once `createSoftmax(backend)` resolved.
+   * Grows the memory when needed, which detaches older views: re-read `.array` after it.
+   *
+   * @example
+   * ```ts
+   * const backend = wasmBackend();
+   * const sm = await createSoftmax(backend);
+   * const logits = backend.allocate(32_000);
+   * logits.array.set(modelOutput);
+   * sm.softmaxSync(logits.array, { out: logits.array }); // in place, no copy
+   * logits.release();
+   * ```
+   */
+  allocate(length: number): WasmArray;
+}
+
+const intrinsic = (name: string) =>
+  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, name)
+    ?.get as (this: unknown) => number;
+const byteOffsetOf = intrinsic('byteOffset');
+const lengthOf = intrinsic('length');
+
+const FALLBACK = "use tsBackend() from '@softmax-kit/backend-ts' instead";
+
+function unavailable(reason: string, cause?: unknown): SoftmaxError {
+  return new SoftmaxError('BACKEND_UNAVAILABLE', `wasm: ${reason}; ${FALLBACK}.`, { cause });
+}
+
+function kernelBytes(): Uint8Array<ArrayBuffer> {
+  const text = atob(KERNEL_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** Compiles the kernel module, or says why this runtime cannot. */
+async function compileKernel(): Promise<WebAssembly.Module> {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
+    throw unavailable('this runtime has no WebAssembly');
+  }
+  const bytes = kernelBytes();
+  // The module uses SIMD128 (and multi-value results); an engine without SIMD rejects it here.
+  if (!WebAssembly.validate(bytes)) {
+    throw unavailable('this runtime has no WebAssembly SIMD128 (fixed-width SIMD)');
+  }
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (cause) {
+    // A page whose Content-Security-Policy lacks 'wasm-unsafe-eval' throws a CompileError
+    // (Chromium) or an EvalError here.
+    throw unavailable(
+      `compiling WebAssembly was refused (${(cause as Error).message}); a Content-Security-Policy needs 'wasm-unsafe-eval' in script-src`,
+      cause,
+    );
+  }
+}
+
+/**
+ * The WebAssembly SIMD128 backend: float32 rows, computed synchronously on the calling thread,
+ * with kernels that scan their own rows (`scansRows`).
+ *
+ * float32 rows: float64 argument reduction, a float32 polynomial for `2^f`, float64 row sums
+ * (relative error of p below 4e-7 for every n; see the README). float64 inputs are computed in
+ * float32: core converts them (each row's max subtracted in float64 first).
+ *
+ * Inputs that are not {@link WasmBackend.allocate} arrays are copied into the module's memory
+ * and the results copied back; arrays from `allocate` are used in place.
+ *
+ * @example
+ * ```ts
+ * import { createSoftmax } from '@softmax-kit/core';
+ * import { wasmBackend } from '@softmax-kit/backend-wasm';
+ *
+ * const sm = await createSoftmax(wasmBackend());
+ * sm.softmaxSync(new Float32Array([2, 1, 0.1])); // Float32Array [0.659001, 0.242433, 0.098566]
+ * await sm.dispose();
+ * ```
+ */
+export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  if (options.threads !== undefined && options.threads !== 1) {
+    throw new SoftmaxError(
+      'INVALID_INPUT',
+      `wasmBackend({ threads }): this entry point runs on one thread (got ${String(options.threads)}); import wasmThreadsBackend from '@softmax-kit/backend-wasm/threads' for more.`,
+    );
+  }
+  let staging: KernelInstance | null = null;
+  let arena: Arena | null = null;
+
+  function place(request: KernelRequest, n: number): Placement | null {
+    if (arena === null) return null;
+    const { input, output } = request;
+    const inputAt = byteOffsetOf.call(input);
+    if (!arena.holds(input as Float32Array, inputAt, lengthOf.call(input), n)) return null;
+    if (request.operation === 'logSumExp') return { kernel: arena.kernel, inputAt, outputAt: 0 };
+    const outputAt = byteOffsetOf.call(output);
+    if (!arena.holds(output as Float32Array, outputAt, lengthOf.call(output), n)) return null;
+    // In place, or two arrays that do not overlap (a partial overlap goes through a copy).
+    if (outputAt !== inputAt && outputAt < inputAt + n * 4 && inputAt < outputAt + n * 4) {
+      return null;
+    }
+    return { kernel: arena.kernel, inputAt, outputAt };
+  }
+
+  function compute(request: KernelRequest): void {
+    if (staging === null) {
+      throw new SoftmaxError('BACKEND_ERROR', 'wasm: the backend is not initialised.');
+    }
+    const { input, rows, cols } = request;
+    if (!(input instanceof Float32Array)) {
+      throw new SoftmaxError('BACKEND_ERROR', 'wasm: the kernels take float32 rows only.');
+    }
+    const n = rows * cols;
+    if (n === 0) {
+      if (request.scan !== null) {
+        request.scan.rowMax.fill(Number.NEGATIVE_INFINITY, 0, rows);
+        request.scan.flags.fill(1, 0, rows);
+      }
+      return;
+    }
+    const zeroCopy = place(request, n);
+    if (zeroCopy !== null) {
+      runRequest(request, zeroCopy);
+      return;
+    }
+    const kernel = staging;
+    kernel.reserve(DATA_AT + n * 4);
+    const f32 = kernel.f32;
+    const at = DATA_AT >> 2;
+    if (n <= 64) {
+      for (let i = 0; i < n; i++) f32[at + i] = input[i] as number;
+    } else {
+      f32.set(lengthOf.call(input) === n ? input : input.subarray(0, n), at);
+    }
+    if (!runRequest(request, { kernel, inputAt: DATA_AT, outputAt: DATA_AT })) return;
+    if (request.operation !== 'logSumExp') copyBack(request, f32, at);
+  }
+
+  return {
+    specificationVersion: 'v1',
+    name: 'wasm',
+    async doInit(): Promise<BackendCapabilities> {
+      const module = await compileKernel();
+      // Two instances of one module: `staging` takes the copies of callers' arrays and grows
+      // as calls need; `arena` holds allocate()'s arrays and grows only in allocate().
+      const [first, second] = await Promise.all([
+        WebAssembly.instantiate(module, {}),
+        WebAssembly.instantiate(module, {}),
+      ]);
+      staging = new KernelInstance(first);
+      arena = new Arena(new KernelInstance(second));
+      return {
+        dtypes: ['float32'],
+        computePrecision: { float32: 'float32', float64: 'float32' },
+        sync: true,
+        device: 'wasm',
+        scansRows: true,
+        details: { simd128: true, threads: 1, threadsReason: 'single-thread entry point' },
+      };
+    },
+    doComputeSync: compute,
+    async doCompute(request) {
+      compute(request);
+    },
+    async doDispose() {
+      arena?.dispose();
+      arena = null;
+      staging = null;
+    },
+    doResourceCount: () => arena?.liveCount ?? 0,
+    allocate(length: number): WasmArray {
+      if (arena === null) {
+        throw new SoftmaxError(
+          'INVALID_INPUT',
+          'wasm: allocate() needs an initialised backend: await createSoftmax(backend) first.',
+        );
+      }
+      return arena.allocate(length);
+    },
+  };
+}
+
+/** Copies the computed rows from the staging memory to `request.output`, skipping rows core writes. */
+function copyBack(request: KernelRequest, f32: Float32Array, at: number): void {
+  const { output, rows, cols, skip, scan } = request;
+  const flags = scan === null ? null : scan.flags;
+  const n = rows * cols;
+  let anyLeftOut = skip !== null;
+  if (!anyLeftOut && flags !== null) {
+    for (let r = 0; r < rows; r++) {
+      if (flags[r] !== 0) {
+        anyLeftOut = true;
+        break;
+      }
+    }
+  }
+  if (!anyLeftOut) {
+    if (n <= 64) {
+      for (let i = 0; i < n; i++) output[i] = f32[at + i] as number;
+    } else {
+      output.set(f32.subarray(at, at + n));
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    if (skip?.[r] === 1 || (flags !== null && flags[r] !== 0)) continue;
+    let end = r + 1;
+    while (end < rows && skip?.[end] !== 1 && (flags === null || flags[end] === 0)) end++;
+    output.set(f32.subarray(at + r * cols, at + end * cols), r * cols);
+    r = end;
+  }
+}
