@@ -1,4 +1,5 @@
 import type { KernelRequest } from '@softmax-kit/core';
+import { forEachKernelRow } from './scan-row.js';
 import { logSumOfExps } from './row-exp-sums.js';
 
 /**
@@ -19,9 +20,8 @@ import { logSumOfExps } from './row-exp-sums.js';
  * ```
  */
 export function logSoftmaxRows(request: KernelRequest): void {
-  const { input, output, rows, cols, temperature, rowMax, skip } = request;
-  for (let r = 0; r < rows; r++) {
-    if (skip?.[r] === 1) continue;
+  const { input, output, cols, temperature, rowMax } = request;
+  forEachKernelRow(request, (r) => {
     const start = r * cols;
     const max = rowMax[r] as number;
     const t = temperature[r] as number;
@@ -30,7 +30,7 @@ export function logSoftmaxRows(request: KernelRequest): void {
     } else {
       logSoftmaxRow64(input, output as Float64Array, start, start + cols, max, t);
     }
-  }
+  });
 }
 
 function logSoftmaxRow32(

@@ -1,4 +1,5 @@
 import type { KernelRequest } from '@softmax-kit/core';
+import { forEachKernelRow } from './scan-row.js';
 import { logSumOfExps } from './row-exp-sums.js';
 
 /**
@@ -12,17 +13,16 @@ import { logSumOfExps } from './row-exp-sums.js';
  * const input = new Float64Array([0, 0, 5, 5]);
  * const output = new Float64Array(2);
  * logSumExpRows({ operation: 'logSumExp', input, output, rows: 2, cols: 2,
- *   temperature: new Float64Array([1, 1]), rowMax: new Float64Array([0, 5]), skip: null });
+ *   temperature: new Float64Array([1, 1]), rowMax: new Float64Array([0, 5]), skip: null, scan: null });
  * // output = [Math.LN2, 5 + Math.LN2]
  * ```
  */
 export function logSumExpRows(request: KernelRequest): void {
-  const { input, output, rows, cols, temperature, rowMax, skip } = request;
-  for (let r = 0; r < rows; r++) {
-    if (skip?.[r] === 1) continue;
+  const { input, output, cols, temperature, rowMax } = request;
+  forEachKernelRow(request, (r) => {
     const start = r * cols;
     const max = rowMax[r] as number;
     const t = temperature[r] as number;
     output[r] = max + logSumOfExps(input, start, start + cols, max, t);
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import type { KernelRequest } from '@softmax-kit/core';
+import { forEachKernelRow } from './scan-row.js';
 import { sumExp32, sumExp64 } from './row-exp-sums.js';
 
 /**
@@ -17,9 +18,8 @@ import { sumExp32, sumExp64 } from './row-exp-sums.js';
  * ```
  */
 export function softmaxRows(request: KernelRequest): void {
-  const { input, output, rows, cols, temperature, rowMax, skip } = request;
-  for (let r = 0; r < rows; r++) {
-    if (skip?.[r] === 1) continue;
+  const { input, output, cols, temperature, rowMax } = request;
+  forEachKernelRow(request, (r) => {
     const start = r * cols;
     const max = rowMax[r] as number;
     const t = temperature[r] as number;
@@ -28,7 +28,7 @@ export function softmaxRows(request: KernelRequest): void {
     } else {
       softmaxRow64(input, output as Float64Array, start, start + cols, max, t);
     }
-  }
+  });
 }
 
 /** One float32 row: the fused exp-and-sum pass, then `* (1 / sum)` unrolled by four. */

@@ -33,6 +33,9 @@ export function tsBackend(): SyncBackend {
     computePrecision: { float32: 'float32', float64: 'float64' },
     sync: true,
     device: 'js',
+    // The kernel finds each row's max and non-finite entries itself, in the pass before its
+    // exp pass (RowScan in @softmax-kit/core): core skips its own pass over the input.
+    scansRows: true,
   };
   return {
     specificationVersion: 'v1',

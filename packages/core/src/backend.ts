@@ -65,9 +65,10 @@ export interface BackendCapabilities {
  *
  * `haltOnFlag`: when true and any row is flagged, the kernel writes no output at all and
  * returns; core then takes the call over (it may raise an error, and a failed call must leave an
- * in-place input unchanged). So a scanning kernel scans every row of the request before it
- * writes the first output value. Core sets it whenever the call's policies can fail on a flagged
- * row (`nan: 'error'`, `allMasked: 'error'`).
+ * in-place input unchanged). So under `haltOnFlag` a kernel scans every row of the request
+ * before it writes the first output value. Core sets it only for in-place calls whose policies
+ * can fail on a flagged row (`nan: 'error'`, `allMasked: 'error'`); otherwise the kernel may
+ * scan and compute row by row (the row is still in cache for its exp pass).
  */
 export interface RowScan {
   /** Filled by the kernel: each row's max. The same array as {@link KernelRequest.rowMax}. */

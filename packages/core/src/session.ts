@@ -228,13 +228,7 @@ export class Session {
       kinds,
       nanIsError: call.options.nanIsError,
     });
-    if (scan.firstNaN !== null) {
-      const { row, column } = scan.firstNaN;
-      throw new SoftmaxError(
-        'NAN_INPUT',
-        `NaN at row ${row}, column ${column} (index ${inputIndex(layout, call.parsed.shape, row, column)}); pass nan: 'propagate' to get NaN for that row.`,
-      );
-    }
+    if (scan.firstNaN !== null) throw this.nanError(call, scan.firstNaN.row, scan.firstNaN.column);
     const special = scan.specialRows > 0 ? this.specialValues(call, scan.specialRows) : null;
     if (scan.specialRows === layout.rows) return this.finish(call, null, special);
     let skip: Uint8Array | null = null;
@@ -282,10 +276,7 @@ export class Session {
       const kind = kinds[r] as number;
       if (kind === RowKind.REGULAR) continue;
       if (kind === RowKind.ALL_MASKED && masked === 'error' && !call.isLogSumExp) {
-        throw new SoftmaxError(
-          'ALL_MASKED',
-          `row ${r} is all -Infinity; pass allMasked: 'zeros' or 'nan' to accept such rows.`,
-        );
+        throw this.maskedError(r);
       }
       rows[s] = r;
       writeSpecialRow({
@@ -319,8 +310,13 @@ export class Session {
         }
       }
     }
-    const haltOnFlag =
-      call.options.nanIsError || (!call.isLogSumExp && call.options.allMasked === 'error');
+    // The kernel must scan every row before writing only when a failure could then leave a
+    // half-written input behind: in place, under a policy that can fail. Elsewhere it scans
+    // and computes row by row; a failure found afterwards spoils a caller's `out` (NaN).
+    const inPlace =
+      call.rowsIn === call.rowsOut ||
+      (call.target.callerOut && sameView(call.rowsIn, call.rowsOut));
+    const haltOnFlag = inPlace && this.canFail(call);
     const request: KernelRequest = {
       operation: call.operation,
       input: call.rowsIn,
@@ -336,6 +332,10 @@ export class Session {
     return this.kernel(call, request, () => this.afterScan(call, skip, haltOnFlag));
   }
 
+  private canFail(call: Call): boolean {
+    return call.options.nanIsError || (!call.isLogSumExp && call.options.allMasked === 'error');
+  }
+
   private afterScan(
     call: Call,
     skip: Uint8Array | null,
@@ -346,16 +346,28 @@ export class Session {
     for (let r = 0; r < layout.rows; r++) flagged += flags[r] as number;
     // The kernel wrote nothing: the classic path raises the error or computes around the rows.
     if (flagged > 0 && haltOnFlag) return this.runClassic(call);
-    if (flagged > 0 || skip !== null) this.writeFlaggedRows(call, skip);
+    if (flagged > 0 || skip !== null) {
+      try {
+        this.writeFlaggedRows(call, skip);
+      } catch (error) {
+        this.spoil(call);
+        throw error;
+      }
+    }
     return this.finish(call, null, null);
   }
 
-  /** Writes the rows a scanning kernel left alone: flagged (NaN, +Infinity, all masked) and T = 0 / Infinity. */
+  /**
+   * The rows a scanning kernel left alone: flagged ones (NaN, +Infinity, all masked) and
+   * T = 0 / Infinity ones. Classifies them all first, so that the error a policy asks for is
+   * the one the classic path would raise (the first NaN, then the first all-masked row).
+   */
   private writeFlaggedRows(call: Call, skip: Uint8Array | null): void {
     const { layout, flags, kinds, width } = call;
+    const leftAlone = (r: number): boolean => flags[r] === 1 || (skip !== null && skip[r] === 1);
     for (let r = 0; r < layout.rows; r++) {
-      if (flags[r] !== 1 && (skip === null || skip[r] !== 1)) continue;
-      scanRows({
+      if (!leftAlone(r)) continue;
+      const scan = scanRows({
         data: call.rowsIn,
         cols: layout.cols,
         firstRow: r,
@@ -363,18 +375,28 @@ export class Session {
         temperature: call.isLogSumExp ? null : call.temperature,
         rowMax: call.rowMax,
         kinds,
-        nanIsError: false,
+        nanIsError: call.options.nanIsError,
       });
-      const kind = kinds[r] as number;
-      if (kind === RowKind.REGULAR) {
+      if (scan.firstNaN !== null) throw this.nanError(call, r, scan.firstNaN.column);
+      if (kinds[r] === RowKind.REGULAR) {
         throw new SoftmaxError(
           'BACKEND_ERROR',
           `backend '${this.backend.name}' broke the contract: it flagged row ${r}, which is regular, and did not compute it.`,
         );
       }
+    }
+    for (let r = 0; r < layout.rows; r++) {
+      if (!leftAlone(r)) continue;
+      const kind = kinds[r] as number;
+      if (kind === RowKind.ALL_MASKED && call.options.allMasked === 'error' && !call.isLogSumExp) {
+        throw this.maskedError(r);
+      }
+    }
+    for (let r = 0; r < layout.rows; r++) {
+      if (!leftAlone(r)) continue;
       writeSpecialRow({
         operation: call.operation,
-        kind,
+        kind: kinds[r] as number,
         source: call.rowsIn,
         sourceOffset: r * layout.cols,
         cols: layout.cols,
@@ -384,6 +406,20 @@ export class Session {
         targetOffset: r * width,
       });
     }
+  }
+
+  private nanError(call: Call, row: number, column: number): SoftmaxError {
+    return new SoftmaxError(
+      'NAN_INPUT',
+      `NaN at row ${row}, column ${column} (index ${inputIndex(call.layout, call.parsed.shape, row, column)}); pass nan: 'propagate' to get NaN for that row.`,
+    );
+  }
+
+  private maskedError(row: number): SoftmaxError {
+    return new SoftmaxError(
+      'ALL_MASKED',
+      `row ${row} is all -Infinity; pass allMasked: 'zeros' or 'nan' to accept such rows.`,
+    );
   }
 
   // The way back.

@@ -385,3 +385,16 @@ describe('kernels that scan their own rows (scansRows)', () => {
     );
   });
 });
+
+describe('a scanning kernel that is not in place', () => {
+  it('leaves out holding NaN, not a partial result, when core then finds a NaN', async () => {
+    const sm = await createSoftmax(scanningBackend());
+    const input = new Float64Array([1, 2, 3, 4, Number.NaN, 6]);
+    const out = new Float64Array(6);
+    const error = await sm.softmax(input, { shape: [2, 3], out }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NAN_INPUT' });
+    expect((error as Error).message).toContain('row 1, column 1');
+    expect(Array.from(out).every(Number.isNaN)).toBe(true);
+    expect(input[0]).toBe(1);
+  });
+});
