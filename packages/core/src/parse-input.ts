@@ -186,6 +186,23 @@ function readTyped(input: FloatArray, dtype: Dtype): { data: FloatArray; local: 
   return local ? { data: input, local } : { data: copyOf(input, dtype), local };
 }
 
+function withShape(
+  data: FloatArray,
+  dtype: Dtype,
+  callerOwned: boolean,
+  length: number,
+  shapeOption: readonly number[],
+): ParsedInput {
+  const size = product(shapeOption, 'option shape');
+  if (size !== length) {
+    throw new SoftmaxError(
+      'SHAPE_MISMATCH',
+      `option shape [${shapeOption.join(', ')}] has ${size} elements but the input has ${length}.`,
+    );
+  }
+  return { data, dtype, shape: shapeOption, callerOwned };
+}
+
 /**
  * Step 2 of a call: turns any accepted input plus the `shape` option into flat values and a
  * shape. Reads each array element once; any exception from user code (a getter, a proxy trap)
@@ -205,7 +222,10 @@ export function parseInput(
     data = typed.data;
     callerOwned = typed.local;
     dtype = typedDtype;
-    shape = [typedLength(data)];
+    const length = typedLength(data);
+    // With a shape option, check it against the length without building a shape of our own.
+    if (shapeOption !== undefined) return withShape(data, dtype, callerOwned, length, shapeOption);
+    shape = [length];
   } else if (typedArrayName(input) !== undefined) {
     throw new SoftmaxError(
       'UNSUPPORTED_DTYPE',

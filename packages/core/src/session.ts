@@ -49,6 +49,8 @@ interface Call {
   readonly target: ResultTarget;
   /** Rows in row layout (axis last), read by the kernel. */
   readonly rowsIn: FloatArray;
+  /** True when the kernel's output is its input (in place, axis last). */
+  readonly inPlace: boolean;
   /** Row-layout output: the result itself unless the axis was gathered. */
   readonly rowsOut: FloatArray;
   readonly gathered: boolean;
@@ -120,6 +122,7 @@ export class Session {
     const temperature = useScratch ? scratch.temperature : new Float64Array(rows);
     temperaturesForRows(callOptions.temperature, rows, temperature);
     const gathered = layout.inner !== 1;
+    const kernelInput = this.rowsIn(parsed, layout, target, gathered);
     const call: Call = {
       options: callOptions,
       operation,
@@ -129,7 +132,8 @@ export class Session {
       layout,
       width,
       target,
-      rowsIn: this.rowsIn(parsed, layout, target, gathered),
+      rowsIn: kernelInput.rows,
+      inPlace: kernelInput.inPlace && !gathered,
       rowsOut: gathered && !isLogSumExp ? allocate(parsed.dtype, rows * width) : target.result,
       gathered: gathered && !isLogSumExp,
       rowMax: useScratch ? scratch.rowMax : new Float64Array(rows),
@@ -150,27 +154,29 @@ export class Session {
    * The rows the kernel reads: the caller's buffer itself when the axis is last, unless the
    * kernel runs later (an asynchronous kernel gets a snapshot, so changing the buffer after the
    * call cannot change the result or slip a NaN past the scan) or `out` partly overlaps it.
+   * Also tells whether the kernel then writes over its own input (in place).
    */
   private rowsIn(
     parsed: ParsedInput,
     layout: AxisLayout,
     target: ResultTarget,
     gathered: boolean,
-  ): FloatArray {
+  ): { rows: FloatArray; inPlace: boolean } {
     const data = parsed.data;
     if (gathered) {
       const rows = allocate(parsed.dtype, layout.rows * layout.cols);
       moveAxis(layout, data, rows, true);
-      return rows;
+      return { rows, inPlace: false };
     }
-    if (!parsed.callerOwned) return data;
-    if (!this.syncKernel && this.backend.doHolds?.(data) !== true)
-      return copyOf(data, parsed.dtype);
+    if (!parsed.callerOwned) return { rows: data, inPlace: false };
+    if (!this.syncKernel && this.backend.doHolds?.(data) !== true) {
+      return { rows: copyOf(data, parsed.dtype), inPlace: false };
+    }
     const out = target.result;
-    if (target.callerOut && out !== data && overlaps(out, data) && !sameView(out, data)) {
-      return copyOf(data, parsed.dtype);
-    }
-    return data;
+    if (out === data) return { rows: data, inPlace: true };
+    if (!target.callerOut || !overlaps(out, data)) return { rows: data, inPlace: false };
+    if (sameView(out, data)) return { rows: data, inPlace: true };
+    return { rows: copyOf(data, parsed.dtype), inPlace: false };
   }
 
   private kernelDtype(dtype: Dtype): Dtype {
@@ -313,10 +319,7 @@ export class Session {
     // The kernel must scan every row before writing only when a failure could then leave a
     // half-written input behind: in place, under a policy that can fail. Elsewhere it scans
     // and computes row by row; a failure found afterwards spoils a caller's `out` (NaN).
-    const inPlace =
-      call.rowsIn === call.rowsOut ||
-      (call.target.callerOut && sameView(call.rowsIn, call.rowsOut));
-    const haltOnFlag = inPlace && this.canFail(call);
+    const haltOnFlag = call.inPlace && this.canFail(call);
     const request: KernelRequest = {
       operation: call.operation,
       input: call.rowsIn,
