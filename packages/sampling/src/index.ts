@@ -1,1 +1,21 @@
-export {};
+/**
+ * From logits to tokens on any softmax-kit backend: SPEC's "Sampling (v1)" (bias, allowed
+ * tokens, penalties, temperature, top-k, top-p, min-p, a seeded counter-based draw).
+ *
+ * @packageDocumentation
+ */
+export { createSampler, type SamplerFor } from './create-sampler.js';
+export { philox4x32, uniformAt } from './philox.js';
+export type {
+  AllowedTokens,
+  LogitBias,
+  PerRow,
+  PerRowNumber,
+  SampledRow,
+  SampleOptions,
+  SampleResult,
+  Sampler,
+  SamplerInput,
+  SyncSampler,
+  TokenHistory,
+} from './types.js';

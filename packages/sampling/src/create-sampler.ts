@@ -1,0 +1,710 @@
+import type { Softmax, SyncSoftmax } from '@softmax-kit/core';
+import { SoftmaxError } from '@softmax-kit/core';
+import { fail, isListLike, show } from './errors.js';
+import { uniformAt } from './philox.js';
+import {
+  type Floats,
+  type ProcessingScratch,
+  processRow,
+  type RowScanResult,
+  scanRow,
+} from './process-logits.js';
+import { type LogitRows, readLogits } from './read-logits.js';
+import { rowLists, rowNumbers } from './row-parameters.js';
+import {
+  BINS,
+  boundary,
+  histogram,
+  inPrefix,
+  type Prefix,
+  type SelectScratch,
+  walk,
+  wholeRow,
+} from './select-prefix.js';
+import type {
+  AllowedTokens,
+  LogitBias,
+  SampledRow,
+  SampleOptions,
+  SampleResult,
+  Sampler,
+  SamplerInput,
+  SyncSampler,
+  TokenHistory,
+} from './types.js';
+
+/** The sampler type for a softmax instance: with `sampleSync` when the instance is synchronous. */
+export type SamplerFor<S extends Softmax> = S extends SyncSoftmax ? SyncSampler : Sampler;
+
+/** Buffers reused between calls; grown, never shrunk. */
+class Workspace implements ProcessingScratch, SelectScratch {
+  x: Floats = new Float64Array(0);
+  p: Floats = new Float64Array(0);
+  raw: Floats = new Float64Array(0);
+  cumulative = new Float64Array(0);
+  counts = new Int32Array(0);
+  marks = new Uint8Array(0);
+  candidates = new Int32Array(0);
+  members = new Int32Array(0);
+  ranked = new Int32Array(0);
+  readonly binCounts = new Int32Array(BINS);
+  readonly binMass = new Float64Array(BINS);
+
+  prepare(dtype: 'float32' | 'float64', total: number, n: number, raw: boolean): void {
+    const Type = dtype === 'float32' ? Float32Array : Float64Array;
+    if (!(this.x instanceof Type) || this.x.length < total) {
+      this.x = new Type(total);
+      this.p = new Type(total);
+    }
+    if (raw && (!(this.raw instanceof Type) || this.raw.length < total)) this.raw = new Type(total);
+    if (this.cumulative.length < n) {
+      this.cumulative = new Float64Array(n);
+      this.counts = new Int32Array(n);
+      this.marks = new Uint8Array(n);
+      this.candidates = new Int32Array(n);
+      this.members = new Int32Array(n);
+      this.ranked = new Int32Array(n);
+    }
+  }
+}
+
+const isPositiveInteger = (v: number) => Number.isSafeInteger(v) && v >= 1;
+const isCount = (v: number) => Number.isSafeInteger(v) && v >= 0;
+const isTemperature = (v: number) => v >= 0; // false for NaN
+const isSingleList = (v: unknown) =>
+  ArrayBuffer.isView(v) || (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number'));
+const isSingleBias = (v: unknown) => v instanceof Map || isSingleList(v);
+
+/** Everything read from the call before the backend runs. */
+interface Plan {
+  readonly logits: LogitRows;
+  readonly temperatures: Float64Array;
+  readonly scans: RowScanResult[];
+  readonly options: SampleOptions;
+  readonly topK: (row: number) => number;
+  readonly topP: (row: number) => number;
+  readonly minP: (row: number) => number;
+  readonly step: (row: number) => number;
+  readonly draws: (row: number) => number;
+  readonly topN: (row: number) => number;
+  /** Per-row seeds, or the one seed. */
+  readonly seeds: Float64Array | null;
+  readonly seed: number;
+  /** Whether any row needs the backend's softmax (rows with T = 0 do not). */
+  readonly needsSoftmax: boolean;
+}
+
+function drawSeed(): number {
+  const words = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(words);
+  return (words[0]! & 0x1fffff) * 4294967296 + words[1]!; // 53 random bits: a safe integer
+}
+
+function plan(input: SamplerInput, options: SampleOptions, ws: Workspace): Plan {
+  if (typeof options !== 'object' || options === null)
+    fail('INVALID_INPUT', `options are ${show(options)}; accepted: an object`);
+  const logits = readLogits(input, options.shape);
+  const { rows, n } = logits;
+  const temperature = rowNumbers(
+    options.temperature,
+    rows,
+    'temperature',
+    1,
+    isTemperature,
+    'a number >= 0 (0 = greedy, Infinity = uniform)',
+    'INVALID_TEMPERATURE',
+  );
+  const topK = rowNumbers(
+    options.topK,
+    rows,
+    'topK',
+    Number.POSITIVE_INFINITY,
+    isPositiveInteger,
+    'an integer >= 1',
+  );
+  const topP = rowNumbers(
+    options.topP,
+    rows,
+    'topP',
+    1,
+    (v) => v > 0 && v <= 1,
+    'a number in (0, 1]',
+  );
+  const minP = rowNumbers(
+    options.minP,
+    rows,
+    'minP',
+    0,
+    (v) => v >= 0 && v <= 1,
+    'a number in [0, 1]',
+  );
+  const repetition = rowNumbers(
+    options.repetitionPenalty,
+    rows,
+    'repetitionPenalty',
+    1,
+    (v) => v > 0 && v < Number.POSITIVE_INFINITY,
+    'a finite number > 0',
+  );
+  const presence = rowNumbers(
+    options.presencePenalty,
+    rows,
+    'presencePenalty',
+    0,
+    Number.isFinite,
+    'a finite number',
+  );
+  const frequency = rowNumbers(
+    options.frequencyPenalty,
+    rows,
+    'frequencyPenalty',
+    0,
+    Number.isFinite,
+    'a finite number',
+  );
+  const step = rowNumbers(options.step, rows, 'step', 0, isCount, 'a safe integer >= 0');
+  const draws = rowNumbers(options.draws, rows, 'draws', 1, isCount, 'a safe integer >= 0');
+  const topN = rowNumbers(options.topN, rows, 'topN', 0, isCount, 'a safe integer >= 0');
+  const bias = rowLists<LogitBias>(options.bias, rows, 'bias', isSingleBias);
+  const allowed = rowLists<AllowedTokens>(options.allowed, rows, 'allowed', isSingleList);
+  const history = rowLists<TokenHistory>(options.history, rows, 'history', isSingleList);
+  let seeds: Float64Array | null = null;
+  let seed = 0;
+  if (options.seed === undefined) seed = drawSeed();
+  else if (typeof options.seed === 'number') {
+    if (!Number.isSafeInteger(options.seed))
+      fail('INVALID_INPUT', `seed is ${show(options.seed)}; accepted: a safe integer`);
+    seed = options.seed;
+  } else {
+    if (!isListLike(options.seed))
+      fail(
+        'INVALID_INPUT',
+        `seed is ${show(options.seed)}; accepted: a safe integer or one per row`,
+      );
+    const read = rowNumbers(options.seed, rows, 'seed', 0, Number.isSafeInteger, 'a safe integer');
+    seeds = Float64Array.from({ length: rows }, (_, row) => read(row));
+  }
+  for (let row = 0; row < rows; row++) {
+    const total = draws(row) + step(row);
+    if (!Number.isSafeInteger(total))
+      fail('INVALID_INPUT', `row ${row}: step + draws is beyond 2^53; accepted: a safe integer`);
+  }
+
+  ws.prepare(logits.dtype, rows * n, n, options.rawLogprobs === true);
+  const x = ws.x;
+  x.set(logits.flat.subarray(0, rows * n));
+  const temperatures = new Float64Array(rows);
+  const scans: RowScanResult[] = [];
+  let needsSoftmax = false;
+  for (let row = 0; row < rows; row++) {
+    const offset = row * n;
+    processRow(
+      x,
+      offset,
+      n,
+      row,
+      {
+        bias: bias(row),
+        allowed: allowed(row),
+        history: history(row),
+        repetition: repetition(row),
+        presence: presence(row),
+        frequency: frequency(row),
+      },
+      ws,
+    );
+    temperatures[row] = temperature(row);
+    // A greedy row never reaches the backend, so it is checked in full here.
+    const scan = scanRow(x, offset, n, row, temperatures[row] === 0, {} as RowScanResult);
+    scans.push(scan);
+    if (temperatures[row] !== 0) needsSoftmax = true;
+  }
+  return {
+    logits,
+    temperatures,
+    scans,
+    options,
+    topK,
+    topP,
+    minP,
+    step,
+    draws,
+    topN,
+    seeds,
+    seed,
+    needsSoftmax,
+  };
+}
+
+const softmaxOptions = (plan: Plan, ws: Workspace) => {
+  const total = plan.logits.rows * plan.logits.n;
+  return {
+    input: ws.x.subarray(0, total),
+    options: {
+      shape: [plan.logits.rows, plan.logits.n] as const,
+      temperature: plan.temperatures,
+      out: ws.p.subarray(0, total),
+    },
+  };
+};
+
+/** The kept set of a row (SPEC step 3) as a prefix of its ranking. */
+function truncate(plan: Plan, row: number, ws: Workspace, prefix: Prefix): Prefix {
+  const { n } = plan.logits;
+  const offset = row * n;
+  const scan = plan.scans[row]!;
+  const x = ws.x;
+  const p = ws.p;
+  const topP = plan.topP(row);
+  const minP = plan.minP(row);
+  const t = plan.temperatures[row]!;
+  const topK = plan.topK(row);
+  wholeRow(scan, n, prefix);
+  if (topK < Number.POSITIVE_INFINITY || topP < 1) {
+    const binning = histogram(x, p, offset, n, scan, t, ws, { top: 0, scale: 0, total: 0 });
+    const available = scan.available; // counted by the histogram
+    const cap = Math.min(topK, available);
+    prefix.length = available;
+    if (cap < available)
+      boundary(x, p, offset, n, binning, cap, Number.POSITIVE_INFINITY, ws, prefix);
+    else prefix.mass = binning.total;
+    if (topP < 1) {
+      // The shortest prefix of what top-k kept with mass >= topP of that set's mass.
+      const target = topP * prefix.mass;
+      if (prefix.memberCount >= 0) {
+        walk(
+          x,
+          p,
+          offset,
+          ws.ranked.subarray(0, prefix.length),
+          0,
+          0,
+          prefix.length,
+          target,
+          prefix,
+        );
+        prefix.memberCount = keepMembers(ws.members, prefix.memberCount, prefix, x, offset);
+      } else {
+        if (cap < available) histogram(x, p, offset, n, scan, t, ws, binning);
+        boundary(x, p, offset, n, binning, cap, target, ws, prefix);
+      }
+    }
+  }
+  if (minP > 0) {
+    // SPEC: keep (x'_i - m')/T >= log(minP): an upper set of x', so a ranking prefix with all
+    // its ties. With m' = +Infinity only the +Infinity tokens have probability.
+    const logMinP = Math.log(minP);
+    const t = plan.temperatures[row]!;
+    const max = scan.max;
+    let count = 0;
+    let available = 0;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (let token = 0; token < n; token++) {
+      const value = x[offset + token]!;
+      if (value === Number.NEGATIVE_INFINITY) continue;
+      available++;
+      const passes =
+        max === Number.POSITIVE_INFINITY ? value === max : (value - max) / t >= logMinP;
+      if (passes) {
+        count++;
+        if (value < lowest) lowest = value;
+      }
+    }
+    if (prefix.length < 0) prefix.length = available;
+    if (count < prefix.length) {
+      prefix.length = count;
+      prefix.threshold = lowest;
+      prefix.lastTie = n;
+      prefix.mass = Number.NaN;
+      if (prefix.memberCount >= 0)
+        prefix.memberCount = keepMembers(ws.members, prefix.memberCount, prefix, x, offset);
+    }
+  }
+  return prefix;
+}
+
+/** Keeps the listed tokens that are in `prefix` (index order preserved); returns their count. */
+function keepMembers(
+  members: Int32Array,
+  count: number,
+  prefix: Prefix,
+  x: Floats,
+  offset: number,
+): number {
+  let kept = 0;
+  for (let k = 0; k < count; k++) {
+    const token = members[k]!;
+    if (inPrefix(prefix, x[offset + token]!, token)) members[kept++] = token;
+  }
+  return kept;
+}
+
+/**
+ * C_i = sum of p_j over kept j <= i, in index order, into `cumulative` (over the listed members
+ * for a small prefix, else over the row); returns S = the last C. q = p / S on the kept set;
+ * the factor 1/S cancels in SPEC's C_i > u * S, so C is summed from p.
+ */
+function cumulate(
+  x: Floats,
+  p: Floats,
+  offset: number,
+  n: number,
+  prefix: Prefix,
+  ws: Workspace,
+): number {
+  const cumulative = ws.cumulative;
+  let sum = 0;
+  if (prefix.memberCount >= 0) {
+    const members = ws.members;
+    for (let k = 0; k < prefix.memberCount; k++) {
+      sum += p[offset + members[k]!]!;
+      cumulative[k] = sum;
+    }
+  } else if (prefix.threshold === Number.NEGATIVE_INFINITY) {
+    for (let token = 0; token < n; token++) {
+      sum += p[offset + token]!; // p = 0 exactly at -Infinity
+      cumulative[token] = sum;
+    }
+  } else {
+    const { threshold, lastTie } = prefix;
+    for (let token = 0; token < n; token++) {
+      const value = x[offset + token]!;
+      if (value > threshold || (value === threshold && token <= lastTie)) sum += p[offset + token]!;
+      cumulative[token] = sum;
+    }
+  }
+  return sum;
+}
+
+/** Sum of p over the kept tokens (p is exactly 0 at -Infinity, so a whole row sums every p). */
+function keptMass(x: Floats, p: Floats, offset: number, n: number, prefix: Prefix): number {
+  let sum = 0;
+  if (prefix.threshold === Number.NEGATIVE_INFINITY) {
+    for (let token = 0; token < n; token++) sum += p[offset + token]!;
+    return sum;
+  }
+  const { threshold, lastTie } = prefix;
+  for (let token = 0; token < n; token++) {
+    const value = x[offset + token]!;
+    if (value > threshold || (value === threshold && token <= lastTie)) sum += p[offset + token]!;
+  }
+  return sum;
+}
+
+/** First kept token in index order whose running sum of p exceeds `target`, else -1. */
+function scanAbove(
+  x: Floats,
+  p: Floats,
+  offset: number,
+  n: number,
+  prefix: Prefix,
+  target: number,
+): number {
+  const { threshold, lastTie } = prefix;
+  let sum = 0;
+  if (threshold === Number.NEGATIVE_INFINITY) {
+    for (let token = 0; token < n; token++) {
+      sum += p[offset + token]!;
+      if (sum > target) return token;
+    }
+    return -1;
+  }
+  // Up to lastTie a token equal to the threshold is kept, after it not: two loops with one
+  // comparison each (adding 0 for the others keeps them free of unpredictable branches).
+  const split = Math.min(lastTie + 1, n);
+  for (let token = 0; token < split; token++) {
+    sum += x[offset + token]! >= threshold ? p[offset + token]! : 0;
+    if (sum > target) return token;
+  }
+  for (let token = split; token < n; token++) {
+    sum += x[offset + token]! > threshold ? p[offset + token]! : 0;
+    if (sum > target) return token;
+  }
+  return -1;
+}
+
+/** The last kept token in index order (SPEC's fallback when rounding leaves no C_i > u * S). */
+function lastKept(x: Floats, offset: number, n: number, prefix: Prefix, ws: Workspace): number {
+  if (prefix.memberCount >= 0) return ws.members[prefix.memberCount - 1]!;
+  for (let token = n - 1; token >= 0; token--)
+    if (
+      x[offset + token] !== Number.NEGATIVE_INFINITY &&
+      inPrefix(prefix, x[offset + token]!, token)
+    )
+      return token;
+  return -1;
+}
+
+function greedyRow(
+  plan: Plan,
+  row: number,
+  draws: number,
+  rawLogprobs: Float64Array | undefined,
+): SampledRow {
+  // Greedy: the lowest index among the maxima of x', whatever the seed; q is one-hot there.
+  const { n } = plan.logits;
+  const argmax = plan.scans[row]!.argmax;
+  const options = plan.options;
+  const q = options.q === true ? new Float64Array(n) : undefined;
+  if (q) q[argmax] = 1;
+  return {
+    tokens: new Int32Array(draws).fill(argmax),
+    logprobs: new Float64Array(draws),
+    kept: 1,
+    ...(rawLogprobs ? { rawLogprobs } : {}),
+    ...(plan.topN(row) > 0
+      ? { top: { tokens: Int32Array.of(argmax), logprobs: Float64Array.of(0) } }
+      : {}),
+    ...(options.entropy === true ? { entropy: 0 } : {}),
+    ...(q ? { q } : {}),
+  };
+}
+
+/** SPEC steps 3 to 5 for one row, from its processed logits and `p`. */
+function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): SampledRow {
+  const { n } = plan.logits;
+  const offset = row * n;
+  const x = ws.x;
+  const p = ws.p;
+  const draws = plan.draws(row);
+  const options = plan.options;
+  const scan = plan.scans[row]!;
+  const tokens = new Int32Array(draws);
+  const logprobs = new Float64Array(draws);
+  const rawFor = (list: Int32Array) => Float64Array.from(list, (token) => raw![offset + token]!);
+  if (plan.temperatures[row] === 0) {
+    const row0 = greedyRow(plan, row, draws, undefined);
+    return raw ? { ...row0, rawLogprobs: rawFor(row0.tokens) } : row0;
+  }
+  const prefix = truncate(plan, row, ws, {
+    length: 0,
+    mass: 0,
+    threshold: 0,
+    lastTie: 0,
+    memberCount: -1,
+  });
+  const listed = prefix.memberCount >= 0;
+  // A few draws from a large truncated prefix scan the row once each and stop at the token,
+  // with S = the mass the selection summed; otherwise C is stored and searched.
+  const scanning = !listed && draws <= 4;
+  if (prefix.length < 0) {
+    // The whole row, not yet counted: count it and sum its p in one pass.
+    let count = 0;
+    let sum = 0;
+    for (let token = 0; token < n; token++) {
+      if (x[offset + token] !== Number.NEGATIVE_INFINITY) count++;
+      sum += p[offset + token]!;
+    }
+    prefix.length = count;
+    prefix.mass = sum;
+  }
+  const total = !scanning
+    ? cumulate(x, p, offset, n, prefix, ws)
+    : Number.isNaN(prefix.mass)
+      ? keptMass(x, p, offset, n, prefix)
+      : prefix.mass;
+  const logTotal = Math.log(total);
+  const fallback = lastKept(x, offset, n, prefix, ws);
+  const span = listed ? prefix.memberCount : n;
+  const seed = plan.seeds === null ? plan.seed : plan.seeds[row]!;
+  const streamRow = plan.seeds === null ? row : 0;
+  const first = plan.step(row);
+  for (let draw = 0; draw < draws; draw++) {
+    const u = uniformAt(seed, streamRow, first + draw);
+    const at = scanning
+      ? scanAbove(x, p, offset, n, prefix, u * total)
+      : firstAbove(ws.cumulative, span, u * total);
+    const token = at < 0 ? fallback : listed ? ws.members[at]! : at;
+    tokens[draw] = token;
+    logprobs[draw] = Math.log(p[offset + token]!) - logTotal;
+  }
+  const kept = (token: number) =>
+    x[offset + token] !== Number.NEGATIVE_INFINITY && inPrefix(prefix, x[offset + token]!, token);
+  let entropy: number | undefined;
+  if (options.entropy === true) {
+    // H = -sum q log q = log S - (sum p log p) / S over the kept tokens with p > 0.
+    let weighted = 0;
+    for (let token = 0; token < n; token++) {
+      const value = p[offset + token]!;
+      if (value > 0 && kept(token)) weighted += value * Math.log(value);
+    }
+    entropy = Math.max(0, logTotal - weighted / total);
+  }
+  let q: Float64Array | undefined;
+  if (options.q === true) {
+    q = new Float64Array(n);
+    for (let token = 0; token < n; token++) if (kept(token)) q[token] = p[offset + token]! / total;
+  }
+  let top: SampledRow['top'];
+  const topN = plan.topN(row);
+  if (topN > 0) {
+    // The first topN of the ranking (all inside the kept prefix), in ranking order.
+    const count = Math.min(topN, prefix.length);
+    let list: Int32Array;
+    if (listed) list = ws.ranked.slice(0, count);
+    else {
+      const best: Prefix = { length: 0, mass: 0, threshold: 0, lastTie: 0, memberCount: -1 };
+      const binning = histogram(x, p, offset, n, scan, plan.temperatures[row]!, ws, {
+        top: 0,
+        scale: 0,
+        total: 0,
+      });
+      boundary(x, p, offset, n, binning, count, Number.POSITIVE_INFINITY, ws, best);
+      list =
+        best.memberCount >= 0
+          ? ws.ranked.slice(0, count)
+          : collectRanked(x, offset, n, best, count);
+    }
+    top = {
+      tokens: list,
+      logprobs: Float64Array.from(list, (token) => Math.log(p[offset + token]!) - logTotal),
+    };
+  }
+  return {
+    tokens,
+    logprobs,
+    kept: prefix.length,
+    ...(raw ? { rawLogprobs: rawFor(tokens) } : {}),
+    ...(top ? { top } : {}),
+    ...(entropy !== undefined ? { entropy } : {}),
+    ...(q ? { q } : {}),
+  };
+}
+
+/** The tokens of `prefix` sorted by rank (for a large top-N). */
+function collectRanked(
+  x: Floats,
+  offset: number,
+  n: number,
+  prefix: Prefix,
+  count: number,
+): Int32Array {
+  const list: number[] = [];
+  for (let token = 0; token < n && list.length < count; token++) {
+    const value = x[offset + token]!;
+    if (value !== Number.NEGATIVE_INFINITY && inPrefix(prefix, value, token)) list.push(token);
+  }
+  list.sort((a, b) => x[offset + b]! - x[offset + a]! || a - b);
+  return Int32Array.from(list);
+}
+
+/** First index below `n` with `cumulative[i] > target` (binary search), else -1 (SPEC step 4). */
+function firstAbove(cumulative: Float64Array, n: number, target: number): number {
+  if (!(n > 0 && cumulative[n - 1]! > target)) return -1;
+  let low = 0;
+  let high = n - 1;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (cumulative[middle]! > target) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+function result(plan: Plan, ws: Workspace, raw: Floats | null): SampleResult {
+  const rows: SampledRow[] = [];
+  for (let row = 0; row < plan.logits.rows; row++) rows.push(finishRow(plan, row, ws, raw));
+  return { rows, seed: plan.seeds === null ? plan.seed : Array.from(plan.seeds) };
+}
+
+const wrap = (error: unknown): SoftmaxError =>
+  SoftmaxError.isInstance(error)
+    ? error
+    : new SoftmaxError('INVALID_INPUT', `sample: could not read the input (${String(error)})`, {
+        cause: error,
+      });
+
+/**
+ * A sampler on any `createSoftmax` instance: SPEC's "Sampling (v1)" steps (processing,
+ * temperature, truncation, a seeded Philox4x32-10 draw) for a batch of rows in one backend
+ * call. On a synchronous instance it also has `sampleSync`.
+ *
+ * The sampler keeps scratch buffers between calls (no per-call allocation of row-sized buffers
+ * once they have grown), so reuse one sampler; concurrent calls each get their own buffers.
+ *
+ * @example
+ * ```ts
+ * import { createSoftmax } from '@softmax-kit/core';
+ * import { tsBackend } from '@softmax-kit/backend-ts';
+ * import { createSampler } from '@softmax-kit/sampling';
+ *
+ * const sampler = createSampler(await createSoftmax(tsBackend()));
+ * const { rows, seed } = sampler.sampleSync([2, 1, 0.1], { topP: 0.9, seed: 7, draws: 20 });
+ * rows[0].tokens; // 20 tokens from {0, 1}; the same for seed 7 on every backend
+ * ```
+ */
+export function createSampler<S extends Softmax>(softmax: S): SamplerFor<S> {
+  if (typeof softmax !== 'object' || softmax === null || typeof softmax.softmax !== 'function')
+    fail('INVALID_INPUT', `createSampler needs a createSoftmax instance, got ${show(softmax)}`);
+  const shared = new Workspace();
+  let busy = false;
+  const acquire = () => {
+    if (busy) return { ws: new Workspace(), release: () => {} };
+    busy = true;
+    return {
+      ws: shared,
+      release: () => {
+        busy = false;
+      },
+    };
+  };
+
+  const sample = async (
+    input: SamplerInput,
+    options: SampleOptions = {},
+  ): Promise<SampleResult> => {
+    const { ws, release } = acquire();
+    try {
+      const planned = plan(input, options, ws);
+      const { rows, n } = planned.logits;
+      const raw =
+        options.rawLogprobs === true
+          ? softmax.logSoftmax(planned.logits.flat.subarray(0, rows * n), {
+              shape: [rows, n],
+              out: ws.raw.subarray(0, rows * n),
+              allMasked: 'zeros',
+            })
+          : null;
+      if (planned.needsSoftmax) {
+        const call = softmaxOptions(planned, ws);
+        await softmax.softmax(call.input, call.options);
+      }
+      const rawValues = raw === null ? null : await raw;
+      return result(planned, ws, rawValues);
+    } catch (error) {
+      throw wrap(error);
+    } finally {
+      release();
+    }
+  };
+
+  const sync = softmax as unknown as Partial<SyncSoftmax>;
+  if (typeof sync.softmaxSync !== 'function') return { sample } as SamplerFor<S>;
+  const softmaxSync = sync.softmaxSync.bind(softmax);
+  const logSoftmaxSync = sync.logSoftmaxSync!.bind(softmax);
+  const sampleSync = (input: SamplerInput, options: SampleOptions = {}): SampleResult => {
+    const { ws, release } = acquire();
+    try {
+      const planned = plan(input, options, ws);
+      const { rows, n } = planned.logits;
+      const raw =
+        options.rawLogprobs === true
+          ? logSoftmaxSync(planned.logits.flat.subarray(0, rows * n), {
+              shape: [rows, n],
+              out: ws.raw.subarray(0, rows * n),
+              allMasked: 'zeros',
+            })
+          : null;
+      if (planned.needsSoftmax) {
+        const call = softmaxOptions(planned, ws);
+        softmaxSync(call.input, call.options);
+      }
+      return result(planned, ws, raw);
+    } catch (error) {
+      throw wrap(error);
+    } finally {
+      release();
+    }
+  };
+  return { sample, sampleSync } as unknown as SamplerFor<S>;
+}
