@@ -1,0 +1,124 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { KernelInstance } from './kernel-instance.js';
+import { DATA_AT } from './layout.js';
+import { rawKernel, seeded } from './test-support/raw-kernel.js';
+
+// The exp of the kernels (src/kernels/softmax.wat, $expSum), driven through the `expRow` export,
+// which runs the very loop the softmax and log kernels use: out = 2^((x - m) * scale), float32.
+//
+// Error budget, relative to the exact 2^u:
+// - the degree-7 Taylor polynomial of 2^f on [-1/2, 1/2]: below 1.04e-8 (derived in the WAT);
+// - its float32 coefficients and Horner's float32 roundings: checked below over EVERY float32 f
+//   with 2^-12 <= |f| <= 1/2 (1.8e8 values; below 2^-12 the result is 1 + f ln2 to within
+//   one rounding, sampled densely), where the polynomial's error measures 9.7e-8;
+const POLYNOMIAL_BOUND = 1.0e-7;
+// - the reduction f = u - round(u) rounded to float32 moves 2^f by at most ln2 * 2^-26;
+const REDUCTION = Math.LN2 * 2 ** -26;
+// - the reference Math.pow(2, u) is within an ulp of float64 (2^-52) and u itself is computed
+//   in float64 exactly as the kernel does, so it adds nothing.
+const REFERENCE = 2 ** -52;
+
+const CHUNK = 1 << 20;
+let kernel: KernelInstance;
+let x: Float32Array;
+let y: Float32Array;
+const IN = DATA_AT;
+const OUT = DATA_AT + CHUNK * 4;
+
+beforeAll(async () => {
+  kernel = await rawKernel();
+  kernel.reserve(OUT + CHUNK * 4);
+  x = new Float32Array(kernel.memory.buffer, IN, CHUNK);
+  y = new Float32Array(kernel.memory.buffer, OUT, CHUNK);
+});
+
+/** The worst relative error of 2^((x - m) * scale) over the first n entries of x. */
+function worstError(n: number, m: number, scale: number): { error: number; at: number } {
+  kernel.exports.expRow(IN, OUT, n, m, scale);
+  let error = 0;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const u = ((x[i] as number) - m) * scale;
+    const exact = 2 ** u;
+    const e = Math.abs((y[i] as number) - exact) / exact;
+    if (e > error) {
+      error = e;
+      at = x[i] as number;
+    }
+  }
+  return { error, at };
+}
+
+describe('the kernels exp', () => {
+  it('is within its bound at every float32 f with 2^-12 <= |f| <= 1/2 (u = f: no reduction)', () => {
+    const bits = new Uint32Array(kernel.memory.buffer, IN, CHUNK);
+    const low = (127 - 12) << 23; // 2^-12
+    const high = (126 << 23) + 1; // 1/2, included
+    let worst = 0;
+    let worstAt = 0;
+    let count = 0;
+    for (const sign of [0, 0x80000000]) {
+      for (let b = low; b < high; b += CHUNK) {
+        const n = Math.min(CHUNK, high - b);
+        for (let i = 0; i < n; i++) bits[i] = (b + i) | sign;
+        const { error, at } = worstError(n, 0, 1);
+        count += n;
+        if (error > worst) {
+          worst = error;
+          worstAt = at;
+        }
+      }
+    }
+    expect(count).toBe(2 * (11 * 2 ** 23 + 1));
+    expect(worst, `worst at f = ${worstAt}`).toBeLessThan(POLYNOMIAL_BOUND + REFERENCE);
+    // Not vacuous: float32 roundings are visible.
+    expect(worst).toBeGreaterThan(POLYNOMIAL_BOUND / 4);
+  });
+
+  it('is within its bound for |f| < 2^-12, every binade sampled, and exactly 1 at 0', () => {
+    const next = seeded(7);
+    let n = 0;
+    for (let e = -149; e < -12; e++) {
+      for (let j = 0; j < 2048 && n < CHUNK; j++) {
+        const value = Math.fround(2 ** e * (1 + next()));
+        x[n++] = j % 2 === 0 ? value : -value;
+      }
+    }
+    x[n++] = 0;
+    expect(worstError(n, 0, 1).error).toBeLessThan(POLYNOMIAL_BOUND + REFERENCE);
+    expect(y[n - 1]).toBe(1);
+  });
+
+  it('is within its bound over the whole domain, through the float64 reduction', () => {
+    const next = seeded(11);
+    for (let round = 0; round < 4; round++) {
+      const m = Math.fround(next() * 200 - 100);
+      const scale = 0.5 + next() * 40;
+      // u = (x - m) * scale uniform over [-125, 0]: every k the kernel keeps.
+      for (let i = 0; i < CHUNK; i++) x[i] = Math.min(m, Math.fround(m - (next() * 125) / scale));
+      const { error, at } = worstError(CHUNK, m, scale);
+      expect(error, `x = ${at}, m = ${m}, scale = ${scale}`).toBeLessThan(
+        POLYNOMIAL_BOUND + REDUCTION + REFERENCE,
+      );
+    }
+  });
+
+  it('gives exactly 0 below 2^-125 and for -Infinity, and normal values down to 2^-125', () => {
+    x.set([-125, -125.4, -125.6, -126, -149, -1000, Number.NEGATIVE_INFINITY, -3e38]);
+    kernel.exports.expRow(IN, OUT, 8, 0, 1);
+    expect(Math.abs((y[0] as number) / 2 ** -125 - 1)).toBeLessThan(POLYNOMIAL_BOUND);
+    expect(Math.abs((y[1] as number) / 2 ** (x[1] as number) - 1)).toBeLessThan(POLYNOMIAL_BOUND);
+    expect(Array.from(y.subarray(2, 8))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('has float32 Taylor coefficients ln2^j / j!', async () => {
+    const { readFileSync } = await import('node:fs');
+    const wat = readFileSync(new URL('./kernels/softmax.wat', import.meta.url), 'utf8');
+    for (let j = 1; j <= 7; j++) {
+      const match = new RegExp(`\\(global \\$c${j} v128 \\(v128\\.const f32x4 (\\S+)`).exec(wat);
+      let c = 1;
+      for (let i = 1; i <= j; i++) c *= Math.LN2 / i;
+      expect(Math.fround(Number(match?.[1])), `c${j}`).toBe(Math.fround(c));
+    }
+  });
+});
