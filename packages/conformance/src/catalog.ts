@@ -1,15 +1,16 @@
 import type { ConformanceCase } from './case.js';
 import { accuracyCases, DEFAULT_SIZES } from './cases/accuracy.js';
+import { bufferCases } from './cases/buffers.js';
 import { consistencyCases } from './cases/consistency.js';
 import { determinismCases } from './cases/determinism.js';
-import { disposedCase, errorCases } from './cases/errors.js';
+import { backendInUseCase, disposedCase, errorCases } from './cases/errors.js';
 import { exampleCases } from './cases/examples.js';
 import { invarianceCases } from './cases/invariance.js';
 import { orderCases } from './cases/order.js';
 import { resourceCases } from './cases/resources.js';
 import { stabilityCases } from './cases/stability.js';
 import { temperatureCases } from './cases/temperature.js';
-import type { CheckGroup } from './report.js';
+import { CHECK_GROUPS, type CheckGroup } from './report.js';
 
 /** Options of {@link buildCases}. */
 export interface CatalogOptions {
@@ -18,8 +19,29 @@ export interface CatalogOptions {
 }
 
 /**
- * Every conformance case, in run order, for the given sizes. The order matters only at the end:
- * the resources cases run after all others and `errors.disposed` runs last (it disposes).
+ * The cases of each group, by name. This and {@link CHECK_GROUPS} are the one list of groups:
+ * to add a group, add its name to `CHECK_GROUPS` (before `resources`, which must run after all
+ * others) and its builder here; TypeScript refuses a group missing from either.
+ */
+const GROUP_CASES: { readonly [G in CheckGroup]: (sizes: readonly number[]) => ConformanceCase[] } =
+  {
+    examples: () => exampleCases(),
+    accuracy: (sizes) => accuracyCases(sizes),
+    stability: () => stabilityCases(),
+    invariance: () => invarianceCases(),
+    temperature: () => temperatureCases(),
+    consistency: () => consistencyCases(),
+    order: () => orderCases(),
+    determinism: () => determinismCases(),
+    buffers: () => bufferCases(),
+    errors: () => errorCases(),
+    resources: () => resourceCases(),
+  };
+
+/**
+ * Every conformance case, in run order (the groups in {@link CHECK_GROUPS} order), for the given
+ * sizes. The order matters only at the end: the resources cases run after all others, then
+ * `errors.backend-in-use` and `errors.disposed` (which disposes the instance).
  *
  * @example
  * ```ts
@@ -29,16 +51,8 @@ export interface CatalogOptions {
 export function buildCases(options: CatalogOptions = {}): ConformanceCase[] {
   const sizes = options.sizes ?? DEFAULT_SIZES;
   return [
-    ...exampleCases(),
-    ...accuracyCases(sizes),
-    ...stabilityCases(),
-    ...invarianceCases(),
-    ...temperatureCases(),
-    ...consistencyCases(),
-    ...orderCases(),
-    ...determinismCases(),
-    ...errorCases(),
-    ...resourceCases(),
+    ...CHECK_GROUPS.flatMap((group) => GROUP_CASES[group](sizes)),
+    backendInUseCase,
     disposedCase,
   ];
 }

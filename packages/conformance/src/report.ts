@@ -7,7 +7,8 @@
 
 /**
  * The check groups: SPEC's last section plus the worked examples, in the order summaries show
- * them. The one list every tool reads (CLI flags, summary columns).
+ * them, and the order the groups run in (`resources` last). The one list every tool reads (CLI
+ * flags, summary columns, the catalogue in `catalog.ts`).
  */
 export const CHECK_GROUPS = [
   'examples',
@@ -18,6 +19,7 @@ export const CHECK_GROUPS = [
   'consistency',
   'order',
   'determinism',
+  'buffers',
   'errors',
   'resources',
 ] as const;

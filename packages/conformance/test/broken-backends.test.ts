@@ -146,6 +146,47 @@ describe('broken backends fail the right cases', () => {
   });
 });
 
+describe('broken buffer handling fails the buffers group', () => {
+  const buffers = (c: { group: string }) => c.group === 'buffers';
+
+  it('a kernel that ignores byteOffset (reads input.buffer and writes output.buffer from byte 0) fails the view cases', async () => {
+    const report = await runConformance(
+      makeBackend('ignores-byte-offset', { ignoreByteOffset: true }),
+      {
+        sizes: [1],
+        filter: buffers,
+      },
+    );
+    expect(failedIds(report)).toEqual(
+      expect.arrayContaining(
+        ['float32', 'float64'].flatMap((dtype) => [
+          `buffers.input-view.${dtype}`,
+          `buffers.out-view.${dtype}`,
+          `buffers.in-place-view.${dtype}`,
+          `buffers.overlap.${dtype}`,
+        ]),
+      ),
+    );
+    const out = report.cases.find((c) => c.id === 'buffers.out-view.float64');
+    expect(out?.reason).toMatch(/byte\(s\) outside the out view changed/);
+    expect(report.status).toBe('fail');
+  });
+
+  it('a kernel that writes into its output after returning (a timer) fails no-late-write, and only that', async () => {
+    const report = await runConformance(makeBackend('late-write', { lateWrite: true }), {
+      sizes: [1],
+      filter: buffers,
+    });
+    expect(failedIds(report).sort()).toEqual([
+      'buffers.no-late-write.float32',
+      'buffers.no-late-write.float64',
+    ]);
+    expect(report.cases.find((c) => c.id === 'buffers.no-late-write.float32')?.reason).toMatch(
+      /after it resolved|changed after the call resolved/,
+    );
+  });
+});
+
 describe('backends that cannot load', () => {
   it('BACKEND_UNAVAILABLE gives a skipped report with the reason, never a pass', async () => {
     const backend = makeBackend('missing-binding');

@@ -24,10 +24,35 @@ export interface KernelOptions {
   nanOnMasked?: boolean;
   /** Compute the rows core flagged in `skip` too (all-masked rows then give NaN here). */
   ignoreSkip?: boolean;
+  /**
+   * Read `input.buffer` and write `output.buffer` from byte 0, ignoring the arrays' byteOffset
+   * (a kernel that hands `.buffer` to a library).
+   */
+  ignoreByteOffset?: boolean;
+  /** Write into the output once more after returning (from a timer): a late copy-back. */
+  lateWrite?: boolean;
+}
+
+/** The same memory as `array` seen from byte 0 of its buffer (what `ignoreByteOffset` does). */
+function fromBufferStart<T extends Float32Array | Float64Array>(array: T): T {
+  const Type = array.constructor as new (
+    buffer: ArrayBufferLike,
+    offset: number,
+    length: number,
+  ) => T;
+  return new Type(array.buffer, 0, array.length);
 }
 
 export function kernel(request: KernelRequest, options: KernelOptions = {}): void {
-  const { input, output, rows, cols, temperature, rowMax, skip, operation } = request;
+  const { rows, cols, temperature, rowMax, skip, operation } = request;
+  const input = options.ignoreByteOffset ? fromBufferStart(request.input) : request.input;
+  const output = options.ignoreByteOffset ? fromBufferStart(request.output) : request.output;
+  if (options.lateWrite) {
+    const late = request.output;
+    setTimeout(() => {
+      late[0] = (late[0] as number) / 2;
+    }, 0);
+  }
   const round = options.float32 ? Math.fround : (v: number) => v;
   const order = options.temperatureOrder ?? 'before';
   const subtract = options.subtractMax ?? true;

@@ -1,20 +1,25 @@
+/**
+ * The accuracy group: softmax, logSoftmax, logSumExp and row sums against the double-double
+ * reference at every entry, for row lengths 1 to 1,000,000 (several short rows batched, one long
+ * row), per-row temperatures, every axis, nested input and caller `out` buffers. logSoftmax and
+ * logSumExp are judged relative to the size of their terms (SPEC "Accuracy of the logarithms"),
+ * with cases whose result is tiny next to 1 (`logSumExp([0, -40]) = 4.248e-18`).
+ */
 import type { Dtype, FloatArray, Operation } from '@softmax-kit/core';
 import { DERIVATION, type RowBounds, rowBounds } from '../bounds.js';
 import type { CaseContext, ConformanceCase, Tracker } from '../case.js';
+import { call, checkResultType } from '../helpers/calls.js';
+import { DTYPES, flatInput, inDtype, uniformRow } from '../helpers/inputs.js';
 import {
-  call,
-  checkResultType,
-  checkRows,
-  flatInput,
-  inDtype,
   measureLogSoftmax,
   measureLogSumExp,
   measureRowSum,
   measureSoftmax,
-} from '../harness.js';
+} from '../helpers/measure.js';
+import { checkRows } from '../helpers/rows.js';
+import { trackedCase } from '../helpers/tracked-case.js';
 import { type ReferenceRow, referenceRow } from '../reference.js';
 import { createRng, seedFor } from '../rng.js';
-import { DTYPES, trackedCase, uniformRow } from './shared.js';
 
 /** Default row lengths of the accuracy group: 1 to 1,000,000. */
 export const DEFAULT_SIZES: readonly number[] = [
@@ -86,11 +91,13 @@ function sizeCase(dtype: Dtype, n: number, measure: Measure): ConformanceCase {
         const ref = data.refs[r] as ReferenceRow;
         const bounds = data.bounds[r] as RowBounds;
         const where = `row ${r} (n=${n})`;
-        if (measure === 'softmax') measureSoftmax(t, where, result, r * n, row, ref, bounds, model);
-        else if (measure === 'rowSum') measureRowSum(t, where, result, r * n, n, bounds);
+        if (measure === 'softmax')
+          measureSoftmax(t, { where, actual: result, offset: r * n, row, ref, bounds, model });
+        else if (measure === 'rowSum')
+          measureRowSum(t, { where, actual: result, offset: r * n, n, bounds });
         else if (measure === 'logSoftmax')
-          measureLogSoftmax(t, where, result, r * n, row, ref, bounds, model);
-        else measureLogSumExp(t, where, result[r] as number, ref, bounds, model);
+          measureLogSoftmax(t, { where, actual: result, offset: r * n, row, ref, bounds, model });
+        else measureLogSumExp(t, { where, value: result[r] as number, ref, bounds, model });
       });
     },
   );
@@ -170,13 +177,14 @@ function axisCase(dtype: Dtype): ConformanceCase {
             const bounds = rowBounds(row, ref, model);
             const where = `axis ${axis}, row ${r}`;
             if (operation === 'logSumExp') {
-              measureLogSumExp(t, where, result[r] as number, ref, bounds, model);
+              measureLogSumExp(t, { where, value: result[r] as number, ref, bounds, model });
               return;
             }
             const gathered = (positions[r] as number[]).map((p) => result[p] as number);
             if (operation === 'softmax')
-              measureSoftmax(t, where, gathered, 0, row, ref, bounds, model);
-            else measureLogSoftmax(t, where, gathered, 0, row, ref, bounds, model);
+              measureSoftmax(t, { where, actual: gathered, offset: 0, row, ref, bounds, model });
+            else
+              measureLogSoftmax(t, { where, actual: gathered, offset: 0, row, ref, bounds, model });
           });
         }
       }
@@ -196,16 +204,15 @@ const nestedCase = trackedCase(
     if (!checkResultType(t, 'nested', result, 'float64', 15)) return;
     rows.forEach((row, r) => {
       const ref = referenceRow(row, 1);
-      measureSoftmax(
-        t,
-        `nested row ${r}`,
-        result,
-        r * 5,
+      measureSoftmax(t, {
+        where: `nested row ${r}`,
+        actual: result,
+        offset: r * 5,
         row,
         ref,
-        rowBounds(row, ref, model),
+        bounds: rowBounds(row, ref, model),
         model,
-      );
+      });
     });
   },
 );
@@ -260,10 +267,11 @@ function checkMeasured(
     const { ref, bounds } = refs[r] as { ref: ReferenceRow; bounds: RowBounds };
     const n = row.length;
     const where = `${operation} row ${r}`;
-    if (operation === 'softmax') measureSoftmax(t, where, result, r * n, row, ref, bounds, model);
+    if (operation === 'softmax')
+      measureSoftmax(t, { where, actual: result, offset: r * n, row, ref, bounds, model });
     else if (operation === 'logSoftmax')
-      measureLogSoftmax(t, where, result, r * n, row, ref, bounds, model);
-    else measureLogSumExp(t, where, result[r] as number, ref, bounds, model);
+      measureLogSoftmax(t, { where, actual: result, offset: r * n, row, ref, bounds, model });
+    else measureLogSumExp(t, { where, value: result[r] as number, ref, bounds, model });
   });
 }
 

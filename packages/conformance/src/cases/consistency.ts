@@ -1,16 +1,17 @@
+/**
+ * The consistency group: the three operations agree with each other, `exp(logSoftmax) =
+ * softmax`, `logSoftmax = x - logSumExp(x)` and `logSumExp(x + c) = logSumExp(x) + c`, within
+ * the sum of their bounds; and where the backend is synchronous, the sync methods equal the async
+ * ones bitwise.
+ */
 import type { Dtype, FloatArray } from '@softmax-kit/core';
 import fc from 'fast-check';
 import { DERIVATION } from '../bounds.js';
 import { type ConformanceCase, SkipCase } from '../case.js';
-import {
-  call,
-  checkResultType,
-  flatInput,
-  inDtype,
-  referenceWithBounds,
-  show,
-} from '../harness.js';
-import { DTYPES, trackedCase, uniformRow } from './shared.js';
+import { call, checkResultType } from '../helpers/calls.js';
+import { DTYPES, flatInput, inDtype, uniformRow } from '../helpers/inputs.js';
+import { referenceWithBounds, show } from '../helpers/measure.js';
+import { trackedCase } from '../helpers/tracked-case.js';
 
 function expLogCase(dtype: Dtype): ConformanceCase {
   return trackedCase(

@@ -1,7 +1,11 @@
+/**
+ * The determinism group: the same call twice gives bitwise the same result.
+ */
 import type { Dtype, FloatArray, Operation, SoftmaxOptions } from '@softmax-kit/core';
 import type { ConformanceCase } from '../case.js';
-import { call, flatInput } from '../harness.js';
-import { DTYPES, trackedCase, uniformRow } from './shared.js';
+import { call } from '../helpers/calls.js';
+import { DTYPES, flatInput, uniformRow } from '../helpers/inputs.js';
+import { trackedCase } from '../helpers/tracked-case.js';
 
 function sameBits(a: FloatArray, b: FloatArray): number {
   if (a.length !== b.length) return 0;

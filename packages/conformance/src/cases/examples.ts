@@ -1,9 +1,14 @@
+/**
+ * The examples group: SPEC's worked examples, exact to 6 digits, in both dtypes.
+ */
 import type { Dtype } from '@softmax-kit/core';
 import { DERIVATION } from '../bounds.js';
 import type { ConformanceCase } from '../case.js';
-import { call, checkResultType, referenceWithBounds, show } from '../harness.js';
+import { call, checkResultType } from '../helpers/calls.js';
+import { DTYPES } from '../helpers/inputs.js';
+import { referenceWithBounds, show } from '../helpers/measure.js';
+import { trackedCase } from '../helpers/tracked-case.js';
 import { toDtype } from '../precision.js';
-import { DTYPES, trackedCase } from './shared.js';
 
 /** SPEC's worked examples, exact to 6 digits. */
 export const WORKED_EXAMPLES: readonly {

@@ -1,75 +1,17 @@
+/**
+ * The invariance group: exact shifts, permutations and batching do not change a row's
+ * result (beyond the bounds of the two results), and equal logits give 1/n.
+ */
 import type { Dtype, FloatArray, SoftmaxOptions } from '@softmax-kit/core';
 import fc from 'fast-check';
 import { DERIVATION, type RowBounds } from '../bounds.js';
-import type { ConformanceCase, Tracker } from '../case.js';
-import {
-  call,
-  checkResultType,
-  flatInput,
-  inDtype,
-  referenceWithBounds,
-  show,
-} from '../harness.js';
-import { LARGEST_FINITE, type PrecisionModel } from '../precision.js';
-import type { ReferenceRow } from '../reference.js';
-import { DTYPES, trackedCase, uniformRow } from './shared.js';
-import { checkAllOperations, SMALLEST_SUBNORMAL } from './stability.js';
-
-/**
- * Compares two results of the same reference row (e.g. x and x + c): each is within its bound of
- * the reference, so they are within the sum of the bounds of each other.
- */
-export function measurePair(
-  t: Tracker,
-  where: string,
-  operation: 'softmax' | 'logSoftmax',
-  a: ArrayLike<number>,
-  aOffset: number,
-  b: ArrayLike<number>,
-  bIndex: (i: number) => number,
-  ref: ReferenceRow,
-  boundsA: RowBounds,
-  boundsB: RowBounds,
-  model: PrecisionModel,
-): void {
-  let worst = -1;
-  let worstRatio = -1;
-  for (let i = 0; i < ref.n; i++) {
-    const x = a[aOffset + i] as number;
-    const y = b[bIndex(i)] as number;
-    if (x === y && !Number.isNaN(x)) continue;
-    const bound =
-      operation === 'softmax'
-        ? (boundsA.softmax[i] as number) + (boundsB.softmax[i] as number)
-        : (boundsA.logSoftmax[i] as number) + (boundsB.logSoftmax[i] as number);
-    const error = Math.abs(x - y);
-    // NaN on either side, or -Infinity against a finite value, is an infinite ratio
-    const ratio =
-      Number.isNaN(error) || error === Number.POSITIVE_INFINITY
-        ? Number.POSITIVE_INFINITY
-        : error / bound;
-    if (ratio > worstRatio) {
-      worstRatio = ratio;
-      worst = i;
-    }
-  }
-  if (worst < 0) {
-    t.check(0, 0, where);
-    return;
-  }
-  const x = a[aOffset + worst] as number;
-  const y = b[bIndex(worst)] as number;
-  const scale = operation === 'softmax' ? Math.max(ref.pHi[worst] as number, model.tau) : 1;
-  const bound =
-    operation === 'softmax'
-      ? (boundsA.softmax[worst] as number) + (boundsB.softmax[worst] as number)
-      : (boundsA.logSoftmax[worst] as number) + (boundsB.logSoftmax[worst] as number);
-  t.check(
-    Math.abs(x - y) / scale,
-    bound / scale,
-    () => `${where}[${worst}]: ${show(x)} vs ${show(y)}`,
-  );
-}
+import type { ConformanceCase } from '../case.js';
+import { call, checkResultType } from '../helpers/calls.js';
+import { DTYPES, flatInput, inDtype, SMALLEST_SUBNORMAL, uniformRow } from '../helpers/inputs.js';
+import { measurePair, referenceWithBounds, show } from '../helpers/measure.js';
+import { checkAllOperations } from '../helpers/rows.js';
+import { trackedCase } from '../helpers/tracked-case.js';
+import { LARGEST_FINITE } from '../precision.js';
 
 /** Exact shifts per dtype: rows on the grid k/8 with |k| <= 8*64 stay exact after adding them. */
 const SHIFTS: Record<Dtype, readonly number[]> = {
@@ -113,19 +55,18 @@ function shiftCase(dtype: Dtype): ConformanceCase {
                 const b = await call(context, operation, flatInput(dtype, [shifted]), {
                   temperature: T,
                 });
-                measurePair(
-                  t,
-                  `${operation} shift ${c} T=${T}`,
+                measurePair(t, {
+                  where: `${operation} shift ${c} T=${T}`,
                   operation,
                   a,
-                  0,
+                  aOffset: 0,
                   b,
-                  (i) => i,
+                  bIndex: (i) => i,
                   ref,
-                  bounds,
-                  shiftedBounds,
+                  boundsA: bounds,
+                  boundsB: shiftedBounds,
                   model,
-                );
+                });
               }
               return before || !t.failed;
             },
@@ -179,19 +120,18 @@ function permutationCase(dtype: Dtype): ConformanceCase {
             for (const operation of ['softmax', 'logSoftmax'] as const) {
               const a = await call(context, operation, flatInput(dtype, [x]));
               const b = await call(context, operation, flatInput(dtype, [permuted]));
-              measurePair(
-                t,
-                `${operation} permuted`,
+              measurePair(t, {
+                where: `${operation} permuted`,
                 operation,
                 a,
-                0,
+                aOffset: 0,
                 b,
-                (i) => inverse[i] as number,
+                bIndex: (i) => inverse[i] as number,
                 ref,
-                bounds,
-                reindexed,
+                boundsA: bounds,
+                boundsB: reindexed,
                 model,
-              );
+              });
             }
             return before || !t.failed;
           }),
@@ -238,19 +178,18 @@ function batchCase(dtype: Dtype): ConformanceCase {
             shape: [size, n],
           });
           if (!checkResultType(t, `${operation} batch ${size}`, batch, dtype, size * n)) continue;
-          measurePair(
-            t,
-            `${operation} batch of ${size}, row ${position}`,
+          measurePair(t, {
+            where: `${operation} batch of ${size}, row ${position}`,
             operation,
-            batch,
-            position * n,
-            alone,
-            (i) => i,
+            a: batch,
+            aOffset: position * n,
+            b: alone,
+            bIndex: (i) => i,
             ref,
-            bounds,
-            bounds,
+            boundsA: bounds,
+            boundsB: bounds,
             model,
-          );
+          });
         }
       }
     },
@@ -269,7 +208,12 @@ function equalLogitsCase(dtype: Dtype): ConformanceCase {
         for (const n of [1, 3, 7, 1000]) {
           const rows = [new Array<number>(n).fill(value)];
           for (const temperature of [1, 0.01, 100])
-            await checkAllOperations(context, t, dtype, rows, temperature, `${n} x ${show(value)}`);
+            await checkAllOperations(context, t, {
+              dtype,
+              rows,
+              temperature,
+              where: `${n} x ${show(value)}`,
+            });
         }
       }
     },

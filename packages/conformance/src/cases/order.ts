@@ -1,8 +1,13 @@
+/**
+ * The order group: `x_i < x_j` implies `p_i <= p_j` (and the same for logSoftmax).
+ */
 import type { Dtype } from '@softmax-kit/core';
 import fc from 'fast-check';
 import type { ConformanceCase } from '../case.js';
-import { call, flatInput, inDtype, show } from '../harness.js';
-import { DTYPES, trackedCase } from './shared.js';
+import { call } from '../helpers/calls.js';
+import { DTYPES, flatInput, inDtype } from '../helpers/inputs.js';
+import { show } from '../helpers/measure.js';
+import { trackedCase } from '../helpers/tracked-case.js';
 
 function orderCase(dtype: Dtype, operation: 'softmax' | 'logSoftmax'): ConformanceCase {
   return trackedCase(

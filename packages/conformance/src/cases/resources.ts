@@ -1,7 +1,11 @@
+/**
+ * The resources group: many calls (successes, special rows, failures) leave no tensors,
+ * buffers or heap behind.
+ */
 import type { Operation, SoftmaxOptions } from '@softmax-kit/core';
 import { type CaseContext, type ConformanceCase, SkipCase } from '../case.js';
-import { call } from '../harness.js';
-import { trackedCase } from './shared.js';
+import { call } from '../helpers/calls.js';
+import { trackedCase } from '../helpers/tracked-case.js';
 
 const NEG = Number.NEGATIVE_INFINITY;
 

@@ -1,58 +1,29 @@
+/**
+ * The stability group: SPEC's special-value table (masking, all-masked rows, +Infinity,
+ * NaN), huge and tiny magnitudes, subnormals, rank 0, and no NaN where the table says finite.
+ */
 import type { Dtype, FloatArray, Operation, SoftmaxOptions } from '@softmax-kit/core';
 import fc from 'fast-check';
 import { DERIVATION } from '../bounds.js';
 import type { CaseContext, ConformanceCase, Tracker } from '../case.js';
+import { call, checkResultType, expectCode } from '../helpers/calls.js';
+import { DTYPES, flatInput, inDtype, SMALLEST_SUBNORMAL } from '../helpers/inputs.js';
 import {
-  call,
-  checkResultType,
-  checkRows,
   EXACT_LIMIT_DERIVATION,
-  flatInput,
-  inDtype,
   measureExact,
   measureLogSoftmax,
   measureLogSumExp,
   measureSoftmax,
   referenceWithBounds,
   show,
-} from '../harness.js';
+} from '../helpers/measure.js';
+import { checkAllOperations, checkRows } from '../helpers/rows.js';
+import { trackedCase } from '../helpers/tracked-case.js';
 import { LARGEST_FINITE, toDtype } from '../precision.js';
-import { DTYPES, expectCode, trackedCase } from './shared.js';
 
 const NEG = Number.NEGATIVE_INFINITY;
 const POS = Number.POSITIVE_INFINITY;
 const ALL_OPS: readonly Operation[] = ['softmax', 'logSoftmax', 'logSumExp'];
-
-/** Smallest positive subnormal of each dtype. */
-export const SMALLEST_SUBNORMAL: Record<Dtype, number> = {
-  float32: 2 ** -149,
-  float64: 5e-324,
-};
-
-/** Runs softmax and logSoftmax at T and logSumExp (no T) on regular rows against the reference. */
-export async function checkAllOperations(
-  context: CaseContext,
-  t: Tracker,
-  dtype: Dtype,
-  rows: readonly ArrayLike<number>[],
-  temperature: number | undefined,
-  where: string,
-): Promise<void> {
-  for (const operation of ALL_OPS) {
-    const result = await checkRows(context, t, {
-      operation,
-      dtype,
-      rows,
-      where: `${where} ${operation}`,
-      ...(operation === 'logSumExp' || temperature === undefined ? {} : { temperature }),
-    });
-    if (result !== null)
-      t.require(
-        !result.some(Number.isNaN),
-        () => `${where} ${operation}: NaN in the result of finite input`,
-      );
-  }
-}
 
 /** A batch with one special row (index 1) between regular rows 0 and 2. */
 async function specialRowBatch(
@@ -96,15 +67,22 @@ async function specialRowBatch(
     }
     const width = operation === 'logSumExp' ? 1 : n;
     if (!checkResultType(t, `${where} ${operation}`, result, dtype, 3 * width)) continue;
-    measureExact(t, `${where} ${operation} special row`, result, width, want, model);
+    measureExact(t, {
+      where: `${where} ${operation} special row`,
+      actual: result,
+      offset: width,
+      expected: want,
+      model,
+    });
     for (const r of [0, 2]) {
       const row = rows[r] as Float64Array;
       const { ref, bounds } = referenceWithBounds(row, 1, model);
       const at = `${where} ${operation} regular row ${r}`;
-      if (operation === 'softmax') measureSoftmax(t, at, result, r * n, row, ref, bounds, model);
+      if (operation === 'softmax')
+        measureSoftmax(t, { where: at, actual: result, offset: r * n, row, ref, bounds, model });
       else if (operation === 'logSoftmax')
-        measureLogSoftmax(t, at, result, r * n, row, ref, bounds, model);
-      else measureLogSumExp(t, at, result[r] as number, ref, bounds, model);
+        measureLogSoftmax(t, { where: at, actual: result, offset: r * n, row, ref, bounds, model });
+      else measureLogSumExp(t, { where: at, value: result[r] as number, ref, bounds, model });
     }
   }
 }
@@ -121,8 +99,13 @@ function maskingCase(dtype: Dtype): ConformanceCase {
         [NEG, 3, NEG, NEG, NEG],
         [NEG, NEG, -7, -7.5, NEG],
       ];
-      await checkAllOperations(context, t, dtype, rows, undefined, 'masked');
-      await checkAllOperations(context, t, dtype, rows, 0.3, 'masked T=0.3');
+      await checkAllOperations(context, t, { dtype, rows, where: 'masked' });
+      await checkAllOperations(context, t, {
+        dtype,
+        rows,
+        temperature: 0.3,
+        where: 'masked T=0.3',
+      });
     },
   );
 }
@@ -302,14 +285,12 @@ function rowsCase(
 ): ConformanceCase {
   return trackedCase(id, 'stability', title, DERIVATION.softmax, async (context, t) => {
     for (const temperature of temperatures)
-      await checkAllOperations(
-        context,
-        t,
+      await checkAllOperations(context, t, {
         dtype,
         rows,
         temperature,
-        `T=${temperature ?? 'default'}`,
-      );
+        where: `T=${temperature ?? 'default'}`,
+      });
   });
 }
 
@@ -433,8 +414,16 @@ function noNanPropertyCase(dtype: Dtype): ConformanceCase {
               !p.some(Number.isNaN) && !logp.some(Number.isNaN),
               () => `${where}: NaN in the result`,
             );
-            measureSoftmax(t, where, p, 0, values, ref, bounds, model);
-            measureLogSoftmax(t, where, logp, 0, values, ref, bounds, model);
+            measureSoftmax(t, { where, actual: p, offset: 0, row: values, ref, bounds, model });
+            measureLogSoftmax(t, {
+              where,
+              actual: logp,
+              offset: 0,
+              row: values,
+              ref,
+              bounds,
+              model,
+            });
             return before || !t.failed;
           }),
           { seed: context.seed, numRuns: 150, endOnFailure: true },
@@ -442,6 +431,46 @@ function noNanPropertyCase(dtype: Dtype): ConformanceCase {
         .catch(() => {
           // the failure is already recorded by the tracker with the counterexample
         });
+    },
+  );
+}
+
+/** Rank-0 inputs: the value, and the options that make them rank 0. */
+const RANK0_VALUES = [0, 3.5, -7, -1e30, Number.POSITIVE_INFINITY];
+const RANK0_OPTIONS: readonly SoftmaxOptions[] = [
+  { shape: [] },
+  { shape: [], axis: -1 },
+  { shape: [], axis: 0 },
+];
+
+function rank0Case(dtype: Dtype): ConformanceCase {
+  return trackedCase(
+    `stability.rank-0.${dtype}`,
+    'stability',
+    `A rank-0 ${dtype} input (shape [], axis omitted, -1 or 0) is one value: softmax gives [1], logSoftmax [0], logSumExp the value itself (+Infinity included; -Infinity gives logSumExp -Infinity).`,
+    EXACT_LIMIT_DERIVATION,
+    async (context, t) => {
+      const model = context.model(dtype);
+      for (const value of [...RANK0_VALUES, NEG]) {
+        const v = toDtype(dtype, value);
+        const input = flatInput(dtype, [[v]]);
+        for (const options of RANK0_OPTIONS) {
+          const where = `x = ${show(v)}, ${JSON.stringify(options)}`;
+          const operations: readonly Operation[] = v === NEG ? ['logSumExp'] : ALL_OPS;
+          for (const operation of operations) {
+            const result = await call(context, operation, input, options);
+            if (!checkResultType(t, `${operation}(${where})`, result, dtype, 1)) continue;
+            const expected = operation === 'softmax' ? 1 : operation === 'logSoftmax' ? 0 : v;
+            measureExact(t, {
+              where: `${operation}(${where})`,
+              actual: result,
+              offset: 0,
+              expected: [expected],
+              model,
+            });
+          }
+        }
+      }
     },
   );
 }
@@ -455,5 +484,6 @@ export function stabilityCases(): ConformanceCase[] {
     ...nanCases(dtype),
     ...magnitudeCases(dtype),
     noNanPropertyCase(dtype),
+    rank0Case(dtype),
   ]);
 }

@@ -1,22 +1,25 @@
+/**
+ * The temperature group: `T = 1` is the default, `softmax(x, T) = softmax(x / T)`, the exact
+ * limits at `T = 0` and `T = Infinity`, per-row temperatures, monotonicity as T falls, tiny T
+ * reaching the argmax, huge T approaching uniform.
+ */
 import type { Dtype, FloatArray } from '@softmax-kit/core';
 import { DERIVATION } from '../bounds.js';
 import type { ConformanceCase } from '../case.js';
+import { call, checkResultType } from '../helpers/calls.js';
+import { DTYPES, flatInput, gridRow, inDtype, uniformRow } from '../helpers/inputs.js';
 import {
-  call,
-  checkResultType,
-  checkRows,
   EXACT_LIMIT_DERIVATION,
-  flatInput,
-  inDtype,
   measureExact,
   measureLogSoftmax,
+  measurePair,
   measureSoftmax,
   referenceWithBounds,
   show,
-} from '../harness.js';
+} from '../helpers/measure.js';
+import { checkRows } from '../helpers/rows.js';
+import { trackedCase } from '../helpers/tracked-case.js';
 import { LARGEST_FINITE } from '../precision.js';
-import { measurePair } from './invariance.js';
-import { DTYPES, gridRow, trackedCase, uniformRow } from './shared.js';
 
 const NEG = Number.NEGATIVE_INFINITY;
 const INF = Number.POSITIVE_INFINITY;
@@ -77,19 +80,18 @@ function scalingCase(dtype: Dtype): ConformanceCase {
               (v, i) => v + Math.abs((a.ref.logpHi[i] as number) - (b.ref.logpHi[i] as number)),
             ),
           };
-          measurePair(
-            t,
-            `${operation} T=${temperature}`,
+          measurePair(t, {
+            where: `${operation} T=${temperature}`,
             operation,
-            withT,
-            0,
-            divided,
-            (i) => i,
-            a.ref,
-            a.bounds,
-            widened,
+            a: withT,
+            aOffset: 0,
+            b: divided,
+            bIndex: (i) => i,
+            ref: a.ref,
+            boundsA: a.bounds,
+            boundsB: widened,
             model,
-          );
+          });
         }
       }
     },
@@ -130,10 +132,22 @@ function limitCase(dtype: Dtype, which: 'zero' | 'infinity'): ConformanceCase {
         const input = flatInput(dtype, [example.x]);
         const p = await call(context, 'softmax', input, { temperature });
         if (checkResultType(t, label, p, dtype, example.x.length))
-          measureExact(t, `${label} softmax`, p, 0, example.p, model);
+          measureExact(t, {
+            where: `${label} softmax`,
+            actual: p,
+            offset: 0,
+            expected: example.p,
+            model,
+          });
         const logp = await call(context, 'logSoftmax', input, { temperature });
         if (checkResultType(t, label, logp, dtype, example.x.length))
-          measureExact(t, `${label} logSoftmax`, logp, 0, example.logp, model);
+          measureExact(t, {
+            where: `${label} logSoftmax`,
+            actual: logp,
+            offset: 0,
+            expected: example.logp,
+            model,
+          });
       }
     },
   );
@@ -163,24 +177,35 @@ function perRowCase(dtype: Dtype): ConformanceCase {
         temperature,
       });
       if (!checkResultType(t, 'per-row T', p, dtype, 16)) return;
-      measureExact(t, 'row 0 (T=0)', p, 0, expected[0] as number[], model);
-      measureExact(t, 'row 1 (T=Infinity)', p, 4, expected[1] as number[], model);
+      measureExact(t, {
+        where: 'row 0 (T=0)',
+        actual: p,
+        offset: 0,
+        expected: expected[0] as number[],
+        model,
+      });
+      measureExact(t, {
+        where: 'row 1 (T=Infinity)',
+        actual: p,
+        offset: 4,
+        expected: expected[1] as number[],
+        model,
+      });
       for (const r of [2, 3]) {
         const { ref, bounds } = referenceWithBounds(
           rows[r] as Float64Array,
           temperature[r] as number,
           model,
         );
-        measureSoftmax(
-          t,
-          `row ${r} (T=${temperature[r]})`,
-          p,
-          r * 4,
-          rows[r] as Float64Array,
+        measureSoftmax(t, {
+          where: `row ${r} (T=${temperature[r]})`,
+          actual: p,
+          offset: r * 4,
+          row: rows[r] as Float64Array,
           ref,
           bounds,
           model,
-        );
+        });
       }
     },
   );
@@ -303,11 +328,19 @@ function tinyCase(dtype: Dtype): ConformanceCase {
           const limit = await call(context, 'softmax', flatInput(dtype, [row]), { temperature: 0 });
           if (p) {
             const { ref, bounds } = referenceWithBounds(row, temperature, model);
-            measureSoftmax(t, `${where} vs T=0`, limit, 0, row, ref, bounds, model);
+            measureSoftmax(t, {
+              where: `${where} vs T=0`,
+              actual: limit,
+              offset: 0,
+              row,
+              ref,
+              bounds,
+              model,
+            });
           }
           if (logp) {
             const { ref, bounds } = referenceWithBounds(row, temperature, model);
-            measureLogSoftmax(t, where, logp, 0, row, ref, bounds, model);
+            measureLogSoftmax(t, { where, actual: logp, offset: 0, row, ref, bounds, model });
           }
         }
       }
