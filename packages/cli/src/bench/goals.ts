@@ -25,6 +25,32 @@ function goal(
 }
 
 /**
+ * Core's own cost per element on a regular float32 call (issue 10): the public API's median
+ * minus the kernel alone (`kernel:<backend>`), for every backend measured both ways, at every
+ * size of at least 32x1k elements; goal <= 0.3 ns/element. `ratio` holds the cost itself here.
+ */
+function coreCostGoals(results: readonly BenchResult[]): BenchGoal[] {
+  const goals: BenchGoal[] = [];
+  for (const kernel of results) {
+    if (!kernel.subject.startsWith('kernel:') || kernel.rows * kernel.cols < 32 * 1024) continue;
+    const subject = kernel.subject.slice('kernel:'.length);
+    const api = median(results, subject, kernel.size);
+    const alone = median(results, kernel.subject, kernel.size);
+    const cost = api === undefined || alone === undefined ? null : api - alone;
+    goals.push({
+      id: `core-cost-${subject}@${kernel.size}`,
+      subject,
+      reference: kernel.subject,
+      size: kernel.size,
+      target: 'core cost (API - kernel) <= 0.3 ns/element',
+      ratio: cost,
+      met: cost === null ? null : cost <= 0.3,
+    });
+  }
+  return goals;
+}
+
+/**
  * The performance goals of issue 4, section 2, judged on one run's medians (speed-ups are
  * reference time / subject time). A goal whose subjects were not measured has `met: null`.
  *
@@ -38,7 +64,7 @@ function goal(
  * ```
  */
 export function evaluateGoals(results: readonly BenchResult[]): BenchGoal[] {
-  const goals: BenchGoal[] = [];
+  const goals: BenchGoal[] = [...coreCostGoals(results)];
   const sizes = [...new Map(results.map((r) => [r.size, r])).values()];
   for (const { size, rows, cols } of sizes) {
     if (rows * cols >= 1000) {
@@ -53,6 +79,22 @@ export function evaluateGoals(results: readonly BenchResult[]): BenchGoal[] {
             target: '>= 3x',
           },
           (ratio) => ratio >= 3,
+        ),
+      );
+    }
+    if (size === '32x1k' || size === '1x128k' || size === '32x32k') {
+      // Issue 10: backend-ts with its own scan.
+      goals.push(
+        goal(
+          results,
+          {
+            id: `ts-3.3x-naive@${size}`,
+            subject: 'ts',
+            reference: 'peer:naive-js',
+            size,
+            target: '>= 3.3x',
+          },
+          (ratio) => ratio >= 3.3,
         ),
       );
     }

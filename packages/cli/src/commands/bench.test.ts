@@ -44,6 +44,7 @@ describe('softmax-kit bench --quick --json', () => {
     const subjects = [
       'baseline:copy',
       ...backends,
+      ...backends.map((backend) => `kernel:${backend}`),
       'peer:naive-js',
       'peer:onnxruntime-node',
       'peer:transformers.js',

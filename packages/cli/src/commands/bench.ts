@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
+import { kernelSubject } from '../bench/kernel-subject.js';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
 import { DEFAULT_SIZES, parseSizes } from '../bench/sizes.js';
 import type { BenchSubject } from '../bench/subject.js';
@@ -79,6 +80,8 @@ export async function runBenchWithProgress(
   const subjects: BenchSubject[] = [
     copyBaseline(),
     ...options.backends.map((spec) => backendSubject(spec)),
+    // Each backend's kernel alone, so the report can say what core itself costs per element.
+    ...options.backends.map((spec) => kernelSubject(spec)),
     ...(options.peers ? peerSubjects() : []),
   ];
   const bar = progressBar(io, 'bench', showProgress);
@@ -135,7 +138,9 @@ export function formatBenchReport(report: BenchReport): string {
   const goals = (report.goals ?? []).map((g) => [
     g.id,
     g.target,
-    g.ratio === null ? '-' : `${formatNumber(g.ratio, 3)}x`,
+    g.ratio === null
+      ? '-'
+      : `${formatNumber(g.ratio, 3)}${g.id.startsWith('core-cost') ? ' ns/el' : 'x'}`,
     g.met === null ? 'not measured' : g.met ? 'met' : 'MISSED',
   ]);
   const parts = [speed, infos];
