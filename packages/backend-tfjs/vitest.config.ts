@@ -63,7 +63,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['src/**/*.browser.test.ts', 'src/**/*.dawn.test.ts'],
         },
       },

@@ -256,9 +256,10 @@ function modelRow(
   // a sum of n terms adds n eps (single float32 accumulators); the output's rounding 1 eps. A
   // second factor 2 for the exp's own error (allowed 2 ulps). Hence (8 + n + 2 (|z_i| + zMax)).
   const eps = precision.eps;
-  // Below the smallest normal, a backend's terms and results are subnormals rounded absolutely,
-  // and float32 kernels may drop terms below 2^-150 each: (n + 2) smallest subnormals.
-  const absolute = (n + 2) * precision.tinySubnormal;
+  // Below the smallest normal (SPEC's floor), results are subnormals rounded absolutely or, on
+  // devices that flush subnormals (tfjs's wasm and GPU kernels), 0; and float32 kernels may drop
+  // terms below 2^-150 each: the smallest normal plus (n + 2) smallest subnormals.
+  const absolute = precision.tinyNormal + (n + 2) * precision.tinySubnormal;
   if (operation === 'softmax') {
     for (let c = 0; c < n; c++) {
       const p = Math.exp(z[c] as number) / (1 + s);
