@@ -8,6 +8,7 @@ import { exampleCases } from './cases/examples.js';
 import { invarianceCases } from './cases/invariance.js';
 import { orderCases } from './cases/order.js';
 import { resourceCases } from './cases/resources.js';
+import { samplingCases } from './cases/sampling.js';
 import { stabilityCases } from './cases/stability.js';
 import { temperatureCases } from './cases/temperature.js';
 import { CHECK_GROUPS, type CheckGroup } from './report.js';
@@ -34,6 +35,7 @@ const GROUP_CASES: { readonly [G in CheckGroup]: (sizes: readonly number[]) => C
     order: () => orderCases(),
     determinism: () => determinismCases(),
     buffers: () => bufferCases(),
+    sampling: () => samplingCases(),
     errors: () => errorCases(),
     resources: () => resourceCases(),
   };

@@ -20,6 +20,7 @@ export const CHECK_GROUPS = [
   'order',
   'determinism',
   'buffers',
+  'sampling',
   'errors',
   'resources',
 ] as const;
