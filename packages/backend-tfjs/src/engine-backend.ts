@@ -45,7 +45,9 @@ interface TfjsKernel<State> {
 
 /** softmax: the device computes the whole result (see `kernels/softmax-kernel.ts`). */
 const softmax: TfjsKernel<KernelRequest> = {
-  prepare: (request) => request,
+  // A copy of the request's fields, taken when the call is made: nothing reads the request
+  // object itself after the engine lock's wait.
+  prepare: (request) => ({ ...request }),
   run: (tf, request, device) => softmaxKernel(tf, request, device),
   finish: (request, values) => request.output.set(values),
 };

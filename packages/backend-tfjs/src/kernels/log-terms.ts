@@ -53,7 +53,8 @@ export function logTerms(request: KernelRequest): LogTerms {
     }
     if (first >= 0) leftOut[row] = 1;
   }
-  return { request, logits, leftOut };
+  // A copy of the request's fields: nothing reads the request object after the engine lock's wait.
+  return { request: { ...request }, logits, leftOut };
 }
 
 /**
