@@ -21,7 +21,11 @@ import { REFERENCE_RELATIVE_ERROR, type ReferenceRow } from './reference.js';
  *   `gamma_{n-1} = (n-1) eps / (1 - (n-1) eps)` (Higham, Accuracy and Stability of Numerical
  *   Algorithms, 2nd ed., eq. 4.4); pairwise or compensated sums are well inside it.
  * - the normalisation: {@link ERROR_MODEL.divisionRoundoffs} eps (a reciprocal and a multiply).
- * - log: {@link ERROR_MODEL.logRoundoffs} eps relative; the final subtraction `z - log S` 1 eps.
+ * - log: the logarithms are `m + log1p(s)` and `z_i - log1p(s)`, `s` the sum without the first
+ *   max entry's term (SPEC, "Accuracy of the logarithms"): the error of the computed `s` is
+ *   relative to `s`, so that of `log1p(s)` is relative to `log1p(s)`; log1p itself
+ *   {@link ERROR_MODEL.logRoundoffs} eps relative; the final addition or subtraction 1 eps of the
+ *   size of its terms (`|m| + log1p(s)`, `|z_i| + log1p(s)`).
  * - the output: when the output dtype is float32, its own rounding `eps_out = 2^-24` is added.
  * - underflow: results or intermediates below the smallest normal may be flushed or rounded in
  *   the subnormal range; each such step adds at most the smallest normal of its precision.
@@ -47,9 +51,9 @@ export const DERIVATION = {
   softmax:
     '|p_i - ref_i| <= ref_i*(exp(Delta_i + ln(1+4eps) + ln(1+2eps) + ln(1+eps_out) - ln(E_low (1-4eps)(1-gamma_{n-1}))) - 1) + 2 minNormal_c + minNormal_out; Delta_i = |z_i|(4eps+rho_T)/(1-4eps-rho_T) (+ exact float64->float32 conversion error of x_i-m, over T), E_low = sum_j ref_j exp(-Delta_j), gamma_k = k eps/(1-k eps); reported relative to max(ref_i, tau)',
   logSoftmax:
-    '|logp_i - ref_i| <= Delta_i + lambda + 4eps(L + lambda) + (eps + eps_out)(1+eps)(|ref_i| + Delta_i + lambda + 4eps(L+lambda)) + minNormal_c + minNormal_out; lambda = max ln of the sum factor (E_up (1+4eps)(1+gamma_{n-1}), 1/(E_low (1-4eps)(1-gamma_{n-1}))), L = log sum exp(z)',
+    '|logp_i - ref_i| <= Delta_i + E + (eps + eps_out)(1+eps)(|z_i| + L + Delta_i + E) + n minNormal_c + minNormal_out, relative to the size of the terms |z_i| + L = |ref_i|; L = log1p(s), s = sum_{j != k} exp(z_j) (k the first max), E = rho/(1-rho) L + 4eps(L + rho/(1-rho) L), rho = max |factor - 1| of the computed s (terms exp(+-Delta_j), (1+-4eps), (1+-gamma_{n-2}))',
   logSumExp:
-    '|lse - ref| <= lambda + 4eps(L + lambda) + (eps + eps_out)(1+eps)(|ref| + lambda + 4eps(L+lambda)) + minNormal_c + minNormal_out (lambda, L as for logSoftmax, T = 1)',
+    '|lse - ref| <= E + (eps + eps_out)(1+eps)(|m| + L + E) + n minNormal_c + minNormal_out, relative to the size of the terms |m| + L (E, L as for logSoftmax, T = 1): logSumExp([0, -40]) = 4.248e-18 has a bound of a few eps times 4.248e-18',
   rowSum:
     '|sum_i p_i - 1| <= sum_i A_i + 2*2^-53, A_i the per-entry softmax bound (in eps, eps_out, gamma_{n-1}), 2*2^-53 for the Neumaier sum of the check itself',
 } as const;
@@ -93,6 +97,11 @@ export function rowBounds(
   const deltaDown = new Float64Array(n);
   let upSum = 0; // sum_j ref_j (exp(deltaUp_j) - 1)
   let lowSum = 0; // sum_j ref_j (exp(-deltaDown_j) - 1)
+  // the same over j != k (k the first max entry): the terms of s = S - 1, whose log1p the
+  // logarithms are computed from (SPEC, "Accuracy of the logarithms")
+  let upRest = 0;
+  let lowRest = 0;
+  let massRest = 0; // sum_{j != k} ref_j = s / (1 + s)
   for (let i = 0; i < n; i++) {
     const z = ref.z[i] as number;
     // masked entries are checked for exact 0; z = -Infinity from an overflowing (x - m) / T
@@ -112,11 +121,18 @@ export function rowBounds(
     const up = deltaUp[i] as number;
     const r = ref.pHi[i] as number;
     const growth = Math.expm1(up);
-    upSum +=
+    const upTerm =
       r > 0 && Number.isFinite(growth)
         ? r * growth
         : Math.max(0, Math.exp((ref.logpHi[i] as number) + up) - r);
-    lowSum += r * Math.expm1(-(deltaDown[i] as number));
+    const lowTerm = r * Math.expm1(-(deltaDown[i] as number));
+    upSum += upTerm;
+    lowSum += lowTerm;
+    if (i !== ref.maxIndex) {
+      upRest += upTerm;
+      lowRest += lowTerm;
+      massRest += r;
+    }
   }
   const gammaSum = gamma(n - 1, eps);
   const expUp = Math.log1p(ERROR_MODEL.expRoundoffs * eps);
@@ -125,13 +141,30 @@ export function rowBounds(
   const logRhoUp = Math.log1p(upSum) + expUp + Math.log1p(gammaSum);
   const logRhoLow =
     gammaSum < 1 ? Math.log1p(lowSum) + expDown + Math.log1p(-gammaSum) : Number.NEGATIVE_INFINITY;
-  const lambda = Math.max(logRhoUp, -logRhoLow);
   const divUp = Math.log1p(ERROR_MODEL.divisionRoundoffs * eps) + Math.log1p(epsOut);
   const divDown = Math.log1p(-ERROR_MODEL.divisionRoundoffs * eps) + Math.log1p(-epsOut);
   const floorP = 2 * model.minNormalCompute + model.minNormalOut + 2 ** -1074;
-  const floorLog = model.minNormalCompute + model.minNormalOut;
+  // Logarithms: L = log1p(s). The computed s is s * rho_s, rho_s from the terms' argument and
+  // exp errors (relative to s: the rest sums over the mass of s) and the sum of n - 1 terms
+  // (gamma_{n-2}); since s/(1+s) <= log1p(s), |log1p(s rho) - log1p(s)| <= |rho - 1|/(1 - |rho - 1|)
+  // * L, relative to L itself, so a tiny L (logSumExp([0, -40]) = 4.2e-18) has a tiny bound.
+  // Terms flushed below the smallest normal add at most n minNormal_c to s.
+  const gammaRest = gamma(n - 2, eps);
+  const rhoUp =
+    massRest > 0
+      ? Math.log1p(upRest / massRest) + expUp + Math.log1p(gammaRest)
+      : Number.NEGATIVE_INFINITY;
+  const rhoLow =
+    massRest > 0 && gammaRest < 1
+      ? Math.log1p(lowRest / massRest) + expDown + Math.log1p(-gammaRest)
+      : massRest > 0
+        ? Number.NEGATIVE_INFINITY
+        : 0;
+  const rho = massRest > 0 ? Math.max(Math.expm1(rhoUp), -Math.expm1(rhoLow)) : 0;
   const logSum = ref.logSum;
-  const logError = lambda + ERROR_MODEL.logRoundoffs * eps * (logSum + lambda);
+  const sError = rho < 1 ? (rho / (1 - rho)) * logSum : Number.POSITIVE_INFINITY;
+  const logError = sError + ERROR_MODEL.logRoundoffs * eps * (logSum + sError);
+  const floorLog = n * model.minNormalCompute + model.minNormalOut;
   const finalRounding = (eps + epsOut) * (1 + eps);
 
   const softmax = new Float64Array(n);
@@ -156,16 +189,18 @@ export function rowBounds(
     const bound = Math.max(up, down) + floorP + r * REFERENCE_RELATIVE_ERROR;
     softmax[i] = bound;
     rowSum += bound;
+    // the terms z_i <= 0 and -L have the same sign: |z_i| + L = |logp_i|
     const magnitude = Math.abs(logp);
     logSoftmax[i] =
       di +
       logError +
       finalRounding * (magnitude + di + logError) +
       floorLog +
-      REFERENCE_RELATIVE_ERROR * (magnitude + 1);
+      REFERENCE_RELATIVE_ERROR * magnitude;
   }
-  const lse = Math.abs(ref.lseHi);
+  // logSumExp = m + L, bounded relative to the size of its terms |m| + L
+  const terms = Math.abs(ref.max) + logSum;
   const logSumExp =
-    logError + finalRounding * (lse + logError) + floorLog + REFERENCE_RELATIVE_ERROR * (lse + 1);
+    logError + finalRounding * (terms + logError) + floorLog + REFERENCE_RELATIVE_ERROR * terms;
   return { softmax, logSoftmax, logSumExp, rowSum };
 }

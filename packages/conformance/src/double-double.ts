@@ -207,3 +207,38 @@ export function ddLog(xHi: number, xLo: number): number {
   const qLo = low;
   return ddAdd(y, 0, qHi, qLo);
 }
+
+/** 1/k as double-doubles for k = 1..12 (the log1p series). */
+const INV_HI: number[] = [0];
+const INV_LO: number[] = [0];
+for (let k = 1; k <= 12; k++) {
+  INV_HI.push(ddDiv(1, 0, k, 0));
+  INV_LO.push(low);
+}
+
+/**
+ * `log(1 + (hi + lo))` in double-double for `hi + lo >= 0`, accurate relative to the result
+ * also when it is tiny (the logarithms' accuracy rule of SPEC): above 2^-10 by {@link ddLog} of
+ * `1 + s` (its absolute error near 1, 2^-100, is below 2^-89 relative there), below by the
+ * series `s - s^2/2 + ... - s^12/12`, whose first omitted term is under 2^-130 relative.
+ */
+export function ddLog1p(sHi: number, sLo: number): number {
+  if (!(sHi > 0)) {
+    low = 0;
+    return sHi === 0 ? 0 : Number.NaN;
+  }
+  if (sHi > 2 ** -10) {
+    const xHi = ddAdd(1, 0, sHi, sLo);
+    return ddLog(xHi, low);
+  }
+  // Horner: r = 1/12; r = 1/k - s r for k = 11..1; log1p(s) = s r
+  let rHi = INV_HI[12] as number;
+  let rLo = INV_LO[12] as number;
+  for (let k = 11; k >= 1; k--) {
+    const pHi = ddMul(sHi, sLo, rHi, rLo);
+    const pLo = low;
+    rHi = ddAdd(INV_HI[k] as number, INV_LO[k] as number, -pHi, -pLo);
+    rLo = low;
+  }
+  return ddMul(sHi, sLo, rHi, rLo);
+}

@@ -1,4 +1,4 @@
-import { ddAdd, ddDiv, ddExp, ddLog, ddLow, twoSum } from './double-double.js';
+import { ddAdd, ddDiv, ddExp, ddLog1p, ddLow, twoSum } from './double-double.js';
 
 /**
  * The reference for one regular row (finite max, finite T > 0), computed in double-double
@@ -21,8 +21,13 @@ export interface ReferenceRow {
   /** `logSoftmax_i` as `logpHi + logpLo`; -Infinity for masked entries. */
   readonly logpHi: Float64Array;
   readonly logpLo: Float64Array;
-  /** `log sum_j exp(z_j)` (>= 0). */
+  /**
+   * `log sum_j exp(z_j)` (>= 0), computed as `log1p(s)` with `s` the sum without the first max
+   * entry's term (exactly 1), so it is accurate relative to itself also when tiny.
+   */
   readonly logSum: number;
+  /** Index of the first max entry (the term left out of `s`). */
+  readonly maxIndex: number;
   /** `m + log sum_j exp(x_j - m)`: meaningful only when T = 1. */
   readonly lseHi: number;
   readonly lseLo: number;
@@ -45,9 +50,13 @@ export const REFERENCE_RELATIVE_ERROR = 2 ** -80;
 export function referenceRow(row: ArrayLike<number>, temperature: number): ReferenceRow {
   const n = row.length;
   let max = Number.NEGATIVE_INFINITY;
+  let maxIndex = -1;
   for (let i = 0; i < n; i++) {
     const v = row[i] as number;
-    if (v > max) max = v;
+    if (v > max) {
+      max = v;
+      maxIndex = i;
+    }
   }
   if (!Number.isFinite(max) || !(temperature > 0) || !Number.isFinite(temperature)) {
     throw new Error(
@@ -58,8 +67,10 @@ export function referenceRow(row: ArrayLike<number>, temperature: number): Refer
   const zLo = new Float64Array(n);
   const eHi = new Float64Array(n);
   const eLo = new Float64Array(n);
-  let sHi = 0;
+  let sHi = 0; // S = sum of all terms
   let sLo = 0;
+  let restHi = 0; // s = S - 1: every term but the first max entry's
+  let restLo = 0;
   for (let i = 0; i < n; i++) {
     const x = row[i] as number;
     if (x === Number.NEGATIVE_INFINITY) {
@@ -92,9 +103,13 @@ export function referenceRow(row: ArrayLike<number>, temperature: number): Refer
     eLo[i] = ddLow();
     sHi = ddAdd(sHi, sLo, e, eLo[i] as number);
     sLo = ddLow();
+    if (i !== maxIndex) {
+      restHi = ddAdd(restHi, restLo, e, eLo[i] as number);
+      restLo = ddLow();
+    }
   }
-  // the max entry contributes exp(0) = 1, so S >= 1 and log S >= 0
-  const logSumHi = ddLog(sHi, sLo);
+  // the max entry contributes exp(0) = 1, so S = 1 + s >= 1 and log S = log1p(s) >= 0
+  const logSumHi = ddLog1p(restHi, restLo);
   const logSumLo = ddLow();
   const pHi = new Float64Array(n);
   const pLo = new Float64Array(n);
@@ -123,6 +138,7 @@ export function referenceRow(row: ArrayLike<number>, temperature: number): Refer
     logpHi,
     logpLo,
     logSum: logSumHi,
+    maxIndex,
     lseHi,
     lseLo,
   };

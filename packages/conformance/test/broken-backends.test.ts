@@ -104,7 +104,8 @@ describe('broken backends fail the right cases', () => {
     expect(failed).toEqual(
       expect.arrayContaining(['stability.masking.float32', 'stability.masking.float64']),
     );
-    for (const id of failed) expect(id).toMatch(/^stability\.(masking|property)\./);
+    // (the sampling cases mask logits too)
+    for (const id of failed) expect(id).toMatch(/^(stability\.(masking|property)|sampling)\./);
   });
 
   it('dividing by T before subtracting the max gives NaN at tiny T and loses exact shifts', async () => {
@@ -143,6 +144,38 @@ describe('broken backends fail the right cases', () => {
     const check = report.cases.find((c) => c.id === 'resources.backend-count');
     expect(check?.status).toBe('fail');
     expect(check?.error).toBeGreaterThan(0);
+  });
+});
+
+describe('logarithms judged relative to the size of their terms', () => {
+  it('log(sum) instead of log1p(s) (logSumExp([0, -40]) = 0, not 4.248e-18) fails the small-term cases', async () => {
+    const report = await runConformance(makeBackend('naive-log', { naiveLog: true }), {
+      sizes: [1, 100],
+      filter: (c) => c.group === 'accuracy' || c.group === 'consistency',
+    });
+    const failed = failedIds(report);
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        'accuracy.log-small-terms.float32',
+        'accuracy.log-small-terms.float64',
+      ]),
+    );
+    const small = report.cases.find((c) => c.id === 'accuracy.log-small-terms.float64');
+    expect(small?.reason).toMatch(/logSumExp\(\[0, -40\]\) logSumExp 0 vs reference 4\.248354e-18/);
+    // softmax itself is unaffected
+    expect(failed.filter((id) => id.startsWith('accuracy.softmax.'))).toEqual([]);
+  });
+
+  it("the reference gives SciPy's values for the SPEC example", async () => {
+    const { referenceRow } = await import('../src/index.js');
+    const ref = referenceRow([0, -40], 1);
+    // scipy.special.logsumexp([0, -40]) = 4.248354255291589e-18
+    expect(Math.abs(ref.lseHi - 4.248354255291589e-18)).toBeLessThanOrEqual(
+      4.248354255291589e-18 * 2 ** -50,
+    );
+    expect(Math.abs((ref.logpHi[0] as number) + 4.248354255291589e-18)).toBeLessThanOrEqual(
+      4.248354255291589e-18 * 2 ** -50,
+    );
   });
 });
 

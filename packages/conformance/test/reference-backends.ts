@@ -31,6 +31,11 @@ export interface KernelOptions {
   ignoreByteOffset?: boolean;
   /** Write into the output once more after returning (from a timer): a late copy-back. */
   lateWrite?: boolean;
+  /**
+   * logSoftmax and logSumExp from `log(sum)` (the sum with the max's term 1) instead of
+   * `log1p(s)`: exact 0 for `logSumExp([0, -40])`, whose value is 4.248e-18.
+   */
+  naiveLog?: boolean;
 }
 
 /** The same memory as `array` seen from byte 0 of its buffer (what `ignoreByteOffset` does). */
@@ -41,6 +46,36 @@ function fromBufferStart<T extends Float32Array | Float64Array>(array: T): T {
     length: number,
   ) => T;
   return new Type(array.buffer, 0, array.length);
+}
+
+/** The sum of `values[0..n)` without index `skip`, by the given method. */
+function sumOf(
+  values: Float64Array,
+  n: number,
+  skip: number,
+  method: NonNullable<KernelOptions['sum']>,
+  round: (v: number) => number,
+): number {
+  let sum = 0;
+  if (method === 'compensated') {
+    let compensation = 0;
+    for (let c = 0; c < n; c++) {
+      if (c === skip) continue;
+      const v = values[c] as number;
+      const s = sum + v;
+      compensation += Math.abs(sum) >= Math.abs(v) ? sum - s + v : v - s + sum;
+      sum = s;
+    }
+    return sum + compensation;
+  }
+  for (let c = 0; c < n; c++) {
+    if (c === skip) continue;
+    sum =
+      method === 'float32'
+        ? Math.fround(sum + (values[c] as number))
+        : round(sum + (values[c] as number));
+  }
+  return sum;
 }
 
 export function kernel(request: KernelRequest, options: KernelOptions = {}): void {
@@ -73,22 +108,15 @@ export function kernel(request: KernelRequest, options: KernelOptions = {}): voi
       z[c] = zc;
       exps[c] = round(Math.exp(zc));
     }
-    let sum = 0;
-    if ((options.sum ?? 'compensated') === 'compensated') {
-      let compensation = 0;
-      for (let c = 0; c < cols; c++) {
-        const v = exps[c] as number;
-        const s = sum + v;
-        compensation += Math.abs(sum) >= Math.abs(v) ? sum - s + v : v - s + sum;
-        sum = s;
-      }
-      sum += compensation;
-    } else if (options.sum === 'float32') {
-      for (let c = 0; c < cols; c++) sum = Math.fround(sum + (exps[c] as number));
-    } else {
-      for (let c = 0; c < cols; c++) sum = round(sum + (exps[c] as number));
-    }
-    const logSum = round(Math.log(sum));
+    // S (all terms) for softmax; s = S - 1 (without the first max entry's term, exactly 1) for
+    // the logarithms, log1p(s) as SPEC's accuracy of the logarithms asks
+    const sum = sumOf(exps, cols, -1, options.sum ?? 'compensated', round);
+    let maxIndex = -1;
+    for (let c = 0; c < cols && maxIndex < 0; c++) if (input[offset + c] === m) maxIndex = c;
+    const logSum =
+      options.naiveLog || !subtract || maxIndex < 0
+        ? round(Math.log(sum))
+        : round(Math.log1p(sumOf(exps, cols, maxIndex, options.sum ?? 'compensated', round)));
     let poison = options.nanRows?.(r, cols) ?? false;
     if (options.nanOnMasked)
       for (let c = 0; c < cols; c++)

@@ -275,6 +275,42 @@ function checkMeasured(
   });
 }
 
+/**
+ * Rows whose logarithms are tiny next to 1 or next to their max (SPEC, "Accuracy of the
+ * logarithms"): `logSumExp([0, -40])` is 4.248354e-18 (SciPy's value), not 0, and
+ * `logSoftmax([1e4, 1e4 - 38])[0]` is -3.1e-17, not `x - logSumExp(x)` = 0. All exact in float32.
+ */
+const SMALL_LOG_ROWS: readonly (readonly number[])[] = [
+  [0, -40],
+  [-40, 0],
+  [0, -20, -30, -45],
+  [3, -47, -60],
+  [7.5, -33, -41, 7.5 - 100],
+  [10_000, 10_000 - 38],
+  [-10_000, -10_036],
+];
+
+function smallLogCase(dtype: Dtype): ConformanceCase {
+  return trackedCase(
+    `accuracy.log-small-terms.${dtype}`,
+    'accuracy',
+    `logSumExp and logSoftmax are accurate relative to the size of their terms for ${dtype} rows whose log-sum is tiny (logSumExp([0, -40]) = 4.248354e-18, logSoftmax([0, -40])[0] = -4.248354e-18, also at max 1e4): a result of 0 there fails.`,
+    `${DERIVATION.logSumExp}; ${DERIVATION.logSoftmax}`,
+    async (context, t) => {
+      for (const row of SMALL_LOG_ROWS) {
+        for (const operation of ['logSumExp', 'logSoftmax'] as const) {
+          await checkRows(context, t, {
+            operation,
+            dtype,
+            rows: [row],
+            where: `${operation}([${row.join(', ')}])`,
+          });
+        }
+      }
+    },
+  );
+}
+
 /** The accuracy group for the given row lengths. */
 export function accuracyCases(sizes: readonly number[]): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
@@ -286,7 +322,7 @@ export function accuracyCases(sizes: readonly number[]): ConformanceCase[] {
   }
   for (const dtype of DTYPES) {
     cases.push(temperatureCase(dtype, 'softmax'), temperatureCase(dtype, 'logSoftmax'));
-    cases.push(axisCase(dtype), outCase(dtype, false), outCase(dtype, true));
+    cases.push(axisCase(dtype), outCase(dtype, false), outCase(dtype, true), smallLogCase(dtype));
   }
   cases.push(nestedCase);
   return cases;
