@@ -63,7 +63,7 @@ export class Arena {
       break;
     }
     if (start < 0) {
-      this.buffers.add(this.kernel.memory.buffer);
+      this.buffers.add(this.kernel.memory.buffer); // about to detach, if the memory grows
       this.kernel.reserve(this.top + bytes);
       start = this.top;
       this.top += bytes;
@@ -74,9 +74,7 @@ export class Arena {
 
   /** True when `view` is a view of this arena's current memory, in its data region. */
   holds(view: Float32Array, byteOffset: number, length: number, needed: number): boolean {
-    return (
-      bufferOf.call(view) === this.kernel.memory.buffer && byteOffset >= DATA_AT && length >= needed
-    );
+    return bufferOf.call(view) === this.kernel.buffer && byteOffset >= DATA_AT && length >= needed;
   }
 
   /** Invalidates every array (backend disposed). */

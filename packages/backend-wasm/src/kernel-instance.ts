@@ -50,7 +50,12 @@ export class KernelInstance {
   f32!: Float32Array;
   f64!: Float64Array;
   u8!: Uint8Array;
-  private buffer: ArrayBufferLike | null = null;
+  /**
+   * The memory's buffer and size as of the last {@link KernelInstance.refresh}: reading
+   * `memory.buffer` costs an engine call, and only {@link KernelInstance.reserve} grows it.
+   */
+  buffer: ArrayBufferLike | null = null;
+  byteLength = 0;
 
   constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as KernelExports;
@@ -63,14 +68,10 @@ export class KernelInstance {
     const buffer = this.memory.buffer;
     if (buffer === this.buffer) return;
     this.buffer = buffer;
+    this.byteLength = buffer.byteLength;
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.u8 = new Uint8Array(buffer);
-  }
-
-  /** The memory's current size in bytes. */
-  get byteLength(): number {
-    return this.memory.buffer.byteLength;
   }
 
   /**
@@ -79,7 +80,7 @@ export class KernelInstance {
    * @throws SoftmaxError `BACKEND_ERROR` when the engine refuses (beyond 4 GiB or out of memory)
    */
   reserve(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
+    const have = this.byteLength;
     if (bytes <= have) return;
     const pages = Math.ceil((bytes - have) / PAGE_BYTES);
     try {

@@ -44,7 +44,7 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
     if (scan !== null) {
       if (!oneChunk) copyIn(scan.flags, r0, u8, SKIP_AT, count);
     } else {
-      u8.fill(0, SKIP_AT, SKIP_AT + count);
+      for (let i = 0; i < count; i++) u8[SKIP_AT + i] = 0;
     }
     if (skip !== null) {
       for (let i = 0; i < count; i++)

@@ -115,12 +115,13 @@
         (br $next)))
     (local.get $count))
 
-  ;; One row: returns (sum of exp((x - m) / T) over the entries below the max, count of entries
-  ;; equal to the max), both float64; with $write, each term is also stored (float32) at $out
-  ;; ($out may be $in). Entries equal to the max give exactly 1 each, so keeping them out of the
-  ;; sum keeps the rest exact relative to itself (logSumExp's log1p(s)). Four entries per
-  ;; iteration, two float64 sums; the last 1-3 entries are copied to a scratch quad at address
-  ;; 0, padded with the max, and go once more through the same loop body.
+  ;; One row of exp((x - m) / T). With $write (softmax): each term stored (float32) at $out ($out
+  ;; may be $in); returns (sum of all terms, 0). Without (logs): nothing stored; returns (sum of
+  ;; the terms of entries below the max, count of entries equal to the max), both float64: max
+  ;; entries give exactly 1 each, so leaving them out keeps the rest exact relative to itself
+  ;; (logSumExp's log1p(s)). Four entries per iteration, two float64 sums; the last 1-3 entries,
+  ;; padded with -Infinity, go once more through the same loop body, writing to the scratch
+  ;; quad at address 0, from where their terms are copied to the row.
   ;;
   ;; exp((x - m) / T) = 2^u, u = (x - m) * scale, scale = log2(e) / T:
   ;; - u in float64 (x and m are exact float32 values; two roundings of 2^-53), clamped at -1000;
@@ -137,7 +138,7 @@
   (func $expSum (param $in i32) (param $out i32) (param $n i32) (param $m f64) (param $scale f64)
     (param $write i32) (result f64 f64)
     (local $end i32) (local $rest i32) (local $restOut i32) (local $i i32)
-    (local $mv v128) (local $sv v128) (local $m32 v128) (local $keep v128)
+    (local $mv v128) (local $sv v128) (local $m32 v128)
     (local $x v128) (local $u0 v128) (local $u1 v128) (local $b0 v128) (local $b1 v128)
     (local $f v128) (local $p v128) (local $k v128) (local $e v128) (local $eq v128)
     (local $sum0 v128) (local $sum1 v128) (local $count v128)
@@ -145,28 +146,23 @@
     (local.set $mv (f64x2.splat (local.get $m)))
     (local.set $sv (f64x2.splat (local.get $scale)))
     (local.set $m32 (f32x4.splat (f32.demote_f64 (local.get $m))))
-    (local.set $keep (v128.const i32x4 -1 -1 -1 -1))
     (block $done
       (loop $next
         (if (i32.gt_u (i32.add (local.get $in) (i32.const 16)) (local.get $end))
           (then
             (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
-            ;; 1-3 entries left: into the scratch quad, padded with the max, lanes masked.
+            ;; 1-3 entries left: read lane by lane, the others -Infinity (terms exactly 0,
+            ;; never equal to the finite max); their terms go to the scratch quad at 0.
             (local.set $rest (i32.shr_u (i32.sub (local.get $end) (local.get $in)) (i32.const 2)))
-            (v128.store (i32.const 0) (local.get $m32))
-            (local.set $i (i32.const 0))
-            (loop $copy
-              (f32.store (i32.shl (local.get $i) (i32.const 2))
-                (f32.load (i32.add (local.get $in) (i32.shl (local.get $i) (i32.const 2)))))
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (br_if $copy (i32.lt_u (local.get $i) (local.get $rest))))
-            (local.set $keep (i32x4.gt_s (i32x4.splat (local.get $rest))
-              (v128.const i32x4 0 1 2 3)))
+            (local.set $x (v128.load32_lane 0 (local.get $in)
+              (v128.const f32x4 -inf -inf -inf -inf)))
+            (if (i32.gt_u (local.get $rest) (i32.const 1))
+              (then (local.set $x (v128.load32_lane offset=4 1 (local.get $in) (local.get $x)))))
+            (if (i32.gt_u (local.get $rest) (i32.const 2))
+              (then (local.set $x (v128.load32_lane offset=8 2 (local.get $in) (local.get $x)))))
             (local.set $restOut (local.get $out))
-            (local.set $in (i32.const 0))
-            (local.set $out (i32.const 0))
-            (local.set $end (i32.const 0))))
-        (local.set $x (v128.load (local.get $in)))
+            (local.set $out (i32.const 0)))
+          (else (local.set $x (v128.load (local.get $in)))))
         ;; u = (x - m) * scale, float64, in two halves.
         (local.set $u0 (f64x2.pmax
           (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $mv))
@@ -202,15 +198,20 @@
         (local.set $e (v128.and
           (i32x4.add (local.get $p) (i32x4.shl (local.get $k) (i32.const 23)))
           (i32x4.gt_s (local.get $k) (global.get $minK))))
-        (if (local.get $write) (then (v128.store (local.get $out) (local.get $e))))
-        ;; Entries equal to the max: counted, not summed; padding lanes neither.
-        (local.set $eq (v128.and (local.get $keep) (f32x4.eq (local.get $x) (local.get $m32))))
-        (local.set $count (i32x4.sub (local.get $count) (local.get $eq)))
-        (local.set $e (v128.and (v128.andnot (local.get $e) (local.get $eq)) (local.get $keep)))
+        (if (local.get $write)
+          (then
+            ;; softmax: store the terms, sum them all (max entries give exactly 1).
+            (v128.store (local.get $out) (local.get $e)))
+          (else
+            ;; logs: entries equal to the max are counted, not summed.
+            (local.set $eq (f32x4.eq (local.get $x) (local.get $m32)))
+            (local.set $count (i32x4.sub (local.get $count) (local.get $eq)))
+            (local.set $e (v128.andnot (local.get $e) (local.get $eq)))))
         (local.set $sum0 (f64x2.add (local.get $sum0) (f64x2.promote_low_f32x4 (local.get $e))))
         (local.set $sum1 (f64x2.add (local.get $sum1) (f64x2.promote_low_f32x4
           (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
             (local.get $e) (local.get $e)))))
+        (br_if $done (local.get $rest))
         (local.set $in (i32.add (local.get $in) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $next)))
