@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,26 @@ describe('softmax-kit conformance', () => {
     const xml = await readFile(junit, 'utf8');
     expect(xml.match(/<testsuite /g)).toHaveLength(4);
     expect(xml).not.toMatch(/<skipped/);
+  });
+
+  it("runs the root README's backend example, saved verbatim, from a module path", async () => {
+    const readme = await readFile(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const example = /```js\n(\/\/ my-backend\.js:[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const dir = join(folder, 'readme');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'my-backend.js'), example as string);
+    await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const run = await runCli([
+      'conformance',
+      '--backend',
+      join(dir, 'my-backend.js'),
+      '--group',
+      'examples,accuracy',
+      '--no-progress',
+    ]);
+    expect(run.stdout).toMatch(/my-backend\s+node\s+PASS/);
+    expect(run.code).toBe(0);
   });
 
   it('rejects an unknown check group with exit code 2', async () => {
