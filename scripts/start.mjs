@@ -5,10 +5,14 @@
  *
  * 1. `softmax-kit compare --quick` (Node conformance + bench) -> reports/conformance/*.json,
  *    reports/bench/bench.json.
- * 2. Browser conformance in headless Chromium (tfjs webgl, webgpu, threaded wasm) when Chromium
- *    is installed -> reports/conformance/*-browser.json; otherwise the docs mark it "not run".
+ * 2. Browser conformance of the tfjs devices in headless Chromium (webgl, webgpu, threaded wasm;
+ *    the backend-tfjs vitest browser project) -> reports/conformance/tfjs-*-browser.json.
  * 3. The docs build (VitePress) reads reports/; a step that failed leaves its pages "not run yet".
- * 4. A static server with COOP/COEP headers (threaded wasm), URL printed; Ctrl-C stops it.
+ * 4. In headless Chromium against that site: the conformance suite on `ts` and the browser
+ *    benchmark (ts, the tfjs devices, naive JS) -> reports/conformance/ts-browser.json,
+ *    reports/bench/bench-browser.json; the docs are rebuilt with them. Without Chromium, steps 2
+ *    and 4 are skipped and the docs mark the browser columns "not run".
+ * 5. A static server with COOP/COEP headers (threaded wasm), URL printed; Ctrl-C stops it.
  *
  * Flags: --port N (default 4173, else a free one), --skip-measure (reuse the existing reports).
  */
@@ -79,7 +83,7 @@ if (tfjsNodeSkipped) {
 if (skipMeasure) {
   summary.push('measurements: skipped (--skip-measure), existing reports/ used');
 } else {
-  step('1/4 Node: conformance and benchmark of every backend (softmax-kit compare --quick)');
+  step('1/5 Node: conformance and benchmark of every backend (softmax-kit compare --quick)');
   const cli = join(root, 'packages', 'cli', 'dist', 'bin.js');
   if (!existsSync(cli)) {
     console.error(`${cli} is missing: the CLI was not built (run pnpm build).`);
@@ -94,7 +98,7 @@ if (skipMeasure) {
     );
   }
 
-  step('2/4 Browser: conformance of the tfjs devices in headless Chromium');
+  step('2/5 Browser: conformance of the tfjs devices in headless Chromium');
   if (!existsSync(chromium)) {
     console.log(
       `No Chromium at ${chromium}: browser conformance NOT RUN (the docs say so). ` +
@@ -117,16 +121,48 @@ if (skipMeasure) {
   }
 }
 
-step('3/4 Docs: build with the fresh reports');
-const buildStatus = run('pnpm', ['--filter', '@softmax-kit/docs', 'run', 'build']);
-if (buildStatus !== 0) {
-  console.error('The docs build failed; see the output above.');
-  process.exit(buildStatus);
+const site = join(root, 'apps', 'docs', '.vitepress', 'dist');
+const { serve } = await import(join(root, 'apps', 'docs', 'scripts', 'serve.mjs'));
+
+/** Builds the docs from reports/; exits when the build fails. */
+function buildDocs() {
+  const status = run('pnpm', ['--filter', '@softmax-kit/docs', 'run', 'build']);
+  if (status !== 0) {
+    console.error('The docs build failed; see the output above.');
+    process.exit(status);
+  }
 }
 
-step('4/4 Serve');
-const { serve } = await import(join(root, 'apps', 'docs', 'scripts', 'serve.mjs'));
-const site = join(root, 'apps', 'docs', '.vitepress', 'dist');
+step('3/5 Docs: build with the fresh reports');
+buildDocs();
+
+step('4/5 Browser: ts conformance and the browser benchmark in headless Chromium');
+if (skipMeasure) {
+  console.log('Skipped (--skip-measure).');
+} else if (!existsSync(chromium)) {
+  console.log(
+    `No Chromium at ${chromium}: the browser benchmark and ts-in-browser conformance are NOT RUN.`,
+  );
+  summary.push('browser bench and ts browser conformance: NOT RUN (no Chromium)');
+} else {
+  const { browserRuns } = await import(join(root, 'apps', 'docs', 'scripts', 'browser-runs.mjs'));
+  const measuring = await serve(site, 0);
+  try {
+    const lines = await browserRuns({
+      siteUrl: measuring.url,
+      reportsDir: join(root, 'reports'),
+      chromiumPath: chromium,
+    });
+    for (const line of lines) console.log(line);
+    summary.push(...lines);
+  } finally {
+    await measuring.close();
+  }
+  step('4/5 Docs: rebuild with the browser reports');
+  buildDocs();
+}
+
+step('5/5 Serve');
 let server;
 try {
   server = await serve(site, port);

@@ -1,7 +1,58 @@
-import { defineConfig } from 'vitepress';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DefaultTheme, defineConfig } from 'vitepress';
+import { loadReports } from './lib/load-reports.js';
+import { reportFiles } from './lib/report-files.js';
 
-// The site's pages live in src/; data comes from the repo-root reports/ (see .vitepress/lib/reports.ts)
-// and is read at build time by the *.data.ts loaders.
+/**
+ * The API reference's sidebar as TypeDoc wrote it (scripts/gen-api.mjs), with each package's
+ * subpath entry points (`@softmax-kit/conformance/vitest`) nested under the package.
+ */
+function apiSidebar(): DefaultTheme.SidebarItem[] {
+  const file = fileURLToPath(new URL('../src/api/typedoc-sidebar.json', import.meta.url));
+  if (!existsSync(file)) return [];
+  const modules = JSON.parse(readFileSync(file, 'utf8')) as DefaultTheme.SidebarItem[];
+  const packages: DefaultTheme.SidebarItem[] = [];
+  for (const module of modules) {
+    const parent = packages.find((item) => module.text?.startsWith(`${item.text}/`));
+    if (parent)
+      parent.items = [
+        ...(parent.items ?? []),
+        { ...module, text: module.text!.slice(parent.text!.length) },
+      ];
+    else packages.push({ ...module });
+  }
+  return packages;
+}
+
+const guideSidebar: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'Guide',
+    items: [
+      { text: 'Getting started', link: '/guide/getting-started' },
+      { text: 'The contract', link: '/guide/contract' },
+      { text: 'SPEC.md (normative)', link: '/guide/spec' },
+      { text: 'Writing a backend', link: '/guide/writing-a-backend' },
+      { text: 'Conformance in CI', link: '/guide/conformance-in-ci' },
+      { text: 'CLI reference', link: '/guide/cli' },
+    ],
+  },
+  {
+    text: 'Compare',
+    items: [
+      { text: 'Choose a backend', link: '/choose-backend' },
+      { text: 'Conformance matrix', link: '/conformance' },
+      { text: 'Speed', link: '/speed' },
+      { text: 'Playground', link: '/playground' },
+    ],
+  },
+  { text: 'API reference', link: '/api/' },
+];
+
+// The site's pages live in src/; the API reference (src/api/) and the CLI reference are
+// generated before the build (scripts/gen-api.mjs).
 export default defineConfig({
   title: 'softmax-kit',
   description:
@@ -17,32 +68,41 @@ export default defineConfig({
       { text: 'Conformance', link: '/conformance' },
       { text: 'Speed', link: '/speed' },
       { text: 'Playground', link: '/playground' },
+      { text: 'API', link: '/api/' },
     ],
-    sidebar: [
-      {
-        text: 'Guide',
-        items: [
-          { text: 'Getting started', link: '/guide/getting-started' },
-          { text: 'The contract', link: '/guide/contract' },
-          { text: 'SPEC.md (normative)', link: '/guide/spec' },
-          { text: 'Writing a backend', link: '/guide/writing-a-backend' },
-          { text: 'Conformance in CI', link: '/guide/conformance-in-ci' },
-        ],
-      },
-      {
-        text: 'Compare',
-        items: [
-          { text: 'Choose a backend', link: '/choose-backend' },
-          { text: 'Conformance matrix', link: '/conformance' },
-          { text: 'Speed', link: '/speed' },
-          { text: 'Playground', link: '/playground' },
-        ],
-      },
-      { text: 'API reference', link: '/api/' },
-    ],
+    sidebar: {
+      '/api/': [{ text: 'API reference', link: '/api/', items: apiSidebar() }, ...guideSidebar],
+      '/': guideSidebar,
+    },
     search: { provider: 'local' },
   },
+  async buildEnd(site) {
+    for (const [path, text] of Object.entries(reportFiles(loadReports()))) {
+      const file = join(site.outDir, path);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, text);
+    }
+  },
   vite: {
+    plugins: [
+      /**
+       * The measured reports (repo-root reports/, or SOFTMAX_KIT_REPORTS_DIR) as static JSON under
+       * data/: the dev server answers them from the reports as they are now; the build writes them
+       * into the output folder (buildEnd). Pages fetch only the files they show.
+       */
+      {
+        name: 'softmax-kit-reports',
+        configureServer(server) {
+          server.middlewares.use((request, response, next) => {
+            const path = (request.url ?? '').split('?')[0]!.replace(/^\//, '');
+            const text = reportFiles(loadReports())[path];
+            if (text === undefined) return next();
+            response.setHeader('Content-Type', 'application/json; charset=utf-8');
+            response.end(text);
+          });
+        },
+      },
+    ],
     // Workspace packages are used from source, so the site needs no prior build of them.
     resolve: { conditions: ['@softmax-kit/source'] },
     // tfjs ships CommonJS-free ESM; keep the wasm backend's .wasm files as separate assets.

@@ -34,7 +34,10 @@ export function entryPoints() {
       if (typeof source !== 'string' || !source.endsWith('.ts')) continue;
       const file = join(repoRoot, 'packages', folder, source);
       if (!existsSync(file)) continue;
-      entries.push({ name: subpath === '.' ? manifest.name : `${manifest.name}${subpath.slice(1)}`, file });
+      entries.push({
+        name: subpath === '.' ? manifest.name : `${manifest.name}${subpath.slice(1)}`,
+        file,
+      });
     }
   }
   return entries;
@@ -63,7 +66,8 @@ async function generateApi(entries) {
     hideBreadcrumbs: true,
     entryFileName: 'index',
     sort: ['kind', 'alphabetical'],
-    logLevel: 'Warn',
+    // Warnings about the packages' comments belong to their own lint; errors still stop the build.
+    logLevel: 'Error',
     // Markdown that Vue's template compiler reads as it is: no raw `<`/`{{` in prose.
     sanitizeComments: true,
     useCodeBlocks: true,
@@ -73,8 +77,9 @@ async function generateApi(entries) {
   // Name each module by its import path (TypeDoc would use the file path, e.g. "conformance/src/vitest").
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
     for (const module of context.project.getChildrenByKind(ReflectionKind.Module)) {
-      const symbol = context.project.getSymbolFromReflectionId(module.id);
-      const file = symbol?.declarations?.[0]?.getSourceFile().fileName;
+      const file =
+        context.getSymbolFromReflection(module)?.declarations?.[0]?.getSourceFile().fileName ??
+        context.project.getSymbolIdFromReflection(module)?.fileName;
       const name = file ? byFile.get(resolve(file)) : undefined;
       if (name) module.name = name;
     }
@@ -152,12 +157,20 @@ async function generateCli() {
     if (help.code !== 0) continue;
     const [usageLine = '', ...rest] = help.out.split('\n');
     const options = usageOptions(usageLine);
-    lines.push('', `## ${command.name}`, '', `${command.summary[0].toUpperCase()}${command.summary.slice(1)}.`, '');
+    lines.push(
+      '',
+      `## ${command.name}`,
+      '',
+      `${command.summary[0].toUpperCase()}${command.summary.slice(1)}.`,
+      '',
+    );
     lines.push('```text', help.out, '```', '');
     if (options.length) {
       lines.push('| option | value |', '|---|---|');
       for (const option of options) {
-        lines.push(`| \`${option.flag}\` | ${option.value ? `\`${escapeCell(option.value)}\`` : '(flag)'} |`);
+        lines.push(
+          `| \`${option.flag}\` | ${option.value ? `\`${escapeCell(option.value)}\`` : '(flag)'} |`,
+        );
       }
     }
     if (rest.length === 0) lines.push('');
@@ -171,5 +184,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   mkdirSync(apiDir, { recursive: true });
   const modules = await generateApi(entries);
   const commands = await generateCli();
-  console.log(`gen-api: ${modules.length} entry points (${modules.join(', ')}); CLI reference: ${commands} commands`);
+  console.log(
+    `gen-api: ${modules.length} entry points (${modules.join(', ')}); CLI reference: ${commands} commands`,
+  );
 }

@@ -2,9 +2,11 @@
  * The docs site in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
  *
  * The site is built from the hand-made FIXTURE reports in test/fixtures/reports (not from the
- * repo-root reports/), so what the matrix and charts must show is known: one matrix column per
- * fixture conformance report, one chart point per fixture bench result. Screenshots of every page
- * go to <repo>/artifacts/screenshots/. Without Chromium the suite is skipped with the fix.
+ * repo-root reports/), so what the pages must show is known: the verdict on top of "Choose a
+ * backend", one matrix column per fixture conformance report, one chart panel per batch size and
+ * one point per fixture bench result. Pages are checked at desktop (1280 px) and phone (390 px)
+ * widths; screenshots go to <repo>/artifacts/screenshots/. Without Chromium the suite is skipped
+ * with the fix.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -46,8 +48,10 @@ const pages = [
   ['spec', '/guide/spec.html'],
   ['writing-a-backend', '/guide/writing-a-backend.html'],
   ['conformance-in-ci', '/guide/conformance-in-ci.html'],
+  ['cli', '/guide/cli.html'],
   ['api', '/api/'],
-  ['api-core', '/api/core.html'],
+  ['api-core', '/api/@softmax-kit/core/'],
+  ['api-conformance-vitest', '/api/@softmax-kit/conformance/vitest/'],
   ['choose-backend', '/choose-backend.html'],
   ['conformance', '/conformance.html'],
   ['speed', '/speed.html'],
@@ -61,8 +65,8 @@ describe('the docs site in headless Chromium', { skip }, () => {
   /** Console errors and uncaught exceptions per page name. */
   const problems = new Map();
 
-  async function open(name, path, base = server.url) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  async function open(name, path, base = server.url, viewport = { width: 1280, height: 900 }) {
+    const page = await browser.newPage({ viewport });
     const seen = [];
     problems.set(name, seen);
     page.on('console', (message) => {
@@ -74,6 +78,13 @@ describe('the docs site in headless Chromium', { skip }, () => {
     });
     await page.goto(new URL(path, base).href, { waitUntil: 'networkidle' });
     return page;
+  }
+
+  /** Waits until the components that fetch reports have rendered them. */
+  async function reportsLoaded(page) {
+    await page.waitForFunction(() => !document.querySelector('.loading'), null, {
+      timeout: 15_000,
+    });
   }
 
   before(async () => {
@@ -115,6 +126,7 @@ describe('the docs site in headless Chromium', { skip }, () => {
     for (const [name, path] of pages) {
       const page = await open(name, path);
       await page.locator('.VPContent h1, .VPHero .name').first().waitFor({ timeout: 15_000 });
+      await reportsLoaded(page);
       if (name === 'contract') {
         await page.waitForFunction(
           () =>
@@ -142,6 +154,43 @@ describe('the docs site in headless Chromium', { skip }, () => {
     assert.deepEqual(failures, [], 'pages logged errors');
   });
 
+  test('the API reference has every entry point of every package, with linked types', async () => {
+    const page = await open('api-check', '/api/');
+    const links = await page
+      .locator('.VPContent a')
+      .evaluateAll((anchors) => anchors.map((anchor) => anchor.textContent?.trim()));
+    for (const entry of [
+      '@softmax-kit/core',
+      '@softmax-kit/backend-ts',
+      '@softmax-kit/backend-tfjs',
+      '@softmax-kit/backend-tfjs-node',
+      '@softmax-kit/conformance',
+      '@softmax-kit/conformance/vitest',
+      '@softmax-kit/conformance/node',
+      '@softmax-kit/cli',
+    ]) {
+      assert.ok(links.includes(entry), `${entry} is listed`);
+    }
+    // createSoftmax's signature links to the Backend interface of the same package.
+    await page.goto(
+      new URL('/api/@softmax-kit/core/functions/createSoftmax.html', server.url).href,
+    );
+    assert.ok(
+      (await page.locator('.VPContent a[href*="interfaces/Backend"]').count()) >= 1,
+      'Backend is a link',
+    );
+    // The CLI reference is generated from the CLI's help: one section per command.
+    await page.goto(new URL('/guide/cli.html', server.url).href);
+    const sections = await page.locator('.VPContent h2').allTextContents();
+    for (const command of ['eval', 'conformance', 'bench', 'compare']) {
+      assert.ok(
+        sections.some((text) => text.includes(command)),
+        `CLI section ${command}: ${sections}`,
+      );
+    }
+    await page.close();
+  });
+
   test('the worked examples are computed by the library and agree with SPEC', async () => {
     const page = await open('contract-check', '/guide/contract.html');
     await page.getByTestId('worked-0').filter({ hasText: '0.659001' }).waitFor({ timeout: 15_000 });
@@ -150,8 +199,40 @@ describe('the docs site in headless Chromium', { skip }, () => {
     await page.close();
   });
 
+  test('"Choose a backend" puts the verdict on top, per runtime and size, from the reports', async () => {
+    const page = await open('choose-check', '/choose-backend.html');
+    await reportsLoaded(page);
+    const verdict = page.getByTestId('verdict');
+    const table = page.getByTestId('backend-table');
+    // The answer comes before the table, and starts within the first screen.
+    const [verdictBox, tableBox] = [await verdict.boundingBox(), await table.boundingBox()];
+    assert.ok(verdictBox.y < 900 && verdictBox.y < tableBox.y, 'verdict on top');
+    assert.match(await verdict.textContent(), /Node\.\s*In Node/);
+    assert.match(await verdict.textContent(), /No benchmark in the browser yet: use ts/);
+    // The fixture bench is a --quick run: the verdict is marked indicative.
+    assert.match(await verdict.textContent(), /indicative \(quick run\)/);
+    // One row per fixture size; every pick passes conformance in Node (fixture: ts, tfjs-cpu).
+    const bench = JSON.parse(readFileSync(join(fixtures, 'bench', 'bench.json'), 'utf8'));
+    const picks = await page
+      .locator('[data-testid="verdict-node"] tbody tr')
+      .evaluateAll((rows) => rows.map((row) => [row.dataset.size, row.dataset.pick]));
+    assert.equal(picks.length, new Set(bench.results.map((result) => result.size)).size);
+    for (const [size, pick] of picks)
+      assert.ok(['ts', 'tfjs-cpu'].includes(pick), `${size}: ${pick}`);
+    // Backends in a meaningful order, the default first; one with no report says so.
+    const backends = await table
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((row) => row.dataset.backend));
+    assert.equal(backends[0], 'ts');
+    assert.ok(backends.includes('wasm'), 'a known backend without a report is listed');
+    assert.match(await table.locator('tr[data-backend="wasm"]').textContent(), /not measured/);
+    assert.match(await table.locator('tr[data-backend="tfjs-wasm"]').textContent(), /fails/);
+    await page.close();
+  });
+
   test('the conformance matrix has a column for every backend with a report', async () => {
     const page = await open('conformance-check', '/conformance.html');
+    await reportsLoaded(page);
     const expected = readdirSync(join(fixtures, 'conformance'))
       .filter((file) => file.endsWith('.json'))
       .map((file) => file.slice(0, -5))
@@ -171,12 +252,51 @@ describe('the docs site in headless Chromium', { skip }, () => {
     await page.close();
   });
 
-  test('the speed page draws one point per measured result and says what was not run', async () => {
+  test('the speed page draws one panel per batch size and one point per measured result', async () => {
     const page = await open('speed-check', '/speed.html');
+    await reportsLoaded(page);
     const bench = JSON.parse(readFileSync(join(fixtures, 'bench', 'bench.json'), 'utf8'));
-    const measured = bench.results.filter((result) => !result.skipped).length;
-    assert.equal(await page.locator('[data-testid="chart"] circle.point').count(), measured);
-    assert.ok((await page.getByTestId('bar-chart').count()) >= 2, 'cold start and per-call charts');
+    const measured = bench.results.filter((result) => !result.skipped);
+    const batchSizes = [...new Set(measured.map((result) => result.rows))].sort((a, b) => a - b);
+    const panels = page.getByTestId('speed-panel');
+    await page.locator('[data-testid="speed-panel"] svg').first().waitFor({ timeout: 15_000 });
+    assert.deepEqual(
+      await panels.evaluateAll((items) => items.map((item) => Number(item.dataset.rows))),
+      batchSizes,
+    );
+    // Plot draws one dot per result, and each panel's x ticks are its row lengths with k = 1024.
+    assert.equal(
+      await page.locator('[data-testid="speed-panel"] g[aria-label="dot"] circle').count(),
+      measured.length,
+    );
+    const ticks = await panels
+      .first()
+      .locator('g[aria-label="x-axis tick label"] text')
+      .allTextContents();
+    assert.deepEqual(ticks, ['10', '1k', '32k', '128k', '1M']);
+    // A tooltip on hover: one fact per line, no stray spaces.
+    const dot = page.locator('[data-testid="speed-panel"] g[aria-label="dot"] circle').first();
+    const box = await dot.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tip = page.locator('[data-testid="speed-panel"] g[aria-label="tip"] text').first();
+    await tip.waitFor({ timeout: 5_000 });
+    // (Plot starts each line with a zero-width space, U+200B.)
+    const lines = (await tip.locator('tspan').allTextContents()).map((line) =>
+      line.replace(/\u200b/g, ''),
+    );
+    assert.ok(
+      lines.some((line) => /ns\/element \(p10 [\d.]+, p90 [\d.]+\)$/.test(line)),
+      lines.join('|'),
+    );
+    for (const line of lines) assert.equal(line, line.trim().replace(/ {2,}/g, ' '), `"${line}"`);
+    // Linear bar charts for cold start and per-call cost; goals of a quick run are indicative.
+    assert.equal(await page.getByTestId('bar-chart').count(), 2);
+    assert.equal(
+      (await page.locator('[data-testid="bar-chart"] g[aria-label="bar"] rect').count()) > 0,
+      true,
+    );
+    assert.ok(await page.getByTestId('goals-indicative').isVisible());
+    assert.doesNotMatch(await page.getByTestId('goals').textContent(), /\b(met|missed)\b/);
     assert.match(await page.getByTestId('env-stamp').first().textContent(), /FIXTURE CPU/);
     assert.equal(
       await page.getByTestId('not-run').count(),
@@ -195,8 +315,8 @@ describe('the docs site in headless Chromium', { skip }, () => {
         const first = page.getByTestId(`prob-${backend}-0`);
         await first.waitFor({ timeout: 60_000 }).catch(async () => {
           const error = await page
-            .getByTestId(`error-${backend}`)
-            .textContent()
+            .getByTestId('error')
+            .allTextContents()
             .catch(() => 'no result');
           assert.fail(`${backend}: ${error}`);
         });
@@ -232,21 +352,128 @@ describe('the docs site in headless Chromium', { skip }, () => {
     }
     await page.getByTestId('t-infinity').click();
     assert.equal(await page.getByTestId('temperature').inputValue(), 'Infinity');
-    // "Benchmark in my browser" with ts only: progress, then one chart point per size for ts and
-    // for the naive JS peer.
-    for (const backend of backends.slice(1)) await page.getByTestId(`pick-${backend}`).uncheck();
-    await page.getByTestId('bench-button').click();
-    await page.getByTestId('bench-progress').waitFor();
+    await page.close();
+    assert.deepEqual(problems.get('playground-check'), []);
+  });
+
+  test('the playground says once that T = -1 or abc is invalid, and keeps the slider', async () => {
+    const page = await open('playground-invalid', '/playground.html');
+    await page.getByTestId('prob-ts-0').waitFor({ timeout: 30_000 });
+    const slider = await page.getByTestId('t-slider').inputValue();
+    for (const text of ['-1', 'abc']) {
+      await page.getByTestId('temperature').fill(text);
+      await page.getByTestId('temperature').press('Enter');
+      const message = page.getByTestId('t-invalid');
+      await message.waitFor({ timeout: 5_000 });
+      assert.match(
+        await message.textContent(),
+        text === '-1' ? /T = -1 is invalid/ : /"abc" is not a temperature/,
+      );
+      assert.equal(await page.getByTestId('t-invalid').count(), 1);
+      // One message, not one error per backend, and the slider has not jumped to the T = 0 stop.
+      assert.equal(await page.getByTestId('error').count(), 0);
+      assert.equal(await page.getByTestId('t-slider').inputValue(), slider);
+    }
+    await page.getByTestId('temperature').fill('1');
+    await page.getByTestId('prob-ts-0').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('t-invalid').count(), 0);
+    // An error the library raises for every backend is shown once for all of them.
+    await page.getByTestId('logits').fill('1, NaN');
+    await page.getByTestId('error').first().waitFor({ timeout: 60_000 });
     await page.waitForFunction(
+      () => !document.querySelector('[data-testid="results"]')?.textContent?.includes('loading'),
+      null,
+      { timeout: 60_000 },
+    );
+    const errors = await page.getByTestId('error').allTextContents();
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0], /every backend.*NAN_INPUT/s);
+    await page.close();
+    assert.deepEqual(problems.get('playground-invalid'), []);
+  });
+
+  test('the playground keeps its setup in the URL, and a shared URL restores it', async () => {
+    const page = await open('playground-url', '/playground.html');
+    await page.getByTestId('prob-ts-0').waitFor({ timeout: 30_000 });
+    await page.getByTestId('logits').fill('3, 1, -inf');
+    await page.getByTestId('temperature').fill('0.5');
+    await page.getByTestId('operation').selectOption('logSoftmax');
+    await page.getByTestId('dtype').selectOption('float32');
+    for (const backend of ['tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm']) {
+      await page.getByTestId(`pick-${backend}`).uncheck();
+    }
+    await page.waitForFunction(() => window.location.search.includes('backends='));
+    const shared = page.url();
+    const url = new URL(shared);
+    assert.equal(url.searchParams.get('logits'), '3, 1, -inf');
+    assert.equal(url.searchParams.get('t'), '0.5');
+    assert.equal(url.searchParams.get('backends'), 'ts,tfjs-cpu');
+    await page.close();
+    const again = await open('playground-url-again', shared.slice(server.url.length));
+    await again.getByTestId('prob-ts-0').waitFor({ timeout: 30_000 });
+    assert.equal(await again.getByTestId('logits').inputValue(), '3, 1, -inf');
+    assert.equal(await again.getByTestId('temperature').inputValue(), '0.5');
+    assert.equal(await again.getByTestId('operation').inputValue(), 'logSoftmax');
+    assert.equal(await again.getByTestId('dtype').inputValue(), 'float32');
+    assert.equal(await again.getByTestId('pick-tfjs-webgl').isChecked(), false);
+    assert.equal(await again.getByTestId('pick-tfjs-cpu').isChecked(), true);
+    // logSoftmax([3, 1, -inf] / 0.5) on float32: the first entry is -log1p(exp(-4)).
+    const first = Number(await again.getByTestId('prob-ts-0').getAttribute('data-value'));
+    assert.ok(Math.abs(first - -Math.log1p(Math.exp(-4))) <= 8 * 2 ** -24, String(first));
+    // "Benchmark in my browser" with ts only: progress, then a Plot panel per batch size with a
+    // point per size for ts and for the naive JS peer.
+    await again.getByTestId('pick-tfjs-cpu').uncheck();
+    await again.getByTestId('bench-button').click();
+    await again.getByTestId('bench-progress').waitFor();
+    await again.waitForFunction(
       () => document.querySelector('[data-testid="bench-progress"]')?.textContent?.includes('done'),
       null,
       { timeout: 60_000 },
     );
+    await again.locator('[data-testid="speed-panel"] svg').first().waitFor({ timeout: 10_000 });
+    assert.equal(await again.getByTestId('speed-panel').count(), 2, 'panels for 1 row and 32 rows');
     const sizes = 5;
-    assert.equal(await page.locator('[data-testid="chart"] circle.point').count(), 2 * sizes);
-    await page.screenshot({ path: join(screenshots, 'playground-benchmark.png'), fullPage: true });
-    await page.close();
-    assert.deepEqual(problems.get('playground-check'), []);
+    assert.equal(
+      await again.locator('[data-testid="speed-panel"] g[aria-label="dot"] circle').count(),
+      2 * sizes,
+    );
+    assert.ok(await again.getByTestId('bench-explain').isVisible());
+    await again.screenshot({ path: join(screenshots, 'playground-benchmark.png'), fullPage: true });
+    await again.close();
+    assert.deepEqual(problems.get('playground-url-again'), []);
+  });
+
+  test('no page scrolls sideways on a 390 px phone, and screenshots at 390 and 1280 px', async () => {
+    const phone = { width: 390, height: 844 };
+    for (const [name, path] of [
+      ['home', '/'],
+      ['choose-backend', '/choose-backend.html'],
+      ['speed', '/speed.html'],
+      ['conformance', '/conformance.html'],
+      ['playground', '/playground.html'],
+      ['cli', '/guide/cli.html'],
+      ['api-core', '/api/@softmax-kit/core/functions/createSoftmax.html'],
+    ]) {
+      const page = await open(`${name}-390`, path, server.url, phone);
+      await reportsLoaded(page);
+      if (name === 'speed') await page.locator('[data-testid="speed-panel"] svg').first().waitFor();
+      if (name === 'playground') await page.getByTestId('prob-ts-0').waitFor({ timeout: 60_000 });
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= phone.width, `${path} is ${width} px wide at ${phone.width} px`);
+      if (['choose-backend', 'speed', 'playground'].includes(name)) {
+        await page.screenshot({ path: join(screenshots, `${name}-390.png`), fullPage: true });
+      }
+      await page.close();
+    }
+    for (const name of ['choose-backend', 'speed']) {
+      const page = await open(`${name}-1280`, `/${name}.html`);
+      await reportsLoaded(page);
+      if (name === 'speed') await page.locator('[data-testid="speed-panel"] svg').first().waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 1280, `${name} is ${width} px wide at 1280 px`);
+      await page.screenshot({ path: join(screenshots, `${name}-1280.png`), fullPage: true });
+      await page.close();
+    }
   });
 
   test('without any report the data pages build, render and say what was not run yet', async () => {
@@ -256,6 +483,7 @@ describe('the docs site in headless Chromium', { skip }, () => {
       ['speed-no-reports', '/speed.html', 2],
     ]) {
       const page = await open(name, path, emptyServer.url);
+      await reportsLoaded(page);
       assert.equal(await page.getByTestId('not-run').count(), notRun, path);
       assert.match(
         await page.getByTestId('not-run').first().textContent(),
@@ -265,5 +493,14 @@ describe('the docs site in headless Chromium', { skip }, () => {
       await page.close();
       assert.deepEqual(problems.get(name), [], `${path} logged errors`);
     }
+    // With no report the verdict is still there: the default.
+    const page = await open(
+      'choose-backend-no-reports-verdict',
+      '/choose-backend.html',
+      emptyServer.url,
+    );
+    await reportsLoaded(page);
+    assert.match(await page.getByTestId('verdict').textContent(), /use ts, the default/);
+    await page.close();
   });
 });

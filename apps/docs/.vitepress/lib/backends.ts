@@ -1,27 +1,55 @@
 /**
- * The softmax-kit backends the playground and the browser benchmark can use, created lazily
- * and kept for the page's life. Browser only.
+ * The softmax-kit backends the playground and the browser benchmark can use: the built-in
+ * backends (`@softmax-kit/conformance/backends`, one list) that run in a browser and whose
+ * package this site bundles, created lazily and kept for the page's life. Browser only.
  */
-import type { Softmax } from '@softmax-kit/core';
+import { BUILTIN_BACKENDS } from '@softmax-kit/conformance/backends';
+import type { Backend, Softmax } from '@softmax-kit/core';
 import { wasmPaths } from './tfjs-raw.js';
 
-export type BackendId = 'ts' | 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-webgl' | 'tfjs-webgpu';
-export const backendIds: BackendId[] = ['ts', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgl', 'tfjs-webgpu'];
+type Factory = (options?: Record<string, unknown>) => Backend;
+
+/** The backend packages this site can load, and the options the browser adds to their factory. */
+const loaders: Record<
+  string,
+  () => Promise<{ module: Record<string, unknown>; extra: Record<string, unknown> }>
+> = {
+  '@softmax-kit/backend-ts': async () => ({
+    module: await import('@softmax-kit/backend-ts'),
+    extra: {},
+  }),
+  '@softmax-kit/backend-tfjs': async () => {
+    const [module, tf] = await Promise.all([
+      import('@softmax-kit/backend-tfjs'),
+      import('@tensorflow/tfjs-core'),
+    ]);
+    return { module, extra: { tf, wasmPaths } };
+  },
+};
+
+export type BackendId = string;
+export const backendIds: BackendId[] = BUILTIN_BACKENDS.filter(
+  (backend) => backend.runtimes.includes('browser') && backend.package in loaders,
+).map((backend) => backend.name);
 
 const created = new Map<BackendId, Promise<Softmax>>();
 
+/** A new backend object (not yet initialised), e.g. for a conformance run of its own. */
+export async function newBackend(id: BackendId): Promise<Backend> {
+  const builtin = BUILTIN_BACKENDS.find((backend) => backend.name === id);
+  const load = builtin ? loaders[builtin.package] : undefined;
+  if (!builtin || !load) throw new Error(`backend ${id} is not available on this page`);
+  const { module, extra } = await load();
+  const factory = module[builtin.factory] as Factory;
+  return factory({ ...builtin.options, ...extra });
+}
+
 async function create(id: BackendId): Promise<Softmax> {
-  const { createSoftmax } = await import('@softmax-kit/core');
-  if (id === 'ts') {
-    const { tsBackend } = await import('@softmax-kit/backend-ts');
-    return createSoftmax(tsBackend());
-  }
-  const [{ tfjsBackend }, tf] = await Promise.all([
-    import('@softmax-kit/backend-tfjs'),
-    import('@tensorflow/tfjs-core'),
+  const [{ createSoftmax }, backend] = await Promise.all([
+    import('@softmax-kit/core'),
+    newBackend(id),
   ]);
-  const device = id.slice('tfjs-'.length) as 'cpu' | 'wasm' | 'webgl' | 'webgpu';
-  return createSoftmax(tfjsBackend({ device, tf, wasmPaths }));
+  return createSoftmax(backend);
 }
 
 /** The backend's Softmax, created on first use; a failed creation is retried on the next call. */

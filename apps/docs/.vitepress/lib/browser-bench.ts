@@ -8,10 +8,10 @@ import type { BenchReport, BenchResult } from './report-types.js';
 
 export const browserSizes: [number, number][] = [
   [1, 10],
-  [1, 1000],
-  [32, 1000],
-  [1, 32000],
-  [1, 128000],
+  [1, 1024],
+  [32, 1024],
+  [1, 32768],
+  [1, 131072],
 ];
 
 /** Three passes in plain JS: max, exp and sum, divide. The baseline every library should beat. */

@@ -1,57 +1,123 @@
-import type { LoadedReports } from './load-reports.js';
+/**
+ * The backend choice, computed from the measured reports: per runtime and problem size, which
+ * backend to use and why, and for every backend the reasons to pick it anyway (bundle size,
+ * precision, sync API, GPU). Pure: the page fetches the reports and renders what this returns.
+ */
+import { formatKb, formatSig } from './format.js';
+import { DEFAULT_BACKEND, KNOWN_BACKENDS, type Runtime } from './known-backends.js';
 import type { BundleSizes } from './measure-bundles.js';
+import type { ConformanceSummary } from './report-files.js';
 import type { BenchReport, CaseStatus } from './report-types.js';
 
-export interface DecisionRow {
+export const RUNTIMES: readonly Runtime[] = ['node', 'browser'];
+
+/**
+ * Two medians closer than this are not told apart: on this project's shared machines, the same
+ * run repeated moves ratios by up to ~1.5x (shared/ENVIRONMENT.md), so the default backend is
+ * recommended unless another one is at least this much faster.
+ */
+export const NOISE_RATIO = 1.5;
+
+/** A backend's conformance on one runtime, or why there is none. */
+export type RuntimeStatus = CaseStatus | 'not measured' | 'does not run there';
+
+export interface BackendRow {
   backend: string;
-  node: CaseStatus | 'not run';
-  browser: CaseStatus | 'not run';
-  /** Why the backend was skipped (whole report), if it was. */
+  label: string;
+  status: Record<Runtime, RuntimeStatus>;
+  /** The report's reason when a whole run was skipped or failed (e.g. a native binding missing). */
   reason?: string;
-  precision: string;
-  sync: string;
-  /** min+gzip bytes of what an app ships for this backend; null when not measured / not applicable. */
+  /** What it computes in, from its capabilities; null when no report says. */
+  precision: string | null;
+  sync: boolean | null;
+  device: string | null;
+  /** min+gzip bytes an application ships for it; null when not measured or not applicable. */
   gzipBytes: number | null;
   bundleNote: string;
-  coldStartNodeMs: number | null;
-  coldStartBrowserMs: number | null;
-  /** Median ns per element by size label, Node then browser bench (float32). */
-  speedNode: Record<string, number | null>;
-  speedBrowser: Record<string, number | null>;
+  coldStartMs: Record<Runtime, number | null>;
+  /** Median ns per element (float32) by size label, per runtime. */
+  speed: Record<Runtime, Record<string, number | null>>;
+  /** Why one would pick it (measured facts only). */
+  pros: string[];
+  /** Why one would not. */
+  cons: string[];
 }
 
-/** Size labels of a bench report (float32), smallest first. */
-export function benchSizes(report: BenchReport | null): string[] {
-  if (!report) return [];
-  const sizes = new Map<string, number>();
-  for (const result of report.results) sizes.set(result.size, result.rows * result.cols);
-  return [...sizes.entries()].sort((a, b) => a[1] - b[1]).map(([size]) => size);
+export interface SizeVerdict {
+  size: string;
+  elements: number;
+  /** The backend to use at this size; null when no conforming backend was measured. */
+  pick: string | null;
+  pickNs: number | null;
+  why: string;
+  /** Backends measured faster than the pick that do not pass conformance on this runtime. */
+  excluded: string[];
+}
+
+export interface RuntimeVerdict {
+  runtime: Runtime;
+  /** False when there is no benchmark report for this runtime. */
+  measured: boolean;
+  /** The benchmark was a `--quick` run: fewer samples, so the verdict is indicative. */
+  quick: boolean;
+  /** Consecutive sizes with the same pick, smallest first. */
+  ranges: { pick: string | null; from: string; to: string; sizes: string[] }[];
+  sizes: SizeVerdict[];
+  /** One sentence for the top of the page. */
+  headline: string;
+}
+
+export interface DecisionInputs {
+  conformance: { id: string; report: ConformanceSummary }[];
+  bench: BenchReport | null;
+  benchBrowser: BenchReport | null;
+  bundles: BundleSizes | null;
+}
+
+const benchOf = (inputs: DecisionInputs, runtime: Runtime) =>
+  runtime === 'node' ? inputs.bench : inputs.benchBrowser;
+
+/** A report's backend name without the `-browser` suffix of browser runs. */
+export const baseName = (backend: string) => backend.replace(/-browser$/, '');
+
+/** Size labels of a bench report, smallest element count first (ties: fewer rows first). */
+export function benchSizes(report: BenchReport | null): { size: string; elements: number }[] {
+  const sizes = new Map<string, { elements: number; rows: number }>();
+  for (const result of report?.results ?? []) {
+    sizes.set(result.size, { elements: result.rows * result.cols, rows: result.rows });
+  }
+  return [...sizes.entries()]
+    .sort((a, b) => a[1].elements - b[1].elements || a[1].rows - b[1].rows)
+    .map(([size, { elements }]) => ({ size, elements }));
 }
 
 function speeds(report: BenchReport | null, backend: string): Record<string, number | null> {
   const speed: Record<string, number | null> = {};
   for (const result of report?.results ?? []) {
     if (result.subject !== backend || result.dtype !== 'float32') continue;
-    speed[result.size] = result.skipped ? null : result.nsPerElement.median;
+    speed[result.size] =
+      result.skipped || !(result.nsPerElement.median > 0) ? null : result.nsPerElement.median;
   }
   return speed;
 }
 
 function bundleFor(
   backend: string,
-  bundles: BundleSizes,
+  bundles: BundleSizes | null,
 ): { gzipBytes: number | null; note: string } {
+  if (!bundles) return { gzipBytes: null, note: 'not measured' };
   const find = (id: string) => bundles.sizes.find((size) => size.id === id);
-  if (backend === 'ts') {
-    const ts = find('ts');
-    return { gzipBytes: ts?.gzipBytes ?? null, note: ts?.error ?? 'core + backend-ts' };
-  }
   if (backend === 'tfjs-node') return { gzipBytes: null, note: 'Node only (native libtensorflow)' };
-  const device = backend.startsWith('tfjs-') ? find(backend) : undefined;
+  if (!backend.startsWith('tfjs-')) {
+    const own = find(backend.replace(/-threads$/, ''));
+    if (!own) return { gzipBytes: null, note: 'not measured' };
+    return { gzipBytes: own.gzipBytes, note: own.error ? unmeasured(own.error) : own.label };
+  }
+  const device = find(backend);
   const adapter = find('tfjs-adapter');
   if (!device || !adapter) return { gzipBytes: null, note: 'not measured' };
   if (device.gzipBytes === null || adapter.gzipBytes === null) {
-    return { gzipBytes: null, note: device.error ?? adapter.error ?? 'not measured' };
+    return { gzipBytes: null, note: unmeasured(device.error ?? adapter.error) };
   }
   const wasm =
     backend === 'tfjs-wasm'
@@ -59,87 +125,233 @@ function bundleFor(
       : undefined;
   return {
     gzipBytes: device.gzipBytes + adapter.gzipBytes,
-    note: `adapter ${(adapter.gzipBytes / 1000).toFixed(1)} kB + tfjs ${(device.gzipBytes / 1000).toFixed(1)} kB${
-      wasm?.gzipBytes ? ` + ${(wasm.gzipBytes / 1000).toFixed(0)} kB wasm fetched at init` : ''
+    note: `adapter ${formatKb(adapter.gzipBytes)} + TensorFlow.js ${formatKb(device.gzipBytes)}${
+      wasm?.gzipBytes ? `, plus ${formatKb(wasm.gzipBytes)} of wasm fetched at start` : ''
     }`,
   };
+}
+
+/** A short note for a bundle that could not be measured (the full reason stays in its title). */
+function unmeasured(error: string | undefined): string {
+  return error?.includes('pnpm build') ? 'not measured: packages not built' : 'not measured';
 }
 
 /** `float32` when every input dtype computes in it, else `float32 in: float32, float64 in: float64`. */
 function describePrecision(precision: Record<string, string>): string {
   const distinct = [...new Set(Object.values(precision))];
   if (distinct.length === 1) return distinct[0]!;
+  const entries = Object.entries(precision);
+  if (entries.every(([dtype, value]) => dtype === value)) {
+    return `the input's dtype (${entries.map(([dtype]) => dtype).join(' or ')})`;
+  }
   return Object.entries(precision)
     .map(([dtype, value]) => `${dtype} in: ${value}`)
     .join(', ');
 }
 
-/** One row per backend seen in any report (conformance or bench). */
-export function decisionRows(reports: LoadedReports, bundles: BundleSizes): DecisionRow[] {
-  const names = new Set<string>();
-  for (const { report } of reports.conformance) names.add(report.backend.replace(/-browser$/, ''));
-  for (const bench of [reports.bench, reports.benchBrowser]) {
-    for (const subject of bench?.subjects ?? [])
-      if (subject.kind === 'backend') names.add(subject.subject);
+/** Backend names in a meaningful order: the known list (default first), then others by name. */
+function orderedNames(inputs: DecisionInputs): string[] {
+  const seen = new Set<string>();
+  for (const { report } of inputs.conformance) seen.add(baseName(report.backend));
+  for (const bench of [inputs.bench, inputs.benchBrowser]) {
+    for (const subject of bench?.subjects ?? []) {
+      if (subject.kind === 'backend') seen.add(subject.subject);
+    }
   }
-  return [...names].sort().map((backend) => {
-    const node = reports.conformance.find(
-      (item) => item.report.environment.runtime !== 'browser' && item.report.backend === backend,
-    );
-    const browser = reports.conformance.find(
-      (item) =>
-        item.report.environment.runtime === 'browser' &&
-        item.report.backend.replace(/-browser$/, '') === backend,
-    );
-    const caps = node?.report.capabilities ?? browser?.report.capabilities ?? null;
-    const bundle = bundleFor(backend, bundles);
-    const cold = (bench: BenchReport | null) =>
-      bench?.subjects.find((subject) => subject.subject === backend)?.coldStartMs ?? null;
-    return {
-      backend,
-      node: node?.report.status ?? 'not run',
-      browser: browser?.report.status ?? 'not run',
-      ...(node?.report.reason || browser?.report.reason
-        ? { reason: node?.report.reason ?? browser?.report.reason }
-        : {}),
-      precision: caps ? describePrecision(caps.computePrecision) : 'unknown (did not load)',
-      sync: caps ? (caps.sync ? 'yes' : 'no') : '',
-      gzipBytes: bundle.gzipBytes,
-      bundleNote: bundle.note,
-      coldStartNodeMs: cold(reports.bench),
-      coldStartBrowserMs: cold(reports.benchBrowser),
-      speedNode: speeds(reports.bench, backend),
-      speedBrowser: speeds(reports.benchBrowser, backend),
-    };
+  const known = KNOWN_BACKENDS.map((backend) => backend.name);
+  return [...known, ...[...seen].filter((name) => !known.includes(name)).sort()];
+}
+
+function runtimeOf(report: ConformanceSummary): Runtime {
+  return report.environment.runtime === 'browser' ? 'browser' : 'node';
+}
+
+/** Per runtime and size: the backend to use and why. */
+export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVerdict[] {
+  return RUNTIMES.map((runtime) => {
+    const bench = benchOf(inputs, runtime);
+    const where = runtime === 'node' ? 'Node' : 'the browser';
+    const defaultRow = rows.find((row) => row.backend === DEFAULT_BACKEND);
+    if (!bench) {
+      return {
+        runtime,
+        measured: false,
+        quick: false,
+        ranges: [],
+        sizes: [],
+        headline: `No benchmark in ${where} yet: use \`${DEFAULT_BACKEND}\`, the default (no dependencies, sync API${
+          defaultRow?.status[runtime] === 'pass' ? `, passes conformance in ${where}` : ''
+        }).`,
+      };
+    }
+    const sizes = benchSizes(bench).map(({ size, elements }): SizeVerdict => {
+      const measured = rows
+        .map((row) => ({ row, ns: row.speed[runtime][size] ?? null }))
+        .filter((item): item is { row: BackendRow; ns: number } => item.ns !== null)
+        .sort((a, b) => a.ns - b.ns);
+      const conforming = measured.filter((item) => item.row.status[runtime] === 'pass');
+      const best = conforming[0];
+      if (!best) {
+        return {
+          size,
+          elements,
+          pick: null,
+          pickNs: null,
+          why: measured.length
+            ? `no measured backend passes conformance in ${where}`
+            : 'no backend measured at this size',
+          excluded: measured.map((item) => item.row.backend),
+        };
+      }
+      const fallback = conforming.find((item) => item.row.backend === DEFAULT_BACKEND);
+      const excludedFaster = (ns: number) =>
+        measured
+          .filter((item) => item.ns < ns && item.row.status[runtime] !== 'pass')
+          .map((item) => item.row.backend);
+      const ns = (value: number) => formatSig(value, 'ns/element');
+      if (fallback && fallback.ns <= best.ns * NOISE_RATIO) {
+        const next = conforming.find((item) => item !== fallback);
+        return {
+          size,
+          elements,
+          pick: DEFAULT_BACKEND,
+          pickNs: fallback.ns,
+          why:
+            fallback === best
+              ? `fastest that conforms (${ns(fallback.ns)}${
+                  next
+                    ? `; next ${next.row.backend}, ${(next.ns / fallback.ns).toFixed(1)}x slower`
+                    : ''
+                })`
+              : `within ${NOISE_RATIO}x of the fastest (${best.row.backend}, ${ns(best.ns)} vs ${ns(fallback.ns)}), which is run-to-run noise here; the default has no dependencies`,
+          excluded: excludedFaster(fallback.ns),
+        };
+      }
+      return {
+        size,
+        elements,
+        pick: best.row.backend,
+        pickNs: best.ns,
+        why: fallback
+          ? `${(fallback.ns / best.ns).toFixed(1)}x faster than ${DEFAULT_BACKEND} (${ns(best.ns)} vs ${ns(fallback.ns)})`
+          : `fastest that conforms (${ns(best.ns)}; ${DEFAULT_BACKEND} not measured here)`,
+        excluded: excludedFaster(best.ns),
+      };
+    });
+    const ranges: RuntimeVerdict['ranges'] = [];
+    for (const verdict of sizes) {
+      const last = ranges.at(-1);
+      if (last && last.pick === verdict.pick) {
+        last.to = verdict.size;
+        last.sizes.push(verdict.size);
+      } else {
+        ranges.push({
+          pick: verdict.pick,
+          from: verdict.size,
+          to: verdict.size,
+          sizes: [verdict.size],
+        });
+      }
+    }
+    const span = (range: RuntimeVerdict['ranges'][number]) =>
+      range.from === range.to ? `at ${range.from}` : `from ${range.from} to ${range.to}`;
+    const headline =
+      ranges.length === 1 && ranges[0]!.pick
+        ? `In ${where}, use \`${ranges[0]!.pick}\` at every size measured (${ranges[0]!.from} to ${ranges[0]!.to}).`
+        : `In ${where}: ${ranges
+            .map((range) =>
+              range.pick ? `\`${range.pick}\` ${span(range)}` : `nothing conforming ${span(range)}`,
+            )
+            .join('; ')}.`;
+    return { runtime, measured: true, quick: bench.quick, ranges, sizes, headline };
   });
 }
 
-/** For each size: the fastest backend, and how it compares with the fastest peer, in one bench. */
-export function fastestBySize(
-  report: BenchReport | null,
-): { size: string; backend: string; ns: number; peer?: string; peerNs?: number }[] {
-  return benchSizes(report).flatMap((size) => {
-    const atSize = (report?.results ?? []).filter(
-      (result) =>
-        result.size === size &&
-        result.dtype === 'float32' &&
-        !result.skipped &&
-        result.nsPerElement.median > 0,
-    );
-    const best = (kind: string) =>
-      atSize
-        .filter((result) => result.kind === kind)
-        .sort((a, b) => a.nsPerElement.median - b.nsPerElement.median)[0];
-    const backend = best('backend');
-    const peer = best('peer');
-    if (!backend) return [];
-    return [
-      {
-        size,
-        backend: backend.subject,
-        ns: backend.nsPerElement.median,
-        ...(peer ? { peer: peer.subject, peerNs: peer.nsPerElement.median } : {}),
-      },
-    ];
+/** One row per backend: the known ones (default first) and any other found in a report. */
+export function backendRows(inputs: DecisionInputs): BackendRow[] {
+  const rows = orderedNames(inputs).map((backend): BackendRow => {
+    const known = KNOWN_BACKENDS.find((item) => item.name === backend);
+    const reports = inputs.conformance.filter((item) => baseName(item.report.backend) === backend);
+    const reportFor = (runtime: Runtime) =>
+      reports.find((item) => runtimeOf(item.report) === runtime)?.report;
+    const status = {} as Record<Runtime, RuntimeStatus>;
+    for (const runtime of RUNTIMES) {
+      const report = reportFor(runtime);
+      status[runtime] = report
+        ? report.status
+        : known && !known.runtimes.includes(runtime)
+          ? 'does not run there'
+          : 'not measured';
+    }
+    const withCaps = reports.find((item) => item.report.capabilities)?.report;
+    const caps = withCaps?.capabilities ?? null;
+    const reason = reports.find((item) => item.report.reason)?.report.reason;
+    const bundle = bundleFor(backend, inputs.bundles);
+    const cold = (runtime: Runtime) =>
+      benchOf(inputs, runtime)?.subjects.find((subject) => subject.subject === backend)
+        ?.coldStartMs ?? null;
+    return {
+      backend,
+      label: known?.label ?? backend,
+      status,
+      ...(reason ? { reason } : {}),
+      precision: caps ? describePrecision(caps.computePrecision) : null,
+      sync: caps ? caps.sync : null,
+      device: caps?.device ?? null,
+      gzipBytes: bundle.gzipBytes,
+      bundleNote: bundle.note,
+      coldStartMs: { node: cold('node'), browser: cold('browser') },
+      speed: { node: speeds(inputs.bench, backend), browser: speeds(inputs.benchBrowser, backend) },
+      pros: [],
+      cons: [],
+    };
   });
+  addReasons(rows, inputs);
+  return rows;
+}
+
+/** Fills each row's pros and cons from what was measured, relative to the other rows. */
+function addReasons(rows: BackendRow[], inputs: DecisionInputs): void {
+  const bundled = rows.filter((row) => row.gzipBytes !== null);
+  const smallest = Math.min(...bundled.map((row) => row.gzipBytes!));
+  const picks = verdicts(inputs, rows);
+  for (const row of rows) {
+    if (row.backend === DEFAULT_BACKEND) row.pros.push('the default: no dependencies');
+    if (row.gzipBytes !== null && row.gzipBytes === smallest && bundled.length > 1) {
+      row.pros.push(`smallest bundle (${formatKb(row.gzipBytes)} min+gzip)`);
+    }
+    if (row.precision?.includes('float64'))
+      row.pros.push('float64 precision for Float64Array input');
+    if (row.sync) row.pros.push('synchronous API (softmaxSync)');
+    if (row.device === 'webgl' || row.device === 'webgpu') {
+      row.pros.push('runs on the GPU, for apps that already keep tfjs tensors there');
+    }
+    for (const verdict of picks) {
+      const sizes = verdict.ranges.filter((range) => range.pick === row.backend);
+      if (!sizes.length || row.backend === DEFAULT_BACKEND) continue;
+      const where = verdict.runtime === 'node' ? 'Node' : 'the browser';
+      row.pros.push(
+        `recommended in ${where} at ${sizes.map((range) => (range.from === range.to ? range.from : `${range.from}-${range.to}`)).join(', ')}`,
+      );
+    }
+    for (const runtime of RUNTIMES) {
+      const where = runtime === 'node' ? 'Node' : 'the browser';
+      if (row.status[runtime] === 'fail') row.cons.push(`fails conformance in ${where}`);
+      if (row.status[runtime] === 'skip')
+        row.cons.push(
+          `could not run in ${where}${row.reason ? ` (${row.reason.split('\n')[0]})` : ''}`,
+        );
+    }
+    if (row.precision && !row.precision.includes('float64')) {
+      row.cons.push(`computes in ${row.precision} only, also for Float64Array input`);
+    }
+    if (row.sync === false) row.cons.push('async only');
+    if (
+      RUNTIMES.every((runtime) =>
+        ['not measured', 'does not run there'].includes(row.status[runtime]),
+      )
+    ) {
+      row.cons.push('not measured yet');
+    }
+  }
 }

@@ -28,15 +28,17 @@ export function formatSig(value: number | null, unit: string): string {
   return `${Number(value.toPrecision(3))} ${unit}`;
 }
 
-/** `32x1k` style size label from rows and cols. */
+/**
+ * An element count as the bench's size names write it: `k` = 1024 and `M` = 1024^2 (so 32k is
+ * 32768), plain digits otherwise. The CLI parses sizes the same way (`--sizes 32x1k`).
+ */
+export function formatCount(count: number): string {
+  if (count >= 1024 * 1024 && count % (1024 * 1024) === 0) return `${count / (1024 * 1024)}M`;
+  if (count >= 1024 && count % 1024 === 0) return `${count / 1024}k`;
+  return String(count);
+}
+
+/** `32x1k` style size label from rows and cols (k = 1024, as the CLI's `--sizes`). */
 export function sizeLabel(rows: number, cols: number): string {
-  const short = (n: number) =>
-    n >= 1_000_000 && n % 1_000_000 === 0
-      ? `${n / 1_000_000}M`
-      : n >= 1000 && n % 1000 === 0
-        ? `${n / 1000}k`
-        : n >= 1024 && n % 1024 === 0
-          ? `${n / 1024}Ki`
-          : String(n);
-  return `${rows}x${short(cols)}`;
+  return `${formatCount(rows)}x${formatCount(cols)}`;
 }

@@ -1,19 +1,9 @@
+import { CHECK_GROUPS } from '@softmax-kit/conformance';
 import type { LoadedConformance } from './load-reports.js';
 import type { CaseResult, CheckGroup } from './report-types.js';
 
-/** SPEC's order of the check groups ("What the conformance suite checks"), then the worked examples. */
-export const groupOrder: CheckGroup[] = [
-  'accuracy',
-  'stability',
-  'invariance',
-  'temperature',
-  'consistency',
-  'order',
-  'determinism',
-  'errors',
-  'resources',
-  'examples',
-];
+/** The check groups in the conformance package's order (worked examples first, then SPEC's table). */
+export const groupOrder: readonly CheckGroup[] = CHECK_GROUPS;
 
 export interface MatrixRow {
   id: string;

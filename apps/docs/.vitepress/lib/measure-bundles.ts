@@ -48,6 +48,11 @@ const targets: Target[] = [
     code: "export { createSoftmax } from '@softmax-kit/core'; export { tsBackend } from '@softmax-kit/backend-ts';",
   },
   {
+    id: 'wasm',
+    label: '@softmax-kit/core + @softmax-kit/backend-wasm',
+    code: "export { createSoftmax } from '@softmax-kit/core'; export { wasmBackend } from '@softmax-kit/backend-wasm';",
+  },
+  {
     id: 'tfjs-adapter',
     label: '@softmax-kit/core + @softmax-kit/backend-tfjs (TensorFlow.js itself not counted)',
     code: "export { createSoftmax } from '@softmax-kit/core'; export { tfjsBackend } from '@softmax-kit/backend-tfjs';",

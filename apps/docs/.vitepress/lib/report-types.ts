@@ -1,13 +1,13 @@
 // The report formats are owned by their packages; the docs only read them.
-
 export type {
+  BenchGoal,
   BenchReport,
   BenchResult,
   BenchSubjectInfo,
-} from '../../../../packages/cli/src/bench-report.js';
+} from '@softmax-kit/cli/bench-report';
 export type {
   CaseResult,
   CaseStatus,
   CheckGroup,
   ConformanceReport,
-} from '../../../../packages/conformance/src/report.js';
+} from '@softmax-kit/conformance';

@@ -42,3 +42,16 @@ export function parseLogits(text: string): number[] {
       return Number(token);
     });
 }
+
+/**
+ * Why the numeric box does not hold a temperature, or null when it does (a number >= 0, or
+ * Infinity). The playground says this once instead of sending the value to every backend.
+ */
+export function temperatureProblem(text: string): string | null {
+  const value = parseTemperature(text);
+  if (value >= 0) return null;
+  const shown = text.trim() === '' ? 'an empty box' : `"${text.trim()}"`;
+  return Number.isNaN(value)
+    ? `${shown} is not a temperature: type a number >= 0, or Infinity (0 and Infinity are the exact limits)`
+    : `T = ${shown.replace(/"/g, '')} is invalid: a temperature is >= 0 (0 and Infinity are the exact limits); the library rejects it with INVALID_TEMPERATURE`;
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { backendRows, type DecisionInputs, NOISE_RATIO, verdicts } from './decision.js';
+import type { ConformanceSummary } from './report-files.js';
+import type { BenchReport, BenchResult, CaseStatus } from './report-types.js';
+
+function conformance(
+  backend: string,
+  status: CaseStatus,
+  runtime: 'node' | 'browser' = 'node',
+  computePrecision: Record<string, string> = { float32: 'float32', float64: 'float64' },
+): { id: string; report: ConformanceSummary } {
+  return {
+    id: backend,
+    report: {
+      reportVersion: 1,
+      backend,
+      status,
+      capabilities: {
+        dtypes: ['float32', 'float64'],
+        computePrecision,
+        sync: backend === 'ts',
+        device: 'js',
+      },
+      environment: { runtime, runtimeVersion: '', platform: '', versions: {} },
+      seed: 1,
+      sizes: [],
+      startedAt: '',
+      durationMs: 0,
+      summary: { pass: 1, fail: status === 'fail' ? 1 : 0, skip: 0 },
+    },
+  };
+}
+
+function bench(medians: Record<string, Record<string, number>>, quick = false): BenchReport {
+  const sizes: Record<string, [number, number]> = {
+    '1x10': [1, 10],
+    '32x1k': [32, 1024],
+    '1x32k': [1, 32768],
+  };
+  const results: BenchResult[] = [];
+  for (const [subject, bySize] of Object.entries(medians)) {
+    for (const [size, median] of Object.entries(bySize)) {
+      const [rows, cols] = sizes[size]!;
+      results.push({
+        subject,
+        kind: subject.startsWith('peer:') ? 'peer' : 'backend',
+        size,
+        rows,
+        cols,
+        dtype: 'float32',
+        nsPerElement: { median, p10: median, p90: median },
+        usPerCall: 1,
+        samples: 5,
+        ratioToFastest: 1,
+        ratioToCopy: 1,
+      });
+    }
+  }
+  return {
+    reportVersion: 1,
+    startedAt: '',
+    durationMs: 0,
+    harness: '',
+    quick,
+    environment: {
+      runtime: 'node',
+      runtimeVersion: '',
+      cpu: '',
+      cores: 2,
+      platform: '',
+      versions: {},
+    },
+    subjects: Object.keys(medians).map((subject) => ({
+      subject,
+      kind: subject.startsWith('peer:') ? 'peer' : 'backend',
+      coldStartMs: null,
+      fixedCostUs: null,
+      memory: { peakRssMb: null, heapGrowthMb: null },
+    })),
+    results,
+  };
+}
+
+function decide(inputs: Partial<DecisionInputs>) {
+  const full: DecisionInputs = {
+    conformance: [],
+    bench: null,
+    benchBrowser: null,
+    bundles: null,
+    ...inputs,
+  };
+  const rows = backendRows(full);
+  return { rows, answers: verdicts(full, rows) };
+}
+
+describe('the backend choice', () => {
+  it('keeps the default unless another conforming backend is at least NOISE_RATIO faster', () => {
+    const { answers } = decide({
+      conformance: [
+        conformance('ts', 'pass'),
+        conformance('tfjs-wasm', 'pass', 'node', { float32: 'float32', float64: 'float32' }),
+      ],
+      bench: bench({
+        ts: { '1x10': 8, '32x1k': 4, '1x32k': 4.5 },
+        'tfjs-wasm': { '1x10': 300, '32x1k': 4 / (NOISE_RATIO * 0.9), '1x32k': 1.5 },
+      }),
+    });
+    const node = answers.find((answer) => answer.runtime === 'node')!;
+    // Equal element counts: fewer rows first.
+    expect(node.sizes.map((size) => size.size)).toEqual(['1x10', '1x32k', '32x1k']);
+    expect(node.sizes.map((size) => size.pick)).toEqual(['ts', 'tfjs-wasm', 'ts']);
+    expect(node.sizes[1]!.why).toMatch(/3\.0x faster than ts/);
+    expect(node.sizes[2]!.why).toMatch(/within 1.5x/);
+    expect(node.ranges.map((range) => [range.pick, range.from, range.to])).toEqual([
+      ['ts', '1x10', '1x10'],
+      ['tfjs-wasm', '1x32k', '1x32k'],
+      ['ts', '32x1k', '32x1k'],
+    ]);
+  });
+
+  it('never recommends a backend that fails conformance on that runtime, and says it was faster', () => {
+    const { answers } = decide({
+      conformance: [conformance('ts', 'pass'), conformance('tfjs-cpu', 'fail')],
+      bench: bench({ ts: { '1x32k': 10 }, 'tfjs-cpu': { '1x32k': 1 } }),
+    });
+    const size = answers[0]!.sizes[0]!;
+    expect(size.pick).toBe('ts');
+    expect(size.excluded).toEqual(['tfjs-cpu']);
+  });
+
+  it('lists every known backend in a fixed order, default first, and marks what has no report', () => {
+    const { rows } = decide({
+      conformance: [conformance('tfjs-cpu', 'pass'), conformance('zz-custom', 'pass')],
+    });
+    expect(rows[0]!.backend).toBe('ts');
+    expect(rows.map((row) => row.backend)).toEqual([
+      'ts',
+      'wasm',
+      'wasm-threads',
+      'tfjs-cpu',
+      'tfjs-wasm',
+      'tfjs-node',
+      'tfjs-webgl',
+      'tfjs-webgpu',
+      'zz-custom',
+    ]);
+    const wasm = rows.find((row) => row.backend === 'wasm')!;
+    expect(wasm.status).toEqual({ node: 'not measured', browser: 'not measured' });
+    expect(wasm.cons).toContain('not measured yet');
+    expect(rows.find((row) => row.backend === 'tfjs-webgl')!.status.node).toBe(
+      'does not run there',
+    );
+  });
+
+  it('picks up a browser run by its -browser report and says the default when a runtime has no bench', () => {
+    const { rows, answers } = decide({
+      conformance: [conformance('ts', 'pass'), conformance('ts-browser', 'pass', 'browser')],
+      bench: bench({ ts: { '1x10': 8 } }, true),
+    });
+    expect(rows[0]!.status).toEqual({ node: 'pass', browser: 'pass' });
+    const browser = answers.find((answer) => answer.runtime === 'browser')!;
+    expect(browser.measured).toBe(false);
+    expect(browser.headline).toMatch(/use `ts`, the default/);
+    expect(answers[0]!.quick).toBe(true);
+  });
+});
