@@ -59,4 +59,27 @@ describe('evaluateGoals', () => {
     expect(goals.find((g) => g.subject === 'tfjs-wasm')?.met).toBe(true);
     expect(goals.find((g) => g.subject === 'tfjs-cpu')?.met).toBe(false);
   });
+
+  it('judges the wasm backend against ts, the naive softmax and its own per-call cost', () => {
+    const goals = evaluateGoals([
+      result('ts', '32x1k', 32, 1024, 4),
+      result('wasm', '32x1k', 32, 1024, 1.9),
+      result('wasm-zero-copy', '32x1k', 32, 1024, 1.7),
+      result('peer:naive-js', '32x1k', 32, 1024, 12),
+      result('ts', '1x1M', 1, 1048576, 4.5),
+      result('wasm', '1x1M', 1, 1048576, 3),
+      result('wasm', '1x10', 1, 10, 35),
+    ]);
+    const byId = (id: string) => goals.find((g) => g.id === id);
+    // 4 / 1.9 = 2.1x >= 2 (at most half ts's time); 4.5 / 3 = 1.5x >= 1/0.7
+    expect(byId('wasm-vs-ts@32x1k')).toMatchObject({ met: true });
+    expect(byId('wasm-vs-ts@1x1M')).toMatchObject({ met: true });
+    // 4 / 1.7 = 2.35x < 2.5 (0.4x ts's time)
+    expect(byId('wasm-zero-copy-vs-ts@32x1k')).toMatchObject({ met: false });
+    // 12 / 1.9 = 6.3x: short of 8x
+    expect(byId('wasm-vs-naive-js@32x1k')).toMatchObject({ met: false });
+    // 35 ns x 10 = 0.35 us per call > 0.3 us
+    expect(byId('wasm-call-cost@1x10')).toMatchObject({ ratio: 0.35, met: false });
+    expect(byId('wasm-threads-vs-onnxruntime-node@1x1M')).toMatchObject({ met: null });
+  });
 });

@@ -50,6 +50,73 @@ function coreCostGoals(results: readonly BenchResult[]): BenchGoal[] {
   return goals;
 }
 
+/** The measured sizes with at least `elements` entries. */
+function atLeast(results: readonly BenchResult[], elements: number): string[] {
+  return [...new Set(results.filter((r) => r.rows * r.cols >= elements).map((r) => r.size))];
+}
+
+/**
+ * Issue 10, section 3: the WebAssembly backend (`wasm`, `wasm-zero-copy` with arrays from
+ * `backend.allocate`, `wasm-threads`) against tsBackend, the peers and the naive softmax.
+ * Speed-ups are reference time / subject time: "at most 0.5x ts's time" is a speed-up >= 2.
+ */
+function wasmGoals(results: readonly BenchResult[]): BenchGoal[] {
+  const goals: BenchGoal[] = [];
+  const vs = (
+    subject: string,
+    reference: string,
+    size: string,
+    target: string,
+    meets: (ratio: number) => boolean,
+  ) => {
+    const tag = reference.replace(/^peer:/, '');
+    goals.push(
+      goal(
+        results,
+        { id: `${subject}-vs-${tag}@${size}`, subject, reference, size, target },
+        meets,
+      ),
+    );
+  };
+  for (const size of ['32x1k', '1x32k', '1x128k', '32x32k']) {
+    vs('wasm', 'ts', size, '<= 0.5x ts time (>= 2x)', (ratio) => ratio >= 2);
+  }
+  for (const size of ['1x1M', '32x128k']) {
+    vs('wasm', 'ts', size, '<= 0.7x ts time (>= 1.43x)', (ratio) => ratio >= 1 / 0.7);
+  }
+  for (const size of atLeast(results, 1024)) {
+    vs('wasm-zero-copy', 'ts', size, '<= 0.4x ts time (>= 2.5x)', (ratio) => ratio >= 2.5);
+  }
+  for (const size of ['1x10', '1x1k', '32x1k']) {
+    for (const peer of ['peer:onnxruntime-node', 'peer:tfjs-wasm']) {
+      vs('wasm', peer, size, '> 1x', (ratio) => ratio > 1);
+    }
+  }
+  for (const size of ['32x1k', '1x128k']) {
+    vs('wasm', 'peer:naive-js', size, '>= 8x', (ratio) => ratio >= 8);
+  }
+  for (const size of atLeast(results, 32 * 1024)) {
+    if (size === '32x1k' || size === '1x128k') continue; // judged at 8x above
+    vs('wasm', 'peer:naive-js', size, '>= 5x', (ratio) => ratio >= 5);
+  }
+  for (const size of ['1x128k', '1x1M', '32x128k']) {
+    vs('wasm-threads', 'peer:onnxruntime-node', size, '> 1x (in 2 of 3 full runs)', (r) => r > 1);
+  }
+  // Per-call cost at 1x10 <= 0.3 us; `ratio` holds the cost in microseconds here.
+  const small = results.find((r) => r.subject === 'wasm' && r.size === '1x10');
+  const cost = small === undefined || small.skipped !== undefined ? null : small.usPerCall;
+  goals.push({
+    id: 'wasm-call-cost@1x10',
+    subject: 'wasm',
+    reference: 'wasm',
+    size: '1x10',
+    target: 'per call <= 0.3 us',
+    ratio: cost,
+    met: cost === null ? null : cost <= 0.3,
+  });
+  return goals;
+}
+
 /**
  * The performance goals of issue 4, section 2, judged on one run's medians (speed-ups are
  * reference time / subject time). A goal whose subjects were not measured has `met: null`.
@@ -64,7 +131,7 @@ function coreCostGoals(results: readonly BenchResult[]): BenchGoal[] {
  * ```
  */
 export function evaluateGoals(results: readonly BenchResult[]): BenchGoal[] {
-  const goals: BenchGoal[] = [...coreCostGoals(results)];
+  const goals: BenchGoal[] = [...coreCostGoals(results), ...wasmGoals(results)];
   const sizes = [...new Map(results.map((r) => [r.size, r])).values()];
   for (const { size, rows, cols } of sizes) {
     if (rows * cols >= 1000) {

@@ -5,8 +5,10 @@ import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
 import { kernelSubject } from '../bench/kernel-subject.js';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
+import { samplingSubjects } from '../bench/sampling-subjects.js';
 import { DEFAULT_SIZES, parseSizes } from '../bench/sizes.js';
 import type { BenchSubject } from '../bench/subject.js';
+import { zeroCopySubject } from '../bench/zero-copy-subject.js';
 import type { BenchReport } from '../bench-report.js';
 import { firstLine, formatNumber, formatTable } from '../format.js';
 import { isModulePath, KNOWN_BACKENDS } from '../load-backend.js';
@@ -80,6 +82,8 @@ export async function runBenchWithProgress(
   const subjects: BenchSubject[] = [
     copyBaseline(),
     ...options.backends.map((spec) => backendSubject(spec)),
+    // wasm again with arrays in its own memory (backend.allocate): no copy in or out.
+    ...(options.backends.includes('wasm') ? [zeroCopySubject('wasm')] : []),
     // Each backend's kernel alone, so the report can say what core itself costs per element.
     ...options.backends.map((spec) => kernelSubject(spec)),
     ...(options.peers ? peerSubjects() : []),
