@@ -5,7 +5,6 @@ import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
 import { kernelSubject } from '../bench/kernel-subject.js';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
-import { samplingSubjects } from '../bench/sampling-subjects.js';
 import { DEFAULT_SIZES, parseSizes } from '../bench/sizes.js';
 import type { BenchSubject } from '../bench/subject.js';
 import { zeroCopySubject } from '../bench/zero-copy-subject.js';
