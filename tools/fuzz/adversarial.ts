@@ -688,9 +688,14 @@ function buildMischief(recipe: MischiefRecipe, subject: FuzzSubject): LiveCall {
   return live;
 }
 
-/** A cyclic array (`a.push(a)`) at some depth. */
-function cyclic(nestedCycle: boolean): unknown[] {
-  if (!nestedCycle) {
+/** A cyclic array: `a = []; a.push(a)` (issue 8's repro), `[1, 2, a]`, or a cycle one level down. */
+function cyclic(variant: number): unknown[] {
+  if (variant === 0) {
+    const a: unknown[] = [];
+    a.push(a);
+    return a;
+  }
+  if (variant === 1) {
     const a: unknown[] = [1, 2];
     a.push(a);
     return a;
@@ -745,8 +750,10 @@ function buildHostile(recipe: HostileRecipe, subject: FuzzSubject): LiveCall {
   };
   switch (recipe.hostile) {
     case 'cyclic-array':
+      live.input = cyclic(v % 2);
+      break;
     case 'cyclic-nested':
-      live.input = cyclic(recipe.hostile === 'cyclic-nested');
+      live.input = v % 2 === 0 ? [cyclic(0), cyclic(0)] : cyclic(2);
       break;
     case 'deep-nesting':
       // 30,000 nested one-element arrays: shape [1, 1, ..., 1]. SPEC's result (one row of one
@@ -936,7 +943,7 @@ export async function check(recipe: Recipe, subject: FuzzSubject): Promise<void>
   const watchedBytes = live.watchedBuffer ? bytesOf(live.watchedBuffer) : undefined;
   const outBacking = live.outBacking;
   const outBackingBytes = outBacking ? bytesOf(outBacking) : undefined;
-  const watchedElements = live.watchedArray ? [...live.watchedArray] : undefined;
+  const watchedElements = live.watchedArray ? snapshot(live.watchedArray) : undefined;
   const tensorsBefore = subject.resourceCount?.();
   const sync =
     subject.sync &&
@@ -1033,18 +1040,41 @@ export async function check(recipe: Recipe, subject: FuzzSubject): Promise<void>
       if (now[i] !== outBackingBytes[i]) fail(`a byte outside the out view changed (byte ${i})`);
     }
   }
-  if (watchedElements && live.watchedArray) {
-    const now = live.watchedArray;
-    const same =
-      now.length === watchedElements.length &&
-      watchedElements.every((value, i) => Object.is(value, now[i]));
-    if (!same) fail('the input array changed');
+  if (watchedElements && live.watchedArray && !sameSnapshot(watchedElements, live.watchedArray)) {
+    fail('the input array changed');
   }
   await live.settle;
   if (tensorsBefore !== undefined) {
     const after = subject.resourceCount?.();
     if (after !== tensorsBefore) fail(`live resources went from ${tensorsBefore} to ${after}`);
   }
+}
+
+/** A deep copy of a (nested) array of plain values, read through its own elements. */
+function snapshot(array: readonly unknown[]): unknown[] {
+  return array.map((value) => (Array.isArray(value) ? snapshot(value) : value));
+}
+
+function sameSnapshot(before: readonly unknown[], now: readonly unknown[]): boolean {
+  if (before.length !== now.length) return false;
+  return before.every((value, i) => {
+    const current = now[i];
+    if (Array.isArray(value)) return Array.isArray(current) && sameSnapshot(value, current);
+    return Object.is(value, current);
+  });
+}
+
+/**
+ * SPEC: "a failed call leaves no state behind". After every failed case the fuzz repeats one
+ * fixed call (issue 8's repro: a `[2, 2]` softmax at T = 0.5, sync where offered) and compares
+ * its bits with the first answer.
+ */
+async function probe(subject: FuzzSubject): Promise<Float64Array> {
+  const input = [0.5, 1.5, -2, 3];
+  const options = { shape: [2, 2], temperature: 0.5 };
+  const sync = subject.sync ? subject.sm.softmaxSync?.bind(subject.sm) : undefined;
+  const result = sync ? sync(input, options) : await subject.sm.softmax(input, options);
+  return Float64Array.from(result);
 }
 
 /** One-line description of a recipe for failure reports. */
@@ -1108,8 +1138,18 @@ export async function runCategory(
   scale = 1,
 ): Promise<void> {
   const numRuns = Math.max(1, Math.round(category.numRuns * scale));
+  const baseline = await probe(subject);
   await fc.assert(
-    fc.asyncProperty(category.arbitrary, (recipe) => check(recipe, subject)),
+    fc.asyncProperty(category.arbitrary, async (recipe) => {
+      await check(recipe, subject);
+      const again = await probe(subject);
+      if (!again.every((value, i) => Object.is(value, baseline[i]))) {
+        throw new FuzzFailure(
+          categoryOf(recipe),
+          `after this case the fixed probe call gave [${Array.from(again)}], first [${Array.from(baseline)}]`,
+        );
+      }
+    }),
     { seed: seedOf(category), numRuns, endOnFailure: true },
   );
 }
