@@ -27,9 +27,13 @@ describe('wasmBackend where it cannot run', () => {
     });
   });
 
-  it('accepts only threads: 1 in the single-thread entry point', () => {
-    expect(() => wasmBackend({ threads: 2 as 1 })).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/threads/) }),
-    );
+  it('rejects threads other than 1 with BACKEND_UNAVAILABLE saying it computes on one thread', async () => {
+    await expect(createSoftmax(wasmBackend({ threads: 2 }))).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: expect.stringMatching(/threads: 2.*calling thread only/),
+    });
+    const sm = await createSoftmax(wasmBackend({ threads: 1 }));
+    expect(sm.backend.capabilities.details).toMatchObject({ threads: 1 });
+    await sm.dispose();
   });
 });

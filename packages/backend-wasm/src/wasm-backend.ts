@@ -13,10 +13,12 @@ import { type Placement, runRequest } from './run-request.js';
 /** Options of {@link wasmBackend}. */
 export interface WasmBackendOptions {
   /**
-   * Reserved for the threaded entry point (`@softmax-kit/backend-wasm/threads`); this entry
-   * point always computes on the calling thread and accepts only 1.
+   * Worker threads to split large calls over. This version computes on the calling thread only:
+   * `1` (the default) is the only value that initialises; any other value makes `doInit` reject
+   * with `BACKEND_UNAVAILABLE` saying so, so a caller asking for threads learns it did not get
+   * them.
    */
-  readonly threads?: 1;
+  readonly threads?: number;
 }
 
 /** The WebAssembly backend: a {@link SyncBackend} that can also hand out zero-copy arrays. */
@@ -102,12 +104,7 @@ async function compileKernel(): Promise<WebAssembly.Module> {
  * ```
  */
 export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
-  if (options.threads !== undefined && options.threads !== 1) {
-    throw new SoftmaxError(
-      'INVALID_INPUT',
-      `wasmBackend({ threads }): this entry point runs on one thread (got ${String(options.threads)}); import wasmThreadsBackend from '@softmax-kit/backend-wasm/threads' for more.`,
-    );
-  }
+  const threads = options.threads ?? 1;
   let staging: KernelInstance | null = null;
   let arena: Arena | null = null;
 
@@ -164,6 +161,12 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     specificationVersion: 'v1',
     name: 'wasm',
     async doInit(): Promise<BackendCapabilities> {
+      if (threads !== 1) {
+        throw new SoftmaxError(
+          'BACKEND_UNAVAILABLE',
+          `wasm: threads: ${String(threads)} asked for, but this version of @softmax-kit/backend-wasm computes on the calling thread only; use wasmBackend() (one thread) or tsBackend() from '@softmax-kit/backend-ts'.`,
+        );
+      }
       const module = await compileKernel();
       // Two instances of one module: `staging` takes the copies of callers' arrays and grows
       // as calls need; `arena` holds allocate()'s arrays and grows only in allocate().
@@ -179,7 +182,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
         sync: true,
         device: 'wasm',
         scansRows: true,
-        details: { simd128: true, threads: 1, threadsReason: 'single-thread entry point' },
+        details: { simd128: true, threads: 1, threadsNote: 'computes on the calling thread' },
       };
     },
     doComputeSync: compute,
