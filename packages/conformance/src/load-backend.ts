@@ -184,16 +184,19 @@ export async function loadBackend(
     try {
       backend = await instantiate(factory, builtin.options ? [builtin.options] : []);
     } catch (error) {
+      // a factory may say BACKEND_UNAVAILABLE itself (e.g. a device missing here): a skip
+      const code = (error as { code?: unknown } | null)?.code;
       return {
         id: spec,
         unavailable: `${builtin.package} ${builtin.factory}() threw: ${messageOf(error)}`,
-        broken: true,
+        broken: code !== 'BACKEND_UNAVAILABLE',
       };
     }
     if (!isBackend(backend))
       return {
         id: spec,
         unavailable: `${builtin.package} ${builtin.factory}() did not return a softmax-kit v1 backend`,
+        broken: true,
       };
     return { id: spec, backend, ...(version ? { version } : {}) };
   }
