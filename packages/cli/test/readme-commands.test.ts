@@ -2,8 +2,8 @@
  * Every shell command shown in the READMEs and the docs guide runs as written, so none can drift
  * from the CLI. Commands come from the ```sh / ```bash / ```console blocks; in a block with `$ `
  * prompts, the lines after a command are its expected output and are compared verbatim. The
- * README's `myBackend` example is saved verbatim as `my-backend.ts` and compiled to
- * `my-backend.js` and `dist/my-backend.js` (types stripped, as its author would build it). A
+ * README's `myBackend` example is saved verbatim and, with any TypeScript types stripped, as
+ * `my-backend.js` and `dist/my-backend.js` (as its author would build it). A
  * `ts` example followed by "prints" and a ```text block is run and its output compared to 6
  * significant digits.
  *
@@ -50,10 +50,8 @@ const SKIPPED: Record<string, string> = {
     'builds, then benchmarks every backend and peer and runs the whole suite: minutes; compare.test.ts runs compare',
   'softmax-kit compare --quick [--out DIR]':
     'a usage synopsis ([optional] parts), not a command; compare.test.ts runs compare --quick',
-  'npx @softmax-kit/conformance ts tfjs-cpu tfjs-wasm tfjs-node --quick':
-    "names tfjs-node, which cannot load here (no native binding), so it exits 1 by design; and this bin writes into the repo's reports/",
-  'npx @softmax-kit/conformance ./dist/my-backend.js --out conformance-reports':
-    "the conformance package's own bin (its tests run it); the same backend file runs through `softmax-kit conformance` below",
+  'npx @softmax-kit/conformance ts tfjs-cpu tfjs-wasm --quick --case-timeout 120':
+    'the suite on these three backends a second time (~30 s more): it runs through `softmax-kit conformance` above',
   'pnpm start': 'the main job: minutes, and serves the site until stopped',
   'pnpm --filter @softmax-kit/docs build':
     "builds the docs site (minutes); the docs app's own tests build it",
@@ -63,13 +61,21 @@ const SKIPPED: Record<string, string> = {
   'pnpm --filter @softmax-kit/docs test': "the docs app's own test run (Chromium, ~2 minutes)",
 };
 
-/** Command prefixes that run the CLI under test, with what they mean. */
+/** Command prefixes that run the `softmax-kit` bin under test. */
 const CLI_PREFIXES = [
   'softmax-kit ',
   'npx @softmax-kit/cli ',
   'pnpm exec softmax-kit ',
   'node packages/cli/dist/bin.js ',
 ];
+/** Command prefixes that run the `softmax-kit-conformance` bin (of @softmax-kit/conformance). */
+const CONFORMANCE_PREFIXES = [
+  'softmax-kit-conformance ',
+  'npx @softmax-kit/conformance ',
+  'pnpm exec softmax-kit-conformance ',
+];
+/** What `npx` may be given: the published packages that have a bin. */
+const NPX_PACKAGES = ['@softmax-kit/cli', '@softmax-kit/conformance'];
 
 interface ShownCommand {
   readonly file: string;
@@ -188,11 +194,8 @@ function collect(): { commands: ShownCommand[]; examples: ShownExample[]; backen
         commands.push(...shellCommands(file, fence));
       }
       const code = fence.lines.join('\n');
-      if (
-        fence.language === 'ts' &&
-        file === 'README.md' &&
-        /export const myBackend\b/.test(code)
-      ) {
+      const isScript = fence.language === 'ts' || fence.language === 'js';
+      if (isScript && file === 'README.md' && /export (const|function) myBackend\b/.test(code)) {
         backendSource = `${code}\n`;
       }
       const next = all[index + 1];
@@ -213,15 +216,25 @@ function words(text: string): string[] {
   return result;
 }
 
-function cliArgs(text: string): string[] | undefined {
-  const prefix = CLI_PREFIXES.find((candidate) => `${text} `.startsWith(candidate));
-  return prefix === undefined ? undefined : words(text.slice(prefix.length));
-}
-
-function binCommand(): string[] {
-  return dist
-    ? [join(cliRoot, 'bin', 'softmax-kit.js')]
-    : ['--conditions=@softmax-kit/source', '--import', 'tsx', join(cliRoot, 'src', 'bin.ts')];
+/** The node arguments that run a shown command's bin, or undefined for other commands. */
+function binArgs(text: string): string[] | undefined {
+  const line = `${text} `;
+  const cli = CLI_PREFIXES.find((prefix) => line.startsWith(prefix));
+  if (cli !== undefined) {
+    const bin = dist
+      ? [join(cliRoot, 'bin', 'softmax-kit.js')]
+      : ['--conditions=@softmax-kit/source', '--import', 'tsx', join(cliRoot, 'src', 'bin.ts')];
+    return [...bin, ...words(text.slice(cli.length))];
+  }
+  const conformance = CONFORMANCE_PREFIXES.find((prefix) => line.startsWith(prefix));
+  if (conformance !== undefined) {
+    const root = join(repoRoot, 'packages', 'conformance');
+    const bin = dist
+      ? [join(root, 'bin', 'softmax-kit-conformance.js')]
+      : ['--conditions=@softmax-kit/source', '--import', 'tsx', join(root, 'src', 'bin.ts')];
+    return [...bin, ...words(text.slice(conformance.length))];
+  }
+  return undefined;
 }
 
 interface Run {
@@ -281,7 +294,7 @@ function tokens(text: string): string[] {
 
 const shown = collect();
 const runnable = shown.commands.filter(
-  (command) => !(command.text in SKIPPED) && cliArgs(command.text) !== undefined,
+  (command) => !(command.text in SKIPPED) && binArgs(command.text) !== undefined,
 );
 const where = (command: { file: string; line: number }) => `${command.file}:${command.line}`;
 
@@ -296,6 +309,10 @@ describe('the commands shown in the READMEs and the docs guide', () => {
     writeFileSync(join(folder, 'my-backend.ts'), shown.backendSource);
     writeFileSync(join(folder, 'my-backend.js'), compiled);
     writeFileSync(join(folder, 'dist', 'my-backend.js'), compiled);
+    // The folder is a project of its own, as the README's reader's is: report paths the bins
+    // resolve against the workspace root (the nearest pnpm-workspace.yaml) land here, not in
+    // this repository.
+    writeFileSync(join(folder, 'pnpm-workspace.yaml'), 'packages: []\n');
     return folder;
   }
 
@@ -305,12 +322,23 @@ describe('the commands shown in the READMEs and the docs guide', () => {
   });
 
   it('include the README example backend', () => {
-    expect(shown.backendSource).toMatch(/export const myBackend = \(\): Backend =>/);
+    expect(shown.backendSource).toMatch(/export (const|function) myBackend\b/);
+  });
+
+  it('name a published package after npx', () => {
+    const wrong = shown.commands
+      .filter((command) => {
+        const name = /(?:^|&&\s*)npx\s+(\S+)/.exec(command.text)?.[1];
+        return name !== undefined && !NPX_PACKAGES.includes(name);
+      })
+      .map((command) => `${where(command)}: ${command.text}`);
+    // `npx softmax-kit-conformance` would look for a package of that name on the registry.
+    expect(wrong, `npx takes the package name: one of ${NPX_PACKAGES.join(', ')}`).toEqual([]);
   });
 
   it('are each either run here or skipped for a stated reason', () => {
     const unclassified = shown.commands
-      .filter((command) => !(command.text in SKIPPED) && cliArgs(command.text) === undefined)
+      .filter((command) => !(command.text in SKIPPED) && binArgs(command.text) === undefined)
       .map((command) => `${where(command)}: ${command.text}`);
     expect(unclassified, 'run it (a CLI prefix) or add it to SKIPPED with the reason').toEqual([]);
     const stale = Object.keys(SKIPPED).filter(
@@ -327,9 +355,9 @@ describe('the commands shown in the READMEs and the docs guide', () => {
       (command, index) => [`${where(command)}: ${command.text}`, command, index] as const,
     ),
   )('%s', { timeout: COMMAND_TIMEOUT_MS + 10_000 }, async ([, command, index], { expect }) => {
-    const args = cliArgs(command.text) ?? [];
+    const args = binArgs(command.text) ?? [];
     const folder = commandFolder(index);
-    const run = await runNode([...binCommand(), ...args], folder);
+    const run = await runNode(args, folder);
     const seen = `stdout:\n${run.stdout.slice(-3000)}\nstderr:\n${run.stderr.slice(-2000)}`;
     expect(run.code, `exit code; ${seen}`).toBe(0);
     if (command.output !== undefined) expect(run.stdout).toBe(command.output);
