@@ -89,4 +89,48 @@ describe('the adversarial fuzz catches broken backends', () => {
       await sm.dispose();
     }
   });
+
+  it('fails an instance whose next call after a refused one differs (state left behind)', async () => {
+    const backend = tsBackend();
+    const sm = (await createSoftmax(backend)) as SyncSoftmax;
+    // Issue 8's bug, simulated above core: after a refused call, the next result is off by 1e-9.
+    let poisoned = false;
+    const wrap =
+      (run: (input: unknown, options?: unknown) => Float32Array | Float64Array) =>
+      (input: unknown, options?: unknown) => {
+        try {
+          const result = run(input, options);
+          if (poisoned && result.length > 0) result[0] = (result[0] as number) * (1 + 1e-9);
+          poisoned = false;
+          return result;
+        } catch (error) {
+          poisoned = true;
+          throw error;
+        }
+      };
+    const leaky = {
+      softmaxSync: wrap((i, o) => sm.softmaxSync(i as number[], o as undefined)),
+      logSoftmaxSync: wrap((i, o) => sm.logSoftmaxSync(i as number[], o as undefined)),
+      logSumExpSync: wrap((i, o) => sm.logSumExpSync(i as number[], o as undefined)),
+      softmax: async (i: unknown, o?: unknown) => sm.softmax(i as number[], o as undefined),
+      logSoftmax: async (i: unknown, o?: unknown) => sm.logSoftmax(i as number[], o as undefined),
+      logSumExp: async (i: unknown, o?: unknown) => sm.logSumExp(i as number[], o as undefined),
+    };
+    const hostile = FUZZ_CATEGORIES.find((c) => c.name === 'hostile/holes');
+    if (hostile === undefined) throw new Error('category hostile/holes is gone');
+    try {
+      const outcome = await runCategory(hostile, {
+        ...subjectOf(sm, backend),
+        sm: leaky as unknown as FuzzSoftmax,
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const cause = (outcome as { cause?: unknown } | undefined)?.cause;
+      expect(cause).toBeInstanceOf(FuzzFailure);
+      expect((cause as Error).message).toMatch(/fixed probe call/);
+    } finally {
+      await sm.dispose();
+    }
+  });
 });
