@@ -15,6 +15,7 @@ function send(message: unknown): Promise<void> {
 process.once('message', (message: { type: 'run'; settings: IsolatedRunSettings }) => {
   runInProcess(message.settings, {
     onLoaded: (name) => void send({ type: 'loaded', name }),
+    onStarted: (capabilities) => void send({ type: 'started', capabilities }),
     onProgress: (event) => void send({ type: 'progress', event }),
   })
     .then((outcome) => send({ type: 'done', outcome }))

@@ -19,10 +19,10 @@ import { detectEnvironment } from './environment.js';
 import { installedVersions, type LoadedBackend, loadBackend } from './load-backend.js';
 import type { CaseResult, CheckGroup, ConformanceReport } from './report.js';
 import {
+  createConformanceSession,
   DEFAULT_SEED,
   NOT_RUN_AFTER_TIMEOUT,
   type ProgressEvent,
-  runConformance,
   unrunResult,
   verdict,
 } from './run-conformance.js';
@@ -53,6 +53,7 @@ export type IsolatedRunOutcome =
 /** Messages from the child to the parent. */
 type ChildMessage =
   | { type: 'loaded'; name: string }
+  | { type: 'started'; capabilities: NonNullable<ConformanceReport['capabilities']> }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'done'; outcome: IsolatedRunOutcome };
 
@@ -84,6 +85,7 @@ export async function runInProcess(
   settings: IsolatedRunSettings,
   hooks: {
     onLoaded?: (name: string) => void;
+    onStarted?: (capabilities: NonNullable<ConformanceReport['capabilities']>) => void;
     onProgress?: (event: ProgressEvent) => void;
     importer?: (specifier: string) => Promise<unknown>;
   } = {},
@@ -100,7 +102,7 @@ export async function runInProcess(
   hooks.onLoaded?.(loaded.backend.name);
   const versions = installedVersions(settings.cwd, settings.resolveFrom);
   const filter = groupFilter(settings.groups);
-  const report = await runConformance(loaded.backend, {
+  const session = createConformanceSession(loaded.backend, {
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
     ...(settings.sizes === undefined ? {} : { sizes: settings.sizes }),
     ...(filter ? { filter } : {}),
@@ -108,7 +110,11 @@ export async function runInProcess(
     timeLimits: settings.timeLimits,
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
   });
-  return { kind: 'report', report };
+  await session.start();
+  // the declared precision goes with every verdict, also one the watchdog has to build
+  if (session.capabilities) hooks.onStarted?.(session.capabilities);
+  for (const testCase of session.cases) await session.runCase(testCase.id);
+  return { kind: 'report', report: await session.finish() };
 }
 
 /** The child's entry file next to this module (`.ts` when running from source). */
@@ -137,6 +143,7 @@ function grace(limit: number): number {
 function reportAfterKill(
   settings: IsolatedRunSettings,
   name: string,
+  capabilities: ConformanceReport['capabilities'],
   results: Map<string, CaseResult>,
   running: string | null,
   cause: string,
@@ -162,7 +169,7 @@ function reportAfterKill(
     backend: name,
     status,
     ...(reason ? { reason } : {}),
-    capabilities: null,
+    capabilities,
     environment: detectEnvironment(installedVersions(settings.cwd, settings.resolveFrom)),
     seed: settings.seed ?? DEFAULT_SEED,
     sizes,
@@ -196,6 +203,7 @@ export function runIsolated(
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const results = new Map<string, CaseResult>();
+    let capabilities: ConformanceReport['capabilities'] = null;
     let name = settings.spec.replace(/^.*[\\/]/, '').replace(/\.[cm]?[jt]s(#.*)?$/, '');
     let running: string | null = null;
     let phase = 'loading the backend';
@@ -215,6 +223,7 @@ export function runIsolated(
         report: reportAfterKill(
           settings,
           name,
+          capabilities,
           results,
           running,
           cause,
@@ -243,6 +252,8 @@ export function runIsolated(
       if (message.type === 'loaded') {
         name = message.name;
         hooks.onLoaded?.(message.name);
+      } else if (message.type === 'started') {
+        capabilities = message.capabilities;
       } else if (message.type === 'progress') {
         const event = message.event;
         if (event.phase === 'start') {

@@ -59,6 +59,8 @@ export interface ConformanceSession {
   readonly cases: readonly ConformanceCase[];
   /** The limits this session runs under. */
   readonly timeLimits: TimeLimits;
+  /** The backend's declared capabilities once `start()` created the instance, else null. */
+  readonly capabilities: ConformanceReport['capabilities'];
   /**
    * Creates the softmax instance (within the init time limit); resolves to null, or the reason
    * the backend is unavailable or failed to initialise.
@@ -168,6 +170,9 @@ export function createConformanceSession(
   return {
     cases,
     timeLimits: limits,
+    get capabilities() {
+      return sm === null ? null : plainCapabilities(sm);
+    },
     async start() {
       if (startedOnce) return unavailable ?? initFailure;
       startedOnce = true;

@@ -116,6 +116,11 @@ describe('softmax-kit conformance', () => {
     expect(hangingInit.reason).toMatch(/timed out: createSoftmax .* did not settle within 2 s/);
     const syncHang = await read('fixture-sync-hang');
     expect(syncHang.status).toBe('fail');
+    // the declared precision goes with the verdict, also when the watchdog built the report
+    expect(syncHang.capabilities?.computePrecision).toEqual({
+      float32: 'float64',
+      float64: 'float64',
+    });
     const timedOut = syncHang.cases.filter((c: { timedOut?: boolean }) => c.timedOut);
     expect(timedOut).toHaveLength(1);
     expect(timedOut[0].reason).toMatch(/watchdog killed/);
