@@ -3,8 +3,8 @@ import type { KernelInstance } from './kernel-instance.js';
 import { DATA_AT } from './layout.js';
 import { rawKernel, seeded } from './test-support/raw-kernel.js';
 
-// The exp of the kernels (src/kernels/softmax.wat, $expSum), driven through the `expRow` export,
-// which runs the very loop the softmax and log kernels use: out = 2^((x - m) * scale), float32.
+// The exp of the kernels (src/kernels/softmax.wat, $expSum, exported as `expSum`), the very loop
+// the softmax and log kernels use, writing its terms: out = 2^((x - m) * scale), float32.
 //
 // Error budget, relative to the exact 2^u:
 // - the degree-7 Taylor polynomial of 2^f on [-1/2, 1/2]: below 1.04e-8 (derived in the WAT);
@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 /** The worst relative error of 2^((x - m) * scale) over the first n entries of x. */
 function worstError(n: number, m: number, scale: number): { error: number; at: number } {
-  kernel.exports.expRow(IN, OUT, n, m, scale);
+  kernel.exports.expSum(IN, OUT, n, m, scale, 1);
   let error = 0;
   let at = 0;
   for (let i = 0; i < n; i++) {
@@ -105,7 +105,7 @@ describe('the kernels exp', () => {
 
   it('gives exactly 0 below 2^-125 and for -Infinity, and normal values down to 2^-125', () => {
     x.set([-125, -125.4, -125.6, -126, -149, -1000, Number.NEGATIVE_INFINITY, -3e38]);
-    kernel.exports.expRow(IN, OUT, 8, 0, 1);
+    kernel.exports.expSum(IN, OUT, 8, 0, 1, 1);
     expect(Math.abs((y[0] as number) / 2 ** -125 - 1)).toBeLessThan(POLYNOMIAL_BOUND);
     expect(Math.abs((y[1] as number) / 2 ** (x[1] as number) - 1)).toBeLessThan(POLYNOMIAL_BOUND);
     expect(Array.from(y.subarray(2, 8))).toEqual([0, 0, 0, 0, 0, 0]);

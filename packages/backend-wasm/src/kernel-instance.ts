@@ -1,9 +1,10 @@
 import { SoftmaxError } from '@softmax-kit/core';
 import { PAGE_BYTES } from './layout.js';
 
-/** The exports of `src/kernels/softmax.wat`; every pointer is a byte offset into `memory`. */
+/** The exports of `src/kernels/softmax.wat`; every pointer is a byte offset into the memory. */
 export interface KernelExports {
-  readonly memory: WebAssembly.Memory;
+  /** Address of this instance's 16-byte scratch quad (inside its metadata block). */
+  readonly scratch: WebAssembly.Global;
   scan(input: number, rows: number, cols: number, maxAt: number, flagsAt: number): number;
   softmax(
     input: number,
@@ -33,8 +34,20 @@ export interface KernelExports {
     skipAt: number,
     logAt: number,
   ): void;
-  /** Tests only: `exp((x - m) * scale)` of `n` float32 entries, through the kernels' exp loop. */
-  expRow(input: number, output: number, n: number, m: number, scale: number): void;
+  /**
+   * One row segment of `exp((x - m) * scale)`: with `write` the terms are stored at `output` and
+   * the result is [sum of all, 0]; without, [sum of the terms below the max, count of max entries].
+   */
+  expSum(
+    input: number,
+    output: number,
+    n: number,
+    m: number,
+    scale: number,
+    write: number,
+  ): [number, number];
+  /** `x *= factor` over `n` float32 entries at `at`. */
+  scaleRow(at: number, n: number, factor: number): void;
 }
 
 /** Largest memory a wasm32 module can have: 65,536 pages of 64 KiB (4 GiB). */
@@ -46,7 +59,6 @@ const MAX_PAGES = 65536;
  */
 export class KernelInstance {
   readonly exports: KernelExports;
-  readonly memory: WebAssembly.Memory;
   f32!: Float32Array;
   f64!: Float64Array;
   u8!: Uint8Array;
@@ -57,9 +69,17 @@ export class KernelInstance {
   buffer: ArrayBufferLike | null = null;
   byteLength = 0;
 
-  constructor(instance: WebAssembly.Instance) {
+  /**
+   * @param instance - an instance of the kernel module on `memory`
+   * @param meta - the byte offset of this instance's metadata block (and scratch quad)
+   */
+  constructor(
+    instance: WebAssembly.Instance,
+    readonly memory: WebAssembly.Memory,
+    readonly meta = 0,
+  ) {
     this.exports = instance.exports as unknown as KernelExports;
-    this.memory = this.exports.memory;
+    this.exports.scratch.value = meta;
     this.refresh();
   }
 

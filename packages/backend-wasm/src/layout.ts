@@ -1,14 +1,15 @@
 /**
  * The memory layout shared by the JavaScript side and the kernels (`src/kernels/softmax.wat`):
- * byte offsets into one instance's memory. Per-row metadata is handed over in chunks of
- * {@link CHUNK_ROWS} rows; rows themselves start at {@link DATA_AT}.
+ * byte offsets into one memory. Each thread computing on a memory owns a metadata block of
+ * {@link META_BYTES} at `thread * META_BYTES` (one block, at 0, with one thread); per-row metadata
+ * is handed over in chunks of {@link CHUNK_ROWS} rows; rows themselves start after the blocks.
  *
  * @packageDocumentation
  */
 
 /** Rows per kernel call: the metadata arrays below hold this many entries each. */
 export const CHUNK_ROWS = 4096;
-/** 0..31: the kernels' scratch quad for a row's last 1-3 entries. */
+/** Offsets inside a metadata block. 0..15: the scratch quad of the kernels' exp loop. */
 export const SCRATCH_BYTES = 1024;
 /** Row maxima, float64 (written by `scan`, read by the kernels). */
 export const MAX_AT = SCRATCH_BYTES;
@@ -20,5 +21,7 @@ export const SUMS_AT = TEMPERATURE_AT + 8 * CHUNK_ROWS;
 export const SKIP_AT = SUMS_AT + 8 * CHUNK_ROWS;
 /** WebAssembly page size. */
 export const PAGE_BYTES = 65536;
-/** Rows start here: after the two pages the module's memory starts with. */
-export const DATA_AT = 2 * PAGE_BYTES;
+/** One thread's metadata block: two pages. */
+export const META_BYTES = 2 * PAGE_BYTES;
+/** Rows start here on a one-thread memory: after its one metadata block. */
+export const DATA_AT = META_BYTES;

@@ -22,15 +22,19 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
   const { operation, rows, cols, rowMax, temperature, skip, scan } = request;
   const { kernel, inputAt, outputAt } = placement;
   const ex = kernel.exports;
+  const maxAt = kernel.meta + MAX_AT;
+  const temperatureAt = kernel.meta + TEMPERATURE_AT;
+  const sumsAt = kernel.meta + SUMS_AT;
+  const skipAt = kernel.meta + SKIP_AT;
   const rowBytes = cols * 4;
   const oneChunk = rows <= CHUNK_ROWS;
   if (scan !== null) {
     let flagged = 0;
     for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, rows - r0);
-      flagged += ex.scan(inputAt + r0 * rowBytes, count, cols, MAX_AT, SKIP_AT);
-      copyOut(kernel.f64, MAX_AT >> 3, scan.rowMax, r0, count);
-      copyOut(kernel.u8, SKIP_AT, scan.flags, r0, count);
+      flagged += ex.scan(inputAt + r0 * rowBytes, count, cols, maxAt, skipAt);
+      copyOut(kernel.f64, maxAt >> 3, scan.rowMax, r0, count);
+      copyOut(kernel.u8, skipAt, scan.flags, r0, count);
     }
     if (flagged > 0 && scan.haltOnFlag) return false;
   }
@@ -38,30 +42,30 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
   for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rows - r0);
     // rowMax: still in place after a one-chunk scan; else from the request.
-    if (scan === null || !oneChunk) copyIn(rowMax, r0, f64, MAX_AT >> 3, count);
-    copyIn(temperature, r0, f64, TEMPERATURE_AT >> 3, count);
+    if (scan === null || !oneChunk) copyIn(rowMax, r0, f64, maxAt >> 3, count);
+    copyIn(temperature, r0, f64, temperatureAt >> 3, count);
     // Skip marks: the scan's flags (re-read for later chunks) or zeros, or'ed with core's skip.
     if (scan !== null) {
-      if (!oneChunk) copyIn(scan.flags, r0, u8, SKIP_AT, count);
+      if (!oneChunk) copyIn(scan.flags, r0, u8, skipAt, count);
     } else {
-      for (let i = 0; i < count; i++) u8[SKIP_AT + i] = 0;
+      for (let i = 0; i < count; i++) u8[skipAt + i] = 0;
     }
     if (skip !== null) {
       for (let i = 0; i < count; i++)
-        u8[SKIP_AT + i] = (u8[SKIP_AT + i] as number) | (skip[r0 + i] as number);
+        u8[skipAt + i] = (u8[skipAt + i] as number) | (skip[r0 + i] as number);
     }
     const inAt = inputAt + r0 * rowBytes;
     if (operation === 'softmax') {
-      ex.softmax(inAt, outputAt + r0 * rowBytes, count, cols, MAX_AT, TEMPERATURE_AT, SKIP_AT);
+      ex.softmax(inAt, outputAt + r0 * rowBytes, count, cols, maxAt, temperatureAt, skipAt);
       continue;
     }
-    ex.sumExcludingMax(inAt, count, cols, MAX_AT, TEMPERATURE_AT, SKIP_AT, SUMS_AT);
-    const sums = SUMS_AT >> 3;
+    ex.sumExcludingMax(inAt, count, cols, maxAt, temperatureAt, skipAt, sumsAt);
+    const sums = sumsAt >> 3;
     if (operation === 'logSumExp') {
       const output = request.output;
       for (let i = 0; i < count; i++) {
-        if (u8[SKIP_AT + i] !== 0) continue;
-        output[r0 + i] = (f64[MAX_AT / 8 + i] as number) + Math.log1p(f64[sums + i] as number);
+        if (u8[skipAt + i] !== 0) continue;
+        output[r0 + i] = (f64[maxAt / 8 + i] as number) + Math.log1p(f64[sums + i] as number);
       }
       continue;
     }
@@ -71,10 +75,10 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
       outputAt + r0 * rowBytes,
       count,
       cols,
-      MAX_AT,
-      TEMPERATURE_AT,
-      SKIP_AT,
-      SUMS_AT,
+      maxAt,
+      temperatureAt,
+      skipAt,
+      sumsAt,
     );
   }
   return true;

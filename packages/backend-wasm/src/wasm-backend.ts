@@ -170,12 +170,14 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       const module = await compileKernel();
       // Two instances of one module: `staging` takes the copies of callers' arrays and grows
       // as calls need; `arena` holds allocate()'s arrays and grows only in allocate().
+      const stagingMemory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
+      const arenaMemory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
       const [first, second] = await Promise.all([
-        WebAssembly.instantiate(module, {}),
-        WebAssembly.instantiate(module, {}),
+        WebAssembly.instantiate(module, { env: { memory: stagingMemory } }),
+        WebAssembly.instantiate(module, { env: { memory: arenaMemory } }),
       ]);
-      staging = new KernelInstance(first);
-      arena = new Arena(new KernelInstance(second));
+      staging = new KernelInstance(first, stagingMemory);
+      arena = new Arena(new KernelInstance(second, arenaMemory));
       return {
         dtypes: ['float32'],
         computePrecision: { float32: 'float32', float64: 'float32' },

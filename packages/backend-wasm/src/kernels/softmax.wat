@@ -1,16 +1,20 @@
 ;; softmax-kit's WebAssembly SIMD128 kernels: float32 rows, float64 where accuracy needs it.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt) into src/generated/kernel-wasm.ts. Every pointer is
-;; a byte offset into this module's memory; JavaScript (src/run-request.ts, layout in
+;; a byte offset into the imported memory; JavaScript (src/run-request.ts, layout in
 ;; src/layout.ts) places the rows and the per-row metadata (rowMax f64, temperature f64, skip u8,
 ;; sums f64) and calls the exports:
 ;; - scan: each row's max (NaN ignored) and a flag for rows that are not regular (RowScan);
 ;; - softmax: the terms exp((x - m) / T) written and summed in float64, then scaled;
 ;; - sumExcludingMax: s = the sum without the first max entry (JavaScript takes log1p(s));
-;; - logSoftmax: (x - m) / T - log1p(s), in float64, rounded once.
-;; Bytes 0-31 are the kernels' scratch quad; the metadata starts at 1024, rows at 131072.
+;; - logSoftmax: (x - m) / T - log1p(s), in float64, rounded once;
+;; - expSum and scaleRow, the two halves of softmax, for a row split across threads.
 (module
-  (memory (export "memory") 2)
+  ;; Memory comes from JavaScript: a plain one (one thread), or the same module with this import
+  ;; made `shared` (worker threads; src/thread-pool.ts sets the flag byte of these limits).
+  (import "env" "memory" (memory 2 65536))
+  ;; Where $expSum puts a row's last 1-3 terms: 16 bytes per instance (per thread).
+  (global $scratch (export "scratch") (mut i32) (i32.const 0))
 
   ;; Constants as immutable globals: V8 rebuilds a v128.const at every use (three instructions),
   ;; a global is one load.
@@ -26,14 +30,6 @@
   (global $c2 v128 (v128.const f32x4 0.24022651 0.24022651 0.24022651 0.24022651))
   (global $c1 v128 (v128.const f32x4 0.69314718 0.69314718 0.69314718 0.69314718))
   (global $one v128 (v128.const f32x4 1 1 1 1))
-
-  ;; For tests only: out[i] = exp((x[i] - m) * scale) for n float32 entries, through $expSum.
-  (func (export "expRow") (param $in i32) (param $out i32) (param $n i32) (param $m f64)
-    (param $scale f64)
-    (call $expSum (local.get $in) (local.get $out) (local.get $n) (local.get $m) (local.get $scale)
-      (i32.const 1))
-    (drop)
-    (drop))
 
   ;; One row's max (NaN ignored) and whether it holds a NaN. 16 entries per iteration in four
   ;; accumulators, then 4 per iteration, then a scalar tail; every NaN, in any lane or in the
@@ -133,9 +129,9 @@
   ;; - 2^k is added to the exponent field (k << 23); lanes with k < -125 (values below 2^-125,
   ;;   under 3e-38, so never a p >= 1e-30: the row sum is >= 1) are exactly 0, as -Infinity
   ;;   entries (u clamped to -1000) are.
-  ;; src/exp.test.ts sweeps this loop through the `expRow` export: every float32 f in [-1/2, 1/2]
+  ;; src/exp.test.ts sweeps this loop through the `expSum` export: every float32 f in [-1/2, 1/2]
   ;; with |f| >= 2^-12, a dense grid below, and random u over the whole domain.
-  (func $expSum (param $in i32) (param $out i32) (param $n i32) (param $m f64) (param $scale f64)
+  (func $expSum (export "expSum") (param $in i32) (param $out i32) (param $n i32) (param $m f64) (param $scale f64)
     (param $write i32) (result f64 f64)
     (local $end i32) (local $rest i32) (local $restOut i32) (local $i i32)
     (local $mv v128) (local $sv v128) (local $m32 v128)
@@ -161,7 +157,7 @@
             (if (i32.gt_u (local.get $rest) (i32.const 2))
               (then (local.set $x (v128.load32_lane offset=8 2 (local.get $in) (local.get $x)))))
             (local.set $restOut (local.get $out))
-            (local.set $out (i32.const 0)))
+            (local.set $out (global.get $scratch)))
           (else (local.set $x (v128.load (local.get $in)))))
         ;; u = (x - m) * scale, float64, in two halves.
         (local.set $u0 (f64x2.pmax
@@ -221,7 +217,7 @@
         (local.set $i (i32.const 0))
         (loop $copyBack
           (f32.store (i32.add (local.get $restOut) (i32.shl (local.get $i) (i32.const 2)))
-            (f32.load (i32.shl (local.get $i) (i32.const 2))))
+            (f32.load (i32.add (global.get $scratch) (i32.shl (local.get $i) (i32.const 2)))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $copyBack (i32.lt_u (local.get $i) (local.get $rest))))))
     (local.set $sum0 (f64x2.add (local.get $sum0) (local.get $sum1)))
@@ -236,13 +232,38 @@
   (func $scaleOf (param $t f64) (result f64)
     (f64.min (f64.div (f64.const 1.4426950408889634) (local.get $t)) (f64.const 1e308)))
 
+  ;; x *= factor over n float32 entries (16 per iteration, then one at a time).
+  (func $scaleRow (export "scaleRow") (param $p i32) (param $n i32) (param $scalar f32)
+    (local $end i32) (local $factor v128)
+    (local.set $factor (f32x4.splat (local.get $scalar)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done16
+      (loop $next16
+        (br_if $done16 (i32.gt_u (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
+        (v128.store (local.get $p)
+          (f32x4.mul (v128.load (local.get $p)) (local.get $factor)))
+        (v128.store offset=16 (local.get $p)
+          (f32x4.mul (v128.load offset=16 (local.get $p)) (local.get $factor)))
+        (v128.store offset=32 (local.get $p)
+          (f32x4.mul (v128.load offset=32 (local.get $p)) (local.get $factor)))
+        (v128.store offset=48 (local.get $p)
+          (f32x4.mul (v128.load offset=48 (local.get $p)) (local.get $factor)))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $next16)))
+    (block $doneTail
+      (loop $nextTail
+        (br_if $doneTail (i32.ge_u (local.get $p) (local.get $end)))
+        (f32.store (local.get $p) (f32.mul (f32.load (local.get $p))
+          (local.get $scalar)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $nextTail))))
+
   ;; softmax of each row with skip[r] = 0: terms written by $expSum, then multiplied by the
   ;; float32 reciprocal of their float64 sum (three float32 roundings per entry in all).
   (func (export "softmax")
     (param $in i32) (param $out i32) (param $rows i32) (param $cols i32)
     (param $maxPtr i32) (param $tempPtr i32) (param $skipPtr i32)
-    (local $r i32) (local $rowBytes i32) (local $sum f64) (local $count f64)
-    (local $factor v128) (local $p i32) (local $end i32)
+    (local $r i32) (local $rowBytes i32) (local $sum f64) (local $count f64) (local $factor f32)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (block $done
       (loop $next
@@ -257,30 +278,9 @@
             (local.set $count)
             (local.set $sum)
             ;; sum >= 1 (the max entry gives exactly 1): the reciprocal is finite.
-            (local.set $factor (f32x4.splat (f32.demote_f64
-              (f64.div (f64.const 1) (f64.add (local.get $sum) (local.get $count))))))
-            (local.set $p (local.get $out))
-            (local.set $end (i32.add (local.get $out) (local.get $rowBytes)))
-            (block $done16
-              (loop $next16
-                (br_if $done16 (i32.gt_u (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
-                (v128.store (local.get $p)
-                  (f32x4.mul (v128.load (local.get $p)) (local.get $factor)))
-                (v128.store offset=16 (local.get $p)
-                  (f32x4.mul (v128.load offset=16 (local.get $p)) (local.get $factor)))
-                (v128.store offset=32 (local.get $p)
-                  (f32x4.mul (v128.load offset=32 (local.get $p)) (local.get $factor)))
-                (v128.store offset=48 (local.get $p)
-                  (f32x4.mul (v128.load offset=48 (local.get $p)) (local.get $factor)))
-                (local.set $p (i32.add (local.get $p) (i32.const 64)))
-                (br $next16)))
-            (block $doneTail
-              (loop $nextTail
-                (br_if $doneTail (i32.ge_u (local.get $p) (local.get $end)))
-                (f32.store (local.get $p) (f32.mul (f32.load (local.get $p))
-                  (f32x4.extract_lane 0 (local.get $factor))))
-                (local.set $p (i32.add (local.get $p) (i32.const 4)))
-                (br $nextTail)))))
+            (local.set $factor (f32.demote_f64
+              (f64.div (f64.const 1) (f64.add (local.get $sum) (local.get $count)))))
+            (call $scaleRow (local.get $out) (local.get $cols) (local.get $factor))))
         (local.set $in (i32.add (local.get $in) (local.get $rowBytes)))
         (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
