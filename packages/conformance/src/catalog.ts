@@ -4,6 +4,7 @@ import { bufferCases } from './cases/buffers.js';
 import { consistencyCases } from './cases/consistency.js';
 import { determinismCases } from './cases/determinism.js';
 import { backendInUseCase, disposedCase, errorCases } from './cases/errors.js';
+import { everyLaneCases } from './cases/every-lane.js';
 import { exampleCases } from './cases/examples.js';
 import { invarianceCases } from './cases/invariance.js';
 import { orderCases } from './cases/order.js';
@@ -28,7 +29,7 @@ const GROUP_CASES: { readonly [G in CheckGroup]: (sizes: readonly number[]) => C
   {
     examples: () => exampleCases(),
     accuracy: (sizes) => accuracyCases(sizes),
-    stability: () => stabilityCases(),
+    stability: () => [...stabilityCases(), ...everyLaneCases()],
     invariance: () => invarianceCases(),
     temperature: () => temperatureCases(),
     consistency: () => consistencyCases(),
