@@ -40,4 +40,19 @@ describe('tfjs devices in Chromium', () => {
     }
     for (const sm of instances) await sm.dispose();
   });
+
+  it.each(['webgl', 'webgpu'] as const)(
+    '%s: logSumExp([0, -40]) is 4.248354e-18 and logSoftmax keeps it (log1p on the host)',
+    async (device) => {
+      const sm = await createSoftmax(tfjsBackend({ device }));
+      // log1p(exp(-40)) from float64's Math.log1p and Math.exp; the device's float32 exp (2
+      // ulps allowed), one rounding to float32 and the float64 arithmetic: 4 U32 relative.
+      const tiny = Math.log1p(Math.exp(-40));
+      const lse = (await sm.logSumExp(new Float32Array([0, -40])))[0]!;
+      expect(Math.abs(lse - tiny) / tiny).toBeLessThanOrEqual(4 * U32);
+      const logp = (await sm.logSoftmax(new Float32Array([0, -40])))[0]!;
+      expect(Math.abs(logp + tiny) / tiny).toBeLessThanOrEqual(4 * U32);
+      await sm.dispose();
+    },
+  );
 });
