@@ -169,6 +169,8 @@ describe.each(['cpu', 'wasm'] as const)('tfjs-%s: logarithms and batches', (devi
     const expected = await sm.softmax(input);
     expect(firstDifference(await a.softmax(input), expected)).toBe(-1);
     expect(firstDifference(await b.softmax(input), expected)).toBe(-1);
+    // One object belongs to one instance at a time (SPEC): a second createSoftmax is refused.
+    await expect(createSoftmax(first)).rejects.toMatchObject({ code: 'BACKEND_IN_USE' });
     await a.dispose();
     await expect(a.softmax(input)).rejects.toMatchObject({ code: 'DISPOSED' });
     const before = second.doResourceCount?.();
