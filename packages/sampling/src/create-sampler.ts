@@ -13,7 +13,9 @@ import { type LogitRows, readLogits } from './read-logits.js';
 import { rowLists, rowNumbers } from './row-parameters.js';
 import {
   BINS,
+  type Binning,
   boundary,
+  emptyPrefix,
   histogram,
   inPrefix,
   type Prefix,
@@ -93,6 +95,15 @@ interface Plan {
   /** Whether any row needs the backend's softmax (rows with T = 0 do not). */
   readonly needsSoftmax: boolean;
 }
+
+/** A row not scanned before the backend call: its max and counts are found later if needed. */
+const unscanned = (): RowScanResult => ({
+  available: -1,
+  argmax: -1,
+  max: Number.NaN,
+  maxFinite: Number.NaN,
+  positiveInfinities: 0,
+});
 
 function drawSeed(): number {
   const words = new Uint32Array(2);
@@ -214,8 +225,13 @@ function plan(input: SamplerInput, options: SampleOptions, ws: Workspace): Plan 
       ws,
     );
     temperatures[row] = temperature(row);
-    // A greedy row never reaches the backend, so it is checked in full here.
-    const scan = scanRow(x, offset, n, row, temperatures[row] === 0, {} as RowScanResult);
+    // A greedy row never reaches the backend, so it is checked in full here; min-p needs the
+    // exact max. Other rows need no pass of their own: the backend rejects NaN and all-masked
+    // rows (naming them), and the histogram works from an estimate of the max.
+    const scan =
+      temperatures[row] === 0 || minP(row) > 0
+        ? scanRow(x, offset, n, row, temperatures[row] === 0, {} as RowScanResult)
+        : unscanned();
     scans.push(scan);
     if (temperatures[row] !== 0) needsSoftmax = true;
   }
@@ -260,18 +276,20 @@ function truncate(plan: Plan, row: number, ws: Workspace, prefix: Prefix): Prefi
   const t = plan.temperatures[row]!;
   const topK = plan.topK(row);
   wholeRow(scan, n, prefix);
-  if (topK < Number.POSITIVE_INFINITY || topP < 1) {
-    const binning = histogram(x, p, offset, n, scan, t, ws, { top: 0, scale: 0, total: 0 });
+  const binning: Binning = { top: 0, scale: 0, total: 0, counted: false };
+  if (topK < Number.POSITIVE_INFINITY) {
+    histogram(x, p, offset, n, scan, t, ws, binning, topP < 1 ? 'both' : 'counts');
     const available = scan.available; // counted by the histogram
-    const cap = Math.min(topK, available);
     prefix.length = available;
-    if (cap < available)
-      boundary(x, p, offset, n, binning, cap, Number.POSITIVE_INFINITY, ws, prefix);
-    else prefix.mass = binning.total;
+    if (topK < available)
+      boundary(x, p, offset, n, binning, topK, Number.POSITIVE_INFINITY, ws, prefix);
     if (topP < 1) {
       // The shortest prefix of what top-k kept with mass >= topP of that set's mass.
-      const target = topP * prefix.mass;
-      if (prefix.memberCount >= 0) {
+      if (topK >= available) {
+        prefix.mass = binning.total;
+        boundary(x, p, offset, n, binning, available, topP * prefix.mass, ws, prefix);
+      } else if (prefix.ranked) {
+        const target = topP * prefix.mass;
         walk(
           x,
           p,
@@ -284,11 +302,17 @@ function truncate(plan: Plan, row: number, ws: Workspace, prefix: Prefix): Prefi
           prefix,
         );
         prefix.memberCount = keepMembers(ws.members, prefix.memberCount, prefix, x, offset);
+        prefix.length = prefix.memberCount;
       } else {
-        if (cap < available) histogram(x, p, offset, n, scan, t, ws, binning);
-        boundary(x, p, offset, n, binning, cap, target, ws, prefix);
+        const target = topP * prefix.mass;
+        histogram(x, p, offset, n, scan, t, ws, binning, 'both');
+        boundary(x, p, offset, n, binning, topK, target, ws, prefix);
       }
     }
+  } else if (topP < 1) {
+    // top-p alone: the bins need only masses.
+    histogram(x, p, offset, n, scan, t, ws, binning, 'mass');
+    boundary(x, p, offset, n, binning, Number.POSITIVE_INFINITY, topP * binning.total, ws, prefix);
   }
   if (minP > 0) {
     // SPEC: keep (x'_i - m')/T >= log(minP): an upper set of x', so a ranking prefix with all
@@ -476,13 +500,7 @@ function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): 
     const row0 = greedyRow(plan, row, draws, undefined);
     return raw ? { ...row0, rawLogprobs: rawFor(row0.tokens) } : row0;
   }
-  const prefix = truncate(plan, row, ws, {
-    length: 0,
-    mass: 0,
-    threshold: 0,
-    lastTie: 0,
-    memberCount: -1,
-  });
+  const prefix = truncate(plan, row, ws, emptyPrefix());
   const listed = prefix.memberCount >= 0;
   // A few draws from a large truncated prefix scan the row once each and stop at the token,
   // with S = the mass the selection summed; otherwise C is stored and searched.
@@ -541,19 +559,22 @@ function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): 
     // The first topN of the ranking (all inside the kept prefix), in ranking order.
     const count = Math.min(topN, prefix.length);
     let list: Int32Array;
-    if (listed) list = ws.ranked.slice(0, count);
+    if (prefix.ranked) list = ws.ranked.slice(0, count);
     else {
-      const best: Prefix = { length: 0, mass: 0, threshold: 0, lastTie: 0, memberCount: -1 };
-      const binning = histogram(x, p, offset, n, scan, plan.temperatures[row]!, ws, {
-        top: 0,
-        scale: 0,
-        total: 0,
-      });
+      const best = emptyPrefix();
+      const binning = histogram(
+        x,
+        p,
+        offset,
+        n,
+        scan,
+        plan.temperatures[row]!,
+        ws,
+        { top: 0, scale: 0, total: 0, counted: false },
+        'counts',
+      );
       boundary(x, p, offset, n, binning, count, Number.POSITIVE_INFINITY, ws, best);
-      list =
-        best.memberCount >= 0
-          ? ws.ranked.slice(0, count)
-          : collectRanked(x, offset, n, best, count);
+      list = best.ranked ? ws.ranked.slice(0, count) : collectRanked(x, offset, n, best, count);
     }
     top = {
       tokens: list,
