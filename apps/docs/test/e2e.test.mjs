@@ -252,6 +252,18 @@ describe('the docs site in headless Chromium', { skip }, () => {
     await page.close();
   });
 
+  test('the conformance suite runs on ts in the browser (?run=ts, as pnpm start uses it)', async () => {
+    const page = await open('browser-conformance', '/conformance.html?run=ts');
+    const verdict = page.getByTestId('browser-conformance-verdict');
+    await verdict.waitFor({ timeout: 120_000 });
+    assert.match(await verdict.textContent(), /ts in this browser: pass \(\d+ passed, 0 failed/);
+    const report = await page.evaluate(() => window.softmaxKitConformance);
+    assert.equal(report.environment.runtime, 'browser');
+    assert.equal(report.backend, 'ts');
+    await page.close();
+    assert.deepEqual(problems.get('browser-conformance'), []);
+  });
+
   test('the speed page draws one panel per batch size and one point per measured result', async () => {
     const page = await open('speed-check', '/speed.html');
     await reportsLoaded(page);

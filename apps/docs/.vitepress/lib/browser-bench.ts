@@ -40,19 +40,30 @@ function quantile(values: number[], q: number): number {
 }
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Shortest batch: long enough for the page's timer (5 us when cross-origin isolated, else 100 us). */
+const MIN_BATCH_MS = 5;
+
 /**
- * Times `call` in batches long enough for the browser's coarse timer (at least 2 ms each), for
- * about `budgetMs`; returns microseconds per call of each batch.
+ * Times `call` in batches of at least MIN_BATCH_MS each, for about `budgetMs`; returns
+ * microseconds per call of each batch. It warms up for a while first and only then sizes the
+ * batch: sized on the first, cold calls (a few tens of microseconds each before the JIT has
+ * compiled them), a fast subject's batch came out ~50x too short, so each sample was a few
+ * timer ticks plus any GC pause, and `ts` read ~1 us per element at 1x10 (about 0.1 us/call).
  */
 async function timeCalls(call: () => Promise<unknown>, budgetMs: number): Promise<number[]> {
-  for (let warmup = 0; warmup < 3; warmup++) await call();
+  const warmUntil = performance.now() + Math.min(100, budgetMs / 3);
+  let warmCalls = 0;
+  while (warmCalls < 3 || performance.now() < warmUntil) {
+    await call();
+    warmCalls += 1;
+  }
   let batch = 1;
   for (;;) {
     const start = performance.now();
     for (let index = 0; index < batch; index++) await call();
     const elapsed = performance.now() - start;
-    if (elapsed >= 2 || batch >= 1 << 16) break;
-    batch *= 4;
+    if (elapsed >= MIN_BATCH_MS || batch >= 1 << 20) break;
+    batch *= elapsed > 0 ? Math.min(16, Math.ceil((MIN_BATCH_MS * 1.5) / elapsed)) : 16;
   }
   const samples: number[] = [];
   const deadline = performance.now() + budgetMs;
@@ -82,7 +93,7 @@ export async function runBrowserBench(
     reportVersion: 1,
     startedAt: new Date().toISOString(),
     durationMs: 0,
-    harness: `in-page timer (performance.now, batches >= 2 ms, ~${budgetMs} ms per point, median of batches)`,
+    harness: `in-page timer (performance.now, warm-up, batches >= ${MIN_BATCH_MS} ms, ~${budgetMs} ms per point, median of batches)`,
     quick: true,
     environment: {
       runtime: 'browser',
