@@ -15,7 +15,9 @@ describe('scanRow', () => {
       it(`${regular ? 'keeps' : 'flags'} a row with ${label} in any lane or the tail (${Type.name})`, () => {
         for (let cols = 1; cols <= 11; cols++) {
           for (let at = 0; at < cols; at++) {
-            const row = Type.from({ length: cols }, (_, c) => (c === at ? value : c - 5));
+            const values = Array.from({ length: cols }, (_, c) => (c === at ? value : c - 5));
+            const row =
+              Type === Float32Array ? Float32Array.from(values) : Float64Array.from(values);
             const rowMax = new Float64Array(1);
             const finiteMax = cols === 1 ? -inf : at === cols - 1 ? cols - 7 : cols - 6;
             const expectRegular = regular && cols > 1;
