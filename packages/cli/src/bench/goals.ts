@@ -1,4 +1,5 @@
 import type { BenchGoal, BenchResult } from '../bench-report.js';
+import { samplingGoals } from './sampling-goals.js';
 
 function median(
   results: readonly BenchResult[],

@@ -5,6 +5,7 @@ import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
 import { kernelSubject } from '../bench/kernel-subject.js';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
+import { samplingSubjects } from '../bench/sampling-subjects.js';
 import { DEFAULT_SIZES, parseSizes } from '../bench/sizes.js';
 import type { BenchSubject } from '../bench/subject.js';
 import { zeroCopySubject } from '../bench/zero-copy-subject.js';
@@ -16,16 +17,19 @@ import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIo } from './io.js';
 
-export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [--sizes ${DEFAULT_SIZES}] [--dtype float32|float64] [--peers] [--json FILE] [--quick] [--no-progress]
+export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [--sizes ${DEFAULT_SIZES}] [--dtype float32|float64] [--peers] [--sampling] [--json FILE] [--quick] [--no-progress]
   Median / p10 / p90 ns per element (tinybench), ratios to the fastest and to a copy baseline,
   cold start, per-call fixed cost (1x1) and memory. k = 1024, M = 1024^2. --peers adds
-  onnxruntime-node, transformers.js, raw tf.softmax (cpu, wasm) and a naive JS softmax.`;
+  onnxruntime-node, transformers.js, raw tf.softmax (cpu, wasm) and a naive JS softmax.
+  --sampling (on with --peers) adds @softmax-kit/sampling on ts (top-p 0.9, top-k 50) and a naive
+  sort-based sampler at one-row sizes of >= 32k (with --peers also transformers.js's top-k path).`;
 
 const OPTIONS = {
   backend: { type: 'string', default: 'all' },
   sizes: { type: 'string', default: DEFAULT_SIZES },
   dtype: { type: 'string', default: 'float32' },
   peers: { type: 'boolean' },
+  sampling: { type: 'boolean' },
   json: { type: 'string' },
   quick: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
@@ -63,6 +67,8 @@ export interface BenchOptions {
   backends: string[];
   settings: BenchSettings;
   peers: boolean;
+  /** Adds the sampling subjects (also on with `peers`). */
+  sampling?: boolean;
 }
 
 /**
@@ -86,6 +92,7 @@ export async function runBenchWithProgress(
     // Each backend's kernel alone, so the report can say what core itself costs per element.
     ...options.backends.map((spec) => kernelSubject(spec)),
     ...(options.peers ? peerSubjects() : []),
+    ...(options.peers || options.sampling ? samplingSubjects({ peers: options.peers }) : []),
   ];
   const bar = progressBar(io, 'bench', showProgress);
   try {
@@ -216,6 +223,7 @@ export async function benchCommand(args: readonly string[], io: CommandIo): Prom
     backends: parseBackendList(values.backend, 'bench'),
     settings: benchSettings(values),
     peers: values.peers === true,
+    sampling: values.sampling === true,
   };
   const report = await runBenchWithProgress(options, io, values['no-progress'] !== true);
   if (values.json !== undefined) await writeJson(values.json, report);
