@@ -132,7 +132,11 @@ function wasmGoals(results: readonly BenchResult[]): BenchGoal[] {
  * ```
  */
 export function evaluateGoals(results: readonly BenchResult[]): BenchGoal[] {
-  const goals: BenchGoal[] = [...coreCostGoals(results), ...wasmGoals(results)];
+  const goals: BenchGoal[] = [
+    ...coreCostGoals(results),
+    ...wasmGoals(results),
+    ...samplingGoals(results),
+  ];
   const sizes = [...new Map(results.map((r) => [r.size, r])).values()];
   for (const { size, rows, cols } of sizes) {
     if (rows * cols >= 1000) {
