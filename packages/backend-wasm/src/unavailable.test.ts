@@ -26,14 +26,4 @@ describe('wasmBackend where it cannot run', () => {
       message: expect.stringMatching(/'wasm-unsafe-eval'.*tsBackend\(\)/),
     });
   });
-
-  it('rejects threads other than 1 with BACKEND_UNAVAILABLE saying it computes on one thread', async () => {
-    await expect(createSoftmax(wasmBackend({ threads: 2 }))).rejects.toMatchObject({
-      code: 'BACKEND_UNAVAILABLE',
-      message: expect.stringMatching(/threads: 2.*calling thread only/),
-    });
-    const sm = await createSoftmax(wasmBackend({ threads: 1 }));
-    expect(sm.backend.capabilities.details).toMatchObject({ threads: 1 });
-    await sm.dispose();
-  });
 });

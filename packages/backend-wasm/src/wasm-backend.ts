@@ -7,16 +7,17 @@ import {
 import { Arena, type WasmArray } from './arena.js';
 import { KERNEL_WASM_BASE64 } from './generated/kernel-wasm.js';
 import { KernelInstance } from './kernel-instance.js';
-import { DATA_AT } from './layout.js';
+import { DATA_AT, META_BYTES } from './layout.js';
 import { type Placement, runRequest } from './run-request.js';
 
 /** Options of {@link wasmBackend}. */
 export interface WasmBackendOptions {
   /**
-   * Worker threads to split large calls over. This version computes on the calling thread only:
-   * `1` (the default) is the only value that initialises; any other value makes `doInit` reject
-   * with `BACKEND_UNAVAILABLE` saying so, so a caller asking for threads learns it did not get
-   * them.
+   * Threads to split large calls over (from 256k entries: a batch by rows, one long row by
+   * columns), the calling one included; default 1. Needs shared memory: Node's
+   * `worker_threads`, or Web Workers in a cross-origin-isolated page. Where that is missing the
+   * backend computes on one thread and says why in `capabilities.details.threadsNote`. The
+   * worker code loads only when threads > 1.
    */
   readonly threads?: number;
 }
@@ -46,6 +47,13 @@ const intrinsic = (name: string) =>
     ?.get as (this: unknown) => number;
 const byteOffsetOf = intrinsic('byteOffset');
 const lengthOf = intrinsic('length');
+
+/** The thread pool and its compute function, once loaded (threads > 1). */
+interface Threads {
+  readonly pool: import('./thread-pool.js').ThreadPool;
+  readonly compute: typeof import('./threaded-compute.js').computeThreaded;
+  readonly from: number;
+}
 
 const FALLBACK = "use tsBackend() from '@softmax-kit/backend-ts' instead";
 
@@ -105,6 +113,13 @@ async function compileKernel(): Promise<WebAssembly.Module> {
  */
 export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new SoftmaxError(
+      'INVALID_INPUT',
+      `wasmBackend({ threads }): threads must be an integer from 1 to 64, got ${String(threads)}.`,
+    );
+  }
+  let pool: Threads | null = null;
   let staging: KernelInstance | null = null;
   let arena: Arena | null = null;
 
@@ -144,16 +159,22 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       runRequest(request, zeroCopy);
       return;
     }
-    const kernel = staging;
-    kernel.reserve(DATA_AT + n * 4);
+    const threaded = pool !== null && n >= pool.from ? pool : null;
+    const kernel = threaded === null ? staging : threaded.pool.main;
+    const dataAt = threaded === null ? DATA_AT : threaded.pool.size * META_BYTES;
+    kernel.reserve(dataAt + n * 4);
     const f32 = kernel.f32;
-    const at = DATA_AT >> 2;
+    const at = dataAt >> 2;
     if (n <= 64) {
       for (let i = 0; i < n; i++) f32[at + i] = input[i] as number;
     } else {
       f32.set(lengthOf.call(input) === n ? input : input.subarray(0, n), at);
     }
-    if (!runRequest(request, { kernel, inputAt: DATA_AT, outputAt: DATA_AT })) return;
+    const done =
+      threaded === null
+        ? runRequest(request, { kernel, inputAt: dataAt, outputAt: dataAt })
+        : threaded.compute(request, threaded.pool, dataAt);
+    if (!done) return;
     if (request.operation !== 'logSumExp') copyBack(request, f32, at);
   }
 
@@ -161,12 +182,6 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     specificationVersion: 'v1',
     name: 'wasm',
     async doInit(): Promise<BackendCapabilities> {
-      if (threads !== 1) {
-        throw new SoftmaxError(
-          'BACKEND_UNAVAILABLE',
-          `wasm: threads: ${String(threads)} asked for, but this version of @softmax-kit/backend-wasm computes on the calling thread only; use wasmBackend() (one thread) or tsBackend() from '@softmax-kit/backend-ts'.`,
-        );
-      }
       const module = await compileKernel();
       // Two instances of one module: `staging` takes the copies of callers' arrays and grows
       // as calls need; `arena` holds allocate()'s arrays and grows only in allocate().
@@ -178,13 +193,25 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       ]);
       staging = new KernelInstance(first, stagingMemory);
       arena = new Arena(new KernelInstance(second, arenaMemory));
+      let threadsNote = 'computes on the calling thread';
+      if (threads > 1) {
+        const loaded = await import('./threads.js');
+        const shared = await WebAssembly.compile(loaded.sharedVariant(kernelBytes()));
+        const created = await loaded.ThreadPool.create(shared, threads);
+        if ('unavailable' in created) {
+          threadsNote = `threads: ${threads} asked for, computing on one thread: ${created.unavailable}`;
+        } else {
+          pool = { pool: created, compute: loaded.computeThreaded, from: loaded.THREADS_FROM };
+          threadsNote = `calls of ${loaded.THREADS_FROM} entries or more split over ${threads} threads (worker threads on shared memory)`;
+        }
+      }
       return {
         dtypes: ['float32'],
         computePrecision: { float32: 'float32', float64: 'float32' },
         sync: true,
         device: 'wasm',
         scansRows: true,
-        details: { simd128: true, threads: 1, threadsNote: 'computes on the calling thread' },
+        details: { simd128: true, threads: pool?.pool.size ?? 1, threadsNote },
       };
     },
     doComputeSync: compute,
@@ -192,6 +219,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       compute(request);
     },
     async doDispose() {
+      await pool?.pool.dispose();
+      pool = null;
       arena?.dispose();
       arena = null;
       staging = null;

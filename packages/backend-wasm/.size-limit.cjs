@@ -1,0 +1,35 @@
+// size-limit checks (`pnpm size`). The one-thread backend is measured without the threads chunk,
+// which dist/index.js imports lazily, only when wasmBackend({ threads }) asks for more than one
+// thread (bundlers split it off the same way); the second check adds it, with its own budget.
+const lazyThreadsChunk = {
+  name: 'lazy-threads-chunk',
+  setup(build) {
+    build.onResolve({ filter: /[/\\]threads-[A-Z0-9]+\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+const withoutThreads = (config) => ({ ...config, plugins: [...(config.plugins ?? []), lazyThreadsChunk] });
+
+module.exports = [
+  {
+    name: 'wasmBackend (one thread) on top of core: @softmax-kit/backend-wasm dist with its inline module, @softmax-kit/core and the lazy threads chunk left out, minified, gzipped',
+    import: { './dist/index.js': '{ wasmBackend }' },
+    ignore: ['@softmax-kit/core'],
+    modifyEsbuildConfig: withoutThreads,
+    gzip: true,
+    limit: '6 KB',
+  },
+  {
+    name: 'wasmBackend with threads on top of core: the above plus the threads chunk (worker source, shared-memory module variant, split logic), minified, gzipped',
+    import: { './dist/index.js': '{ wasmBackend }' },
+    ignore: ['@softmax-kit/core'],
+    gzip: true,
+    limit: '9 KB',
+  },
+  {
+    name: 'createSoftmax + wasmBackend (one thread): @softmax-kit/core + @softmax-kit/backend-wasm, minified, gzipped',
+    import: { '@softmax-kit/core': '{ createSoftmax }', './dist/index.js': '{ wasmBackend }' },
+    modifyEsbuildConfig: withoutThreads,
+    gzip: true,
+    limit: '14 KB',
+  },
+];
