@@ -69,57 +69,41 @@ function checkBackend(backend: unknown): asserts backend is Backend {
  * change them later) and checks them. Invalid capabilities are `BACKEND_ERROR`.
  */
 function readCapabilities(backend: Backend, reported: unknown): BackendCapabilities {
-  const fail = (what: string): never => {
+  const fail = (what: string, value: unknown): never => {
     throw new SoftmaxError(
       'BACKEND_ERROR',
-      `backend '${backend.name}' reported invalid capabilities: ${what}.`,
+      `backend '${backend.name}' reported invalid capabilities: ${what} is ${describe(value)}.`,
     );
   };
   if (typeof reported !== 'object' || reported === null)
-    fail(`doInit resolved to ${describe(reported)}`);
+    fail('the value doInit resolved to', reported);
   const source = reported as Record<string, unknown>;
   const dtypesValue = source.dtypes;
-  if (!Array.isArray(dtypesValue) || dtypesValue.length === 0)
-    fail(`dtypes is ${describe(dtypesValue)}`);
-  const dtypes = [...(dtypesValue as unknown[])];
-  for (const dtype of dtypes) {
-    if (!DTYPES.includes(dtype as Dtype)) fail(`dtypes lists ${describe(dtype)}`);
+  const dtypes = Array.isArray(dtypesValue) ? [...(dtypesValue as unknown[])] : [];
+  if (dtypes.length === 0 || !dtypes.every((d) => DTYPES.includes(d as Dtype))) {
+    fail('dtypes', dtypesValue);
   }
-  const precisionValue = source.computePrecision;
-  if (typeof precisionValue !== 'object' || precisionValue === null) {
-    fail(`computePrecision is ${describe(precisionValue)}`);
-  }
+  const precisionValue = source.computePrecision as Record<string, unknown> | null | undefined;
   const computePrecision: Record<string, Precision> = {};
   for (const dtype of DTYPES) {
-    const precision = (precisionValue as Record<string, unknown>)[dtype];
-    if (!PRECISIONS.includes(precision as Precision)) {
-      fail(`computePrecision.${dtype} is ${describe(precision)}`);
-    }
+    const precision = typeof precisionValue === 'object' ? precisionValue?.[dtype] : undefined;
+    if (!PRECISIONS.includes(precision as Precision)) fail(`computePrecision.${dtype}`, precision);
     computePrecision[dtype] = precision as Precision;
   }
-  const sync = source.sync;
-  if (typeof sync !== 'boolean') fail(`sync is ${describe(sync)}`);
-  if (sync === true && typeof backend.doComputeSync !== 'function') {
-    fail('sync is true but doComputeSync is missing');
-  }
-  const device = source.device;
-  if (typeof device !== 'string') fail(`device is ${describe(device)}`);
-  const scansRows = source.scansRows;
-  if (scansRows !== undefined && typeof scansRows !== 'boolean')
-    fail(`scansRows is ${describe(scansRows)}`);
-  const detailsValue = source.details;
+  const { sync, device, scansRows, details: detailsValue } = source;
+  if (typeof sync !== 'boolean') fail('sync', sync);
+  if (sync === true && typeof backend.doComputeSync !== 'function')
+    fail('doComputeSync (sync is true)', backend.doComputeSync);
+  if (typeof device !== 'string') fail('device', device);
+  if (scansRows !== undefined && typeof scansRows !== 'boolean') fail('scansRows', scansRows);
   let details: Record<string, string | number | boolean> | undefined;
   if (detailsValue !== undefined) {
-    if (typeof detailsValue !== 'object' || detailsValue === null)
-      fail(`details is ${describe(detailsValue)}`);
+    if (typeof detailsValue !== 'object' || detailsValue === null) fail('details', detailsValue);
     details = {};
     for (const [key, value] of Object.entries(detailsValue as object)) {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        fail(`details.${key} is ${describe(value)}`);
-      }
+      if (!['string', 'number', 'boolean'].includes(typeof value)) fail(`details.${key}`, value);
       details[key] = value as string | number | boolean;
     }
-    Object.freeze(details);
   }
   return Object.freeze({
     dtypes: Object.freeze(dtypes as Dtype[]),
@@ -127,7 +111,7 @@ function readCapabilities(backend: Backend, reported: unknown): BackendCapabilit
     sync: sync as boolean,
     device: device as string,
     ...(scansRows === undefined ? {} : { scansRows: scansRows as boolean }),
-    ...(details === undefined ? {} : { details }),
+    ...(details === undefined ? {} : { details: Object.freeze(details) }),
   });
 }
 
