@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
-  dts: true,
+  // Declarations and their maps come from `tsc -p tsconfig.build.json` (tsup's dts has no maps).
+  dts: false,
   sourcemap: true,
   clean: true,
   target: 'es2022',
