@@ -1,5 +1,5 @@
-// Benchmark: wasmBackend through the public API (caller's arrays, and zero-copy arrays from
-// backend.allocate) against tsBackend and a naive three-pass Math.exp softmax, float32 softmax,
+// Benchmark: wasmBackend through the public API (caller's arrays, zero-copy arrays from
+// backend.allocate, and two threads) against tsBackend and a naive three-pass Math.exp softmax, float32 softmax,
 // in one process with tinybench. Run after a build of core, backend-ts and this package:
 //   pnpm --filter @softmax-kit/backend-wasm bench
 //   ROUNDS=5 TIME_MS=300 SIZES=32x1000,1x131072 pnpm --filter @softmax-kit/backend-wasm bench
@@ -50,6 +50,7 @@ const random = () => {
 const ts = await createSoftmax(tsBackend());
 const backend = wasmBackend();
 const wasm = await createSoftmax(backend);
+const wasm2 = await createSoftmax(wasmBackend({ threads: 2 }));
 
 // Arena arrays first (allocating grows the memory, which would detach views taken earlier).
 const largest = Math.max(...SIZES.map(([rows, cols]) => rows * cols));
@@ -69,6 +70,7 @@ function subjects(rows, cols) {
     ts: () => ts.softmaxSync(input, { shape, out }),
     wasm: () => wasm.softmaxSync(input, { shape, out }),
     'wasm-zero-copy': () => wasm.softmaxSync(zeroIn, { shape, out: zeroOut }),
+    'wasm-2-threads': () => wasm2.softmaxSync(input, { shape, out }),
   };
 }
 
@@ -99,9 +101,10 @@ for (const { rows, cols, fns } of all) {
   const m = Object.fromEntries(names.map((name) => [name, median(perElement[name])]));
   results.push({ size: `${rows}x${cols}`, ...m });
   console.log(
-    `${`${rows}x${cols}`.padEnd(10)} ns/elem naive ${m.naive.toFixed(2)}  ts ${m.ts.toFixed(2)}  wasm ${m.wasm.toFixed(2)}  zero-copy ${m['wasm-zero-copy'].toFixed(2)}  |  wasm/ts ${(m.wasm / m.ts).toFixed(2)}  zero-copy/ts ${(m['wasm-zero-copy'] / m.ts).toFixed(2)}  naive/wasm ${(m.naive / m.wasm).toFixed(1)}  wasm per call ${((m.wasm * n) / 1000).toFixed(3)} us`,
+    `${`${rows}x${cols}`.padEnd(10)} ns/elem naive ${m.naive.toFixed(2)}  ts ${m.ts.toFixed(2)}  wasm ${m.wasm.toFixed(2)}  zero-copy ${m['wasm-zero-copy'].toFixed(2)}  2 threads ${m['wasm-2-threads'].toFixed(2)}  |  wasm/ts ${(m.wasm / m.ts).toFixed(2)}  zero-copy/ts ${(m['wasm-zero-copy'] / m.ts).toFixed(2)}  2-threads/ts ${(m['wasm-2-threads'] / m.ts).toFixed(2)}  naive/wasm ${(m.naive / m.wasm).toFixed(1)}  wasm per call ${((m.wasm * n) / 1000).toFixed(3)} us`,
   );
 }
 if (process.env.JSON) console.log(JSON.stringify(results));
 await ts.dispose();
 await wasm.dispose();
+await wasm2.dispose();

@@ -15,6 +15,16 @@ export interface KernelExports {
     temperatureAt: number,
     skipAt: number,
   ): void;
+  scanSoftmax(
+    input: number,
+    output: number,
+    rows: number,
+    cols: number,
+    maxAt: number,
+    temperatureAt: number,
+    flagsAt: number,
+    halt: number,
+  ): number;
   sumExcludingMax(
     input: number,
     rows: number,

@@ -28,6 +28,23 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
   const skipAt = kernel.meta + SKIP_AT;
   const rowBytes = cols * 4;
   const oneChunk = rows <= CHUNK_ROWS;
+  if (operation === 'softmax' && scan !== null && skip === null && oneChunk) {
+    // The common call in one kernel call: scan, then softmax of the rows not flagged.
+    copyIn(temperature, 0, kernel.f64, temperatureAt >> 3, rows);
+    const flagged = ex.scanSoftmax(
+      inputAt,
+      outputAt,
+      rows,
+      cols,
+      maxAt,
+      temperatureAt,
+      skipAt,
+      scan.haltOnFlag ? 1 : 0,
+    );
+    copyOut(kernel.f64, maxAt >> 3, scan.rowMax, 0, rows);
+    copyOut(kernel.u8, skipAt, scan.flags, 0, rows);
+    return !(flagged > 0 && scan.haltOnFlag);
+  }
   if (scan !== null) {
     let flagged = 0;
     for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {

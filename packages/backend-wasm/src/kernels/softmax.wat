@@ -5,7 +5,8 @@
 ;; src/layout.ts) places the rows and the per-row metadata (rowMax f64, temperature f64, skip u8,
 ;; sums f64) and calls the exports:
 ;; - scan: each row's max (NaN ignored) and a flag for rows that are not regular (RowScan);
-;; - softmax: the terms exp((x - m) / T) written and summed in float64, then scaled;
+;; - softmax: the terms exp((x - m) / T) written and summed in float64, then scaled
+;;   (scanSoftmax: both in one call);
 ;; - sumExcludingMax: s = the sum without the first max entry (JavaScript takes log1p(s));
 ;; - logSoftmax: (x - m) / T - log1p(s), in float64, rounded once;
 ;; - expSum and scaleRow, the two halves of softmax, for a row split across threads.
@@ -89,7 +90,7 @@
 
   ;; The scan of RowScan: for each of `rows` rows, rowMax (f64) and a flag (u8): 1 when the row
   ;; has a NaN or a +Infinity, or every entry is -Infinity (or NaN). Returns the flagged count.
-  (func (export "scan")
+  (func $scan (export "scan")
     (param $in i32) (param $rows i32) (param $cols i32) (param $maxPtr i32) (param $flagPtr i32)
     (result i32)
     (local $r i32) (local $m f32) (local $flag i32) (local $count i32)
@@ -260,7 +261,7 @@
 
   ;; softmax of each row with skip[r] = 0: terms written by $expSum, then multiplied by the
   ;; float32 reciprocal of their float64 sum (three float32 roundings per entry in all).
-  (func (export "softmax")
+  (func $softmax (export "softmax")
     (param $in i32) (param $out i32) (param $rows i32) (param $cols i32)
     (param $maxPtr i32) (param $tempPtr i32) (param $skipPtr i32)
     (local $r i32) (local $rowBytes i32) (local $sum f64) (local $count f64) (local $factor f32)
@@ -285,6 +286,21 @@
         (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $next))))
+
+  ;; scan, then softmax with the scan's flags as the skip marks (core had none): one call from
+  ;; JavaScript for the common case. With $halt, a flagged row stops it before any write.
+  ;; Returns the flagged count.
+  (func (export "scanSoftmax")
+    (param $in i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (param $maxPtr i32) (param $tempPtr i32) (param $flagPtr i32) (param $halt i32) (result i32)
+    (local $flagged i32)
+    (local.set $flagged (call $scan (local.get $in) (local.get $rows) (local.get $cols)
+      (local.get $maxPtr) (local.get $flagPtr)))
+    (if (i32.and (local.get $halt) (i32.ne (local.get $flagged) (i32.const 0)))
+      (then (return (local.get $flagged))))
+    (call $softmax (local.get $in) (local.get $out) (local.get $rows) (local.get $cols)
+      (local.get $maxPtr) (local.get $tempPtr) (local.get $flagPtr))
+    (local.get $flagged))
 
   ;; For each row with skip[r] = 0: s = sum over j != k of exp((x_j - m) / T), k the first index
   ;; of the max, stored as f64 at $sumPtr + 8r. JavaScript then takes log1p(s) (logSumExp,
