@@ -4,10 +4,16 @@
 const lazyThreadsChunk = {
   name: 'lazy-threads-chunk',
   setup(build) {
-    build.onResolve({ filter: /[/\\]threads-[A-Z0-9]+\.js$/ }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /[/\\]threads-[A-Z0-9]+\.js$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
   },
 };
-const withoutThreads = (config) => ({ ...config, plugins: [...(config.plugins ?? []), lazyThreadsChunk] });
+const withoutThreads = (config) => ({
+  ...config,
+  plugins: [...(config.plugins ?? []), lazyThreadsChunk],
+});
 
 module.exports = [
   {
