@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../test/run-cli.js';
+import { binCommand, runCli } from '../../test/run-cli.js';
 
 /** float64 unit roundoff. */
 const U = 2 ** -53;
@@ -54,6 +56,34 @@ describe('softmax-kit eval on long rows', () => {
       worst = Math.max(worst, Math.abs((result?.probabilities[index] ?? 0) - p) / p);
     });
     expect(worst).toBeLessThanOrEqual(bound);
+  });
+});
+
+describe('softmax-kit eval writing to a reader that stops early', () => {
+  it('ends quietly with exit code 0 when stdout closes (as `| head` does), without an EPIPE trace', async () => {
+    const child = spawn(process.execPath, [...binCommand(), 'eval', '--json'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    // The first piece of output arrives, then the reader goes away.
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.stdin.end(logits(2 ** 20).join(','));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('eval did not exit within 60 s after its reader went away'));
+      }, 60_000);
+      child.on('close', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
   });
 });
 

@@ -20,6 +20,12 @@ export interface CommandIo {
  * ```
  */
 export function processIo(): CommandIo {
+  // A reader that stops early (`softmax-kit eval ... | head`) closes the pipe: end quietly, as
+  // shell tools do, instead of an unhandled EPIPE error with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     stdout: (text) => process.stdout.write(text),
     drain: () =>
