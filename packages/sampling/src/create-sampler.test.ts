@@ -1,14 +1,14 @@
-import { tsBackend } from '@softmax-kit/backend-ts';
 import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drawMargin, referenceRow, referenceToken, testRng } from '../test/reference-sampler.js';
 import { createSampler } from './create-sampler.js';
 import { uniformAt } from './philox.js';
+import { float64Backend } from './test-support/float64-backend.js';
 import type { SampleOptions, SyncSampler } from './types.js';
 
 let sampler: SyncSampler;
 beforeAll(async () => {
-  sampler = createSampler(await createSoftmax(tsBackend()));
+  sampler = createSampler(await createSoftmax(float64Backend()));
 });
 
 const kept = (q: Float64Array | undefined) => [...(q ?? [])].flatMap((v, i) => (v > 0 ? [i] : []));
@@ -322,6 +322,18 @@ describe('against the float64 reference sampler', () => {
       [50_000, () => Math.floor(rng() * 8)], // many exact ties
       [20_000, () => (rng() < 0.01 ? -Infinity : Math.round((rng() - 0.5) * 1e6) / 1000)],
       [29_999, () => 3], // all equal (29,999 * topP lies away from an integer)
+      // The 512 entries the candidate threshold reads are the largest: the first gathers are
+      // too small for top-k 7,000 and are retried lower.
+      [
+        40_000,
+        (() => {
+          const sampled = new Set(
+            Array.from({ length: 512 }, (_, j) => Math.floor((j * 40_000) / 512)),
+          );
+          let i = 0;
+          return () => (sampled.has(i++) ? 10 + rng() : rng());
+        })(),
+      ],
     ] as const) {
       const logits = Array.from({ length: n }, make);
       for (const params of [

@@ -1,5 +1,12 @@
 import type { Softmax, SyncSoftmax } from '@softmax-kit/core';
 import { SoftmaxError } from '@softmax-kit/core';
+import {
+  type CandidateScratch,
+  candidateThreshold,
+  type Gathered,
+  gather,
+  SAMPLE,
+} from './candidates.js';
 import { fail, isListLike, show } from './errors.js';
 import { uniformAt } from './philox.js';
 import {
@@ -39,7 +46,7 @@ import type {
 export type SamplerFor<S extends Softmax> = S extends SyncSoftmax ? SyncSampler : Sampler;
 
 /** Buffers reused between calls; grown, never shrunk. */
-class Workspace implements ProcessingScratch, SelectScratch {
+class Workspace implements ProcessingScratch, SelectScratch, CandidateScratch {
   x: Floats = new Float64Array(0);
   p: Floats = new Float64Array(0);
   raw: Floats = new Float64Array(0);
@@ -49,6 +56,10 @@ class Workspace implements ProcessingScratch, SelectScratch {
   candidates = new Int32Array(0);
   members = new Int32Array(0);
   ranked = new Int32Array(0);
+  compactX = new Float64Array(0);
+  compactP = new Float64Array(0);
+  compactIndex = new Int32Array(0);
+  readonly sample = new Float64Array(SAMPLE);
   readonly binCounts = new Int32Array(BINS);
   readonly binMass = new Float64Array(BINS);
 
@@ -66,6 +77,9 @@ class Workspace implements ProcessingScratch, SelectScratch {
       this.candidates = new Int32Array(n);
       this.members = new Int32Array(n);
       this.ranked = new Int32Array(n);
+      this.compactX = new Float64Array(n);
+      this.compactP = new Float64Array(n);
+      this.compactIndex = new Int32Array(n);
     }
   }
 }
@@ -264,6 +278,52 @@ const softmaxOptions = (plan: Plan, ws: Workspace) => {
   };
 };
 
+/**
+ * top-k, then top-p, on `m` gathered tokens (`x`, `p` compact, in index order), as
+ * {@link truncate} describes; `rowMass` is the whole row's mass (top-p alone renormalises over
+ * every token, gathered or not). Indices in `prefix` and the scratch lists are compact.
+ */
+function selectWithin(
+  x: Float64Array,
+  p: Float64Array,
+  m: number,
+  scan: RowScanResult,
+  t: number,
+  topK: number,
+  topP: number,
+  rowMass: number,
+  ws: Workspace,
+  prefix: Prefix,
+): void {
+  const binning: Binning = { top: 0, scale: 0, total: 0, counted: false };
+  if (topK < Number.POSITIVE_INFINITY) {
+    histogram(x, p, 0, m, scan, t, ws, binning, topP < 1 ? 'both' : 'counts');
+    const available = scan.available; // counted by the histogram
+    prefix.length = available;
+    if (topK < available) boundary(x, p, 0, m, binning, topK, Number.POSITIVE_INFINITY, ws, prefix);
+    if (topP < 1) {
+      // The shortest prefix of what top-k kept with mass >= topP of that set's mass.
+      if (topK >= available) {
+        prefix.mass = binning.total;
+        boundary(x, p, 0, m, binning, available, topP * prefix.mass, ws, prefix);
+      } else if (prefix.ranked) {
+        const target = topP * prefix.mass;
+        walk(x, p, 0, ws.ranked.subarray(0, prefix.length), 0, 0, prefix.length, target, prefix);
+        prefix.memberCount = keepMembers(ws.members, prefix.memberCount, prefix, x, 0);
+        prefix.length = prefix.memberCount;
+      } else {
+        const target = topP * prefix.mass;
+        histogram(x, p, 0, m, scan, t, ws, binning, 'both');
+        boundary(x, p, 0, m, binning, topK, target, ws, prefix);
+      }
+    }
+  } else if (topP < 1) {
+    // top-p alone: the bins need only masses.
+    histogram(x, p, 0, m, scan, t, ws, binning, 'mass');
+    boundary(x, p, 0, m, binning, Number.POSITIVE_INFINITY, topP * rowMass, ws, prefix);
+  }
+}
+
 /** The kept set of a row (SPEC step 3) as a prefix of its ranking. */
 function truncate(plan: Plan, row: number, ws: Workspace, prefix: Prefix): Prefix {
   const { n } = plan.logits;
@@ -276,43 +336,49 @@ function truncate(plan: Plan, row: number, ws: Workspace, prefix: Prefix): Prefi
   const t = plan.temperatures[row]!;
   const topK = plan.topK(row);
   wholeRow(scan, n, prefix);
-  const binning: Binning = { top: 0, scale: 0, total: 0, counted: false };
-  if (topK < Number.POSITIVE_INFINITY) {
-    histogram(x, p, offset, n, scan, t, ws, binning, topP < 1 ? 'both' : 'counts');
-    const available = scan.available; // counted by the histogram
-    prefix.length = available;
-    if (topK < available)
-      boundary(x, p, offset, n, binning, topK, Number.POSITIVE_INFINITY, ws, prefix);
-    if (topP < 1) {
-      // The shortest prefix of what top-k kept with mass >= topP of that set's mass.
-      if (topK >= available) {
-        prefix.mass = binning.total;
-        boundary(x, p, offset, n, binning, available, topP * prefix.mass, ws, prefix);
-      } else if (prefix.ranked) {
-        const target = topP * prefix.mass;
-        walk(
-          x,
-          p,
-          offset,
-          ws.ranked.subarray(0, prefix.length),
-          0,
-          0,
-          prefix.length,
-          target,
-          prefix,
-        );
-        prefix.memberCount = keepMembers(ws.members, prefix.memberCount, prefix, x, offset);
-        prefix.length = prefix.memberCount;
-      } else {
-        const target = topP * prefix.mass;
-        histogram(x, p, offset, n, scan, t, ws, binning, 'both');
-        boundary(x, p, offset, n, binning, topK, target, ws, prefix);
-      }
+  if (topK < Number.POSITIVE_INFINITY || topP < 1) {
+    // Gather a ranking prefix that surely holds the kept set (checked, else gathered again
+    // lower), then select inside it: one pass over the row instead of two.
+    const gathered: Gathered = { count: 0, mass: 0, total: 0 };
+    let threshold = Number.NEGATIVE_INFINITY;
+    for (let attempt = 0; ; attempt++) {
+      threshold = candidateThreshold(x, offset, n, t, topK, topP, attempt, ws.sample);
+      gather(x, p, offset, n, threshold, topK === Number.POSITIVE_INFINITY, ws, gathered);
+      if (threshold === Number.NEGATIVE_INFINITY) break;
+      if (
+        topK < Number.POSITIVE_INFINITY
+          ? gathered.count >= topK
+          : gathered.mass >= topP * gathered.total
+      )
+        break;
     }
-  } else if (topP < 1) {
-    // top-p alone: the bins need only masses.
-    histogram(x, p, offset, n, scan, t, ws, binning, 'mass');
-    boundary(x, p, offset, n, binning, Number.POSITIVE_INFINITY, topP * binning.total, ws, prefix);
+    const m = gathered.count;
+    const within: RowScanResult = {
+      available: -1,
+      argmax: -1,
+      max: Number.NaN,
+      maxFinite: Number.NaN,
+      positiveInfinities: 0,
+    };
+    wholeRow(within, m, prefix);
+    selectWithin(ws.compactX, ws.compactP, m, within, t, topK, topP, gathered.total, ws, prefix);
+    // Back to row indices.
+    const index = ws.compactIndex;
+    if (prefix.threshold === Number.NEGATIVE_INFINITY) {
+      // Everything gathered is kept: the tokens >= the gather threshold.
+      prefix.threshold = threshold;
+      prefix.lastTie = n;
+      prefix.length = m;
+      prefix.memberCount = m;
+      ws.members.set(index.subarray(0, m));
+      prefix.ranked = false;
+    } else {
+      prefix.lastTie = index[prefix.lastTie]!;
+      for (let k = 0; k < prefix.memberCount; k++) ws.members[k] = index[ws.members[k]!]!;
+      if (prefix.ranked)
+        for (let k = 0; k < prefix.length; k++) ws.ranked[k] = index[ws.ranked[k]!]!;
+    }
+    if (threshold === Number.NEGATIVE_INFINITY) scan.available = m;
   }
   if (minP > 0) {
     // SPEC: keep (x'_i - m')/T >= log(minP): an upper set of x', so a ranking prefix with all
@@ -434,14 +500,14 @@ function scanAbove(
     return -1;
   }
   // Up to lastTie a token equal to the threshold is kept, after it not: two loops with one
-  // comparison each (adding 0 for the others keeps them free of unpredictable branches).
+  // comparison each (p times +(kept), 0 or 1: no unpredictable branch).
   const split = Math.min(lastTie + 1, n);
   for (let token = 0; token < split; token++) {
-    sum += x[offset + token]! >= threshold ? p[offset + token]! : 0;
+    sum += p[offset + token]! * +(x[offset + token]! >= threshold);
     if (sum > target) return token;
   }
   for (let token = split; token < n; token++) {
-    sum += x[offset + token]! > threshold ? p[offset + token]! : 0;
+    sum += p[offset + token]! * +(x[offset + token]! > threshold);
     if (sum > target) return token;
   }
   return -1;
@@ -507,14 +573,25 @@ function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): 
   const scanning = !listed && draws <= 4;
   if (prefix.length < 0) {
     // The whole row, not yet counted: count it and sum its p in one pass.
-    let count = 0;
-    let sum = 0;
-    for (let token = 0; token < n; token++) {
-      if (x[offset + token] !== Number.NEGATIVE_INFINITY) count++;
-      sum += p[offset + token]!;
+    // -Infinity has p = 0 exactly, so only zeros are looked at; four running sums pipeline.
+    let masked = 0;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let token = offset;
+    const end = offset + n;
+    for (const stop = end - 3; token < stop; token += 4) {
+      s0 += p[token]!;
+      s1 += p[token + 1]!;
+      s2 += p[token + 2]!;
+      s3 += p[token + 3]!;
     }
-    prefix.length = count;
-    prefix.mass = sum;
+    for (; token < end; token++) s0 += p[token]!;
+    for (token = offset; token < end; token++)
+      if (p[token] === 0 && x[token] === Number.NEGATIVE_INFINITY) masked++;
+    prefix.length = n - masked;
+    prefix.mass = s0 + s1 + (s2 + s3);
   }
   const total = !scanning
     ? cumulate(x, p, offset, n, prefix, ws)

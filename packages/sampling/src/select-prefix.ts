@@ -222,11 +222,12 @@ function collect(
   let candidateCount = 0;
   for (let token = 0; token < n; token++) {
     const value = x[offset + token]!;
-    const above = value >= lowest && value !== Number.NEGATIVE_INFINITY;
+    // +(comparison) compiles to a flag, not a branch; & keeps it so.
+    const above = +(value >= lowest) & +(value !== Number.NEGATIVE_INFINITY);
     members[memberCount] = token;
-    memberCount += above as unknown as number;
+    memberCount += above;
     candidates[candidateCount] = token;
-    candidateCount += (above && value <= highest) as unknown as number;
+    candidateCount += above & +(value <= highest);
   }
   let exact = 0;
   for (let k = 0; k < candidateCount; k++) {

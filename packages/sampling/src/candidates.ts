@@ -1,0 +1,130 @@
+import type { Floats } from './process-logits.js';
+
+/** Scratch for {@link gather}: compact copies of a row's candidates, reused between calls. */
+export interface CandidateScratch {
+  readonly compactX: Float64Array;
+  readonly compactP: Float64Array;
+  /** The original token index of each compact entry (increasing). */
+  readonly compactIndex: Int32Array;
+  /** Room for {@link SAMPLE} values. */
+  readonly sample: Float64Array;
+}
+
+/** Entries of a row read to place the candidate threshold. */
+export const SAMPLE = 512;
+
+/**
+ * A value below which no token of the kept set lies, probably: read from {@link SAMPLE} evenly
+ * spaced entries of the row, sorted. Each stands for `n / SAMPLE` tokens, so top-k needs about
+ * `k * SAMPLE / n` of them above the threshold and top-p the sampled mass (weights
+ * `exp((x - top) / T)`) up to `topP`; the rank is widened for the sampling error, more on every
+ * `attempt`. It is only a guess: the caller checks the gathered set (count >= k, mass >= topP
+ * of the row) and retries lower, down to `-Infinity` (every token).
+ */
+export function candidateThreshold(
+  x: Floats,
+  offset: number,
+  n: number,
+  temperature: number,
+  topK: number,
+  topP: number,
+  attempt: number,
+  sample: Float64Array,
+): number {
+  if (n <= 8 * SAMPLE || attempt >= 3) return Number.NEGATIVE_INFINITY;
+  const stride = n / SAMPLE;
+  for (let j = 0; j < SAMPLE; j++) sample[j] = x[offset + Math.floor(j * stride)]!;
+  const sorted = sample.subarray(0, SAMPLE).sort(); // ascending; -Infinity first
+  const top = sorted[SAMPLE - 1]!;
+  if (!(Math.abs(top) < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
+  let rank = 0;
+  if (topK < Number.POSITIVE_INFINITY) rank = Math.ceil((topK * SAMPLE) / n);
+  if (topP < 1) {
+    let total = 0;
+    for (let j = 0; j < SAMPLE; j++) total += weight(sorted[j]!, top, temperature);
+    let cumulative = 0;
+    let needed = SAMPLE - 1;
+    for (let r = 0; r < SAMPLE; r++) {
+      cumulative += weight(sorted[SAMPLE - 1 - r]!, top, temperature);
+      if (cumulative >= topP * total) {
+        needed = r;
+        break;
+      }
+    }
+    rank = Math.max(rank, needed);
+  }
+  rank = Math.ceil(rank * (1.3 + attempt) + 8 * (attempt + 1));
+  if (rank >= SAMPLE - 1) return Number.NEGATIVE_INFINITY;
+  return sorted[SAMPLE - 1 - rank]!;
+}
+
+function weight(value: number, top: number, temperature: number): number {
+  if (value === Number.NEGATIVE_INFINITY) return 0;
+  if (temperature === Number.POSITIVE_INFINITY) return 1;
+  return Math.exp((value - top) / temperature);
+}
+
+/** What {@link gather} found. */
+export interface Gathered {
+  /** Tokens gathered (all not `-Infinity`, `x >= threshold`). */
+  count: number;
+  /** Their sum of p, and the whole row's (only when asked). */
+  mass: number;
+  total: number;
+}
+
+/**
+ * Copies the tokens with `x >= threshold` (never `-Infinity`) into the compact scratch, in index
+ * order: one branch-free pass (every entry is written, the end advances when it is kept). The
+ * set is a ranking prefix with all its ties, so a kept set inside it is found there exactly.
+ */
+export function gather(
+  x: Floats,
+  p: Floats,
+  offset: number,
+  n: number,
+  threshold: number,
+  withMass: boolean,
+  scratch: CandidateScratch,
+  into: Gathered,
+): Gathered {
+  const { compactX, compactP, compactIndex } = scratch;
+  const floor = threshold === Number.NEGATIVE_INFINITY ? -Number.MAX_VALUE : threshold;
+  // Pass 1: the indices, branch-free (each written, the end advances when kept).
+  let count = 0;
+  for (let token = 0; token < n; token++) {
+    compactIndex[count] = token;
+    count += +(x[offset + token]! >= floor);
+  }
+  // Pass 2, over the gathered only: their values and masses.
+  let mass = 0;
+  for (let k = 0; k < count; k++) {
+    const token = offset + compactIndex[k]!;
+    compactX[k] = x[token]!;
+    const probability = p[token]!;
+    compactP[k] = probability;
+    mass += probability;
+  }
+  let total = 0;
+  if (withMass) {
+    // Four running sums: independent additions pipeline.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let token = offset;
+    const end = offset + n;
+    for (const stop = end - 3; token < stop; token += 4) {
+      s0 += p[token]!;
+      s1 += p[token + 1]!;
+      s2 += p[token + 2]!;
+      s3 += p[token + 3]!;
+    }
+    for (; token < end; token++) s0 += p[token]!;
+    total = s0 + s1 + (s2 + s3);
+  }
+  into.count = count;
+  into.mass = mass;
+  into.total = total;
+  return into;
+}
