@@ -1,6 +1,6 @@
 import type { KernelRequest } from '@softmax-kit/core';
-import { forEachKernelRow } from './scan-row.js';
 import { logSumOfExps } from './row-exp-sums.js';
+import { forEachKernelRow } from './scan-row.js';
 
 /**
  * The logSoftmax kernel: for each row not flagged in `skip`,

@@ -1,6 +1,6 @@
 import type { KernelRequest } from '@softmax-kit/core';
-import { forEachKernelRow } from './scan-row.js';
 import { sumExp32, sumExp64 } from './row-exp-sums.js';
+import { forEachKernelRow } from './scan-row.js';
 
 /**
  * The softmax kernel: for each row not flagged in `skip`, `p_i = exp((x_i - m) / T) / sum_j
