@@ -35,6 +35,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'The contract', link: '/guide/contract' },
       { text: 'SPEC.md (normative)', link: '/guide/spec' },
       { text: 'Writing a backend', link: '/guide/writing-a-backend' },
+      { text: 'Sampling', link: '/guide/sampling' },
       { text: 'Conformance in CI', link: '/guide/conformance-in-ci' },
       { text: 'CLI reference', link: '/guide/cli' },
     ],

@@ -1,0 +1,76 @@
+/**
+ * The sampling histogram's setup, kept in the URL's hash (`#sample?logits=...&topP=...`) so a
+ * setup can be shared without touching the query string the softmax playground owns. Only the
+ * fields that differ from the defaults are written; anything unreadable falls back.
+ */
+export interface SamplingState {
+  logits: string;
+  temperature: string;
+  topK: string;
+  topP: string;
+  minP: string;
+  seed: string;
+  draws: string;
+  backend: string;
+}
+
+const KEYS: Record<keyof SamplingState, string> = {
+  logits: 'logits',
+  temperature: 't',
+  topK: 'topK',
+  topP: 'topP',
+  minP: 'minP',
+  seed: 'seed',
+  draws: 'n',
+  backend: 'backend',
+};
+
+/** The defaults: SPEC's first worked example, top-p 0.9, 10,000 draws with seed 7. */
+export function defaultSamplingState(backend: string): SamplingState {
+  return {
+    logits: '2, 1, 0.1, -1, 0.5',
+    temperature: '1',
+    topK: '',
+    topP: '0.9',
+    minP: '',
+    seed: '7',
+    draws: '10000',
+    backend,
+  };
+}
+
+const PREFIX = '#sample?';
+
+/** The state in a location hash (`known`: the backends that may be picked; the first is the default). */
+export function samplingStateFromHash(hash: string, known: readonly string[]): SamplingState {
+  const fallback = defaultSamplingState(known[0] ?? 'ts');
+  if (!hash.startsWith(PREFIX)) return fallback;
+  const params = new URLSearchParams(hash.slice(PREFIX.length));
+  const state = { ...fallback };
+  for (const key of Object.keys(KEYS) as (keyof SamplingState)[]) {
+    const value = params.get(KEYS[key]);
+    if (value !== null) state[key] = value;
+  }
+  if (!known.includes(state.backend)) state.backend = fallback.backend;
+  return state;
+}
+
+/** The hash (with its `#sample?`, or '' for the defaults) that gives back `state`. */
+export function hashFromSamplingState(state: SamplingState, known: readonly string[]): string {
+  const fallback = defaultSamplingState(known[0] ?? 'ts');
+  const params = new URLSearchParams();
+  for (const key of Object.keys(KEYS) as (keyof SamplingState)[])
+    if (state[key] !== fallback[key]) params.set(KEYS[key], state[key]);
+  const text = params.toString();
+  return text === '' ? '' : `${PREFIX}${text}`;
+}
+
+/** Reads an optional number field: '' is "not set", anything else must parse. */
+export function optionalNumber(text: string): number | undefined | 'invalid' {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const lower = trimmed.toLowerCase();
+  if (lower === 'inf' || lower === 'infinity') return Number.POSITIVE_INFINITY;
+  const value = Number(trimmed);
+  return Number.isNaN(value) ? 'invalid' : value;
+}
