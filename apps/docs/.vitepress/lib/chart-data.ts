@@ -97,7 +97,7 @@ export function subjectOrder(report: BenchReport): string[] {
     .map(({ subject }) => subject.subject);
 }
 
-/** A stable colour per subject (the same backend has the same colour on every chart). */
+/** Distinct colours, backends first in line; baselines are drawn grey. */
 const palette = [
   '#3451b2',
   '#d2462b',
@@ -105,13 +105,27 @@ const palette = [
   '#a0629d',
   '#c08b00',
   '#0e8a9e',
-  '#6b6b6b',
   '#e06c9f',
   '#6a4c2f',
   '#4b8bf4',
+  '#ff7f0e',
+  '#7a8c00',
+  '#17becf',
+  '#9467bd',
+  '#bcbd22',
 ];
 
-/** Colours for `names`, in order, from one fixed palette. */
+/** Colours for `names`, in order: one fixed palette, grey for the baselines (`baseline:`, `kernel:`). */
 export function colorsFor(names: readonly string[]): string[] {
-  return names.map((_, index) => palette[index % palette.length]!);
+  let next = 0;
+  return names.map((name) =>
+    /^(baseline|kernel):/.test(name) ? '#8a8a8a' : palette[next++ % palette.length]!,
+  );
 }
+
+/**
+ * Whether a subject is drawn on the speed charts: backends, peers and the copy baseline. The
+ * kernel-alone baselines (`kernel:<backend>`, a backend's kernel without core) are in the
+ * numbers table and the goals; drawn too, they doubled the lines on a phone screen.
+ */
+export const charted = (subject: string) => !subject.startsWith('kernel:');

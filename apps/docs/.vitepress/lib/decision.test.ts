@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backendRows, type DecisionInputs, NOISE_RATIO, verdicts } from './decision.js';
+import {
+  backendRows,
+  type DecisionInputs,
+  firstSentence,
+  NOISE_RATIO,
+  verdicts,
+} from './decision.js';
 import type { ConformanceSummary } from './report-files.js';
 import type { BenchReport, BenchResult, CaseStatus } from './report-types.js';
 
@@ -162,5 +168,14 @@ describe('the backend choice', () => {
     expect(browser.measured).toBe(false);
     expect(browser.headline).toMatch(/use `ts`, the default/);
     expect(answers[0]!.quick).toBe(true);
+  });
+});
+
+describe('long reasons', () => {
+  it('are cut to their first sentence, at most 110 characters', () => {
+    expect(firstSentence("Backend 'x' is unavailable: no binding. Fix: install it.")).toBe(
+      "Backend 'x' is unavailable: no binding",
+    );
+    expect(firstSentence('a'.repeat(200))).toHaveLength(110);
   });
 });

@@ -133,7 +133,17 @@ function bundleFor(
 
 /** A short note for a bundle that could not be measured (the full reason stays in its title). */
 function unmeasured(error: string | undefined): string {
+  if (error?.includes('Could not resolve'))
+    return 'not measured: package not installed in the docs';
   return error?.includes('pnpm build') ? 'not measured: packages not built' : 'not measured';
+}
+
+/** The first sentence of a long reason (the whole of it is in the cell's title). */
+export function firstSentence(text: string, max = 110): string {
+  const line = text.split('\n')[0]!;
+  const end = line.search(/\.(\s|$)/);
+  const sentence = end > 0 ? line.slice(0, end) : line;
+  return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
 }
 
 /** `float32` when every input dtype computes in it, else `float32 in: float32, float64 in: float64`. */
@@ -165,6 +175,9 @@ function orderedNames(inputs: DecisionInputs): string[] {
 function runtimeOf(report: ConformanceSummary): Runtime {
   return report.environment.runtime === 'browser' ? 'browser' : 'node';
 }
+
+/** A ratio as `3.0x`, or `131x` from 10 up. */
+const times = (ratio: number) => (ratio >= 10 ? `${Math.round(ratio)}x` : `${ratio.toFixed(1)}x`);
 
 /** Per runtime and size: the backend to use and why. */
 export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVerdict[] {
@@ -218,11 +231,9 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
           pickNs: fallback.ns,
           why:
             fallback === best
-              ? `fastest that conforms (${ns(fallback.ns)}${
-                  next
-                    ? `; next ${next.row.backend}, ${(next.ns / fallback.ns).toFixed(1)}x slower`
-                    : ''
-                })`
+              ? `fastest that conforms, ${ns(fallback.ns)}${
+                  next ? ` (next: ${next.row.backend}, ${times(next.ns / fallback.ns)} slower)` : ''
+                }`
               : `within ${NOISE_RATIO}x of the fastest (${best.row.backend}, ${ns(best.ns)} vs ${ns(fallback.ns)}), which is run-to-run noise here; the default has no dependencies`,
           excluded: excludedFaster(fallback.ns),
         };
@@ -233,8 +244,8 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
         pick: best.row.backend,
         pickNs: best.ns,
         why: fallback
-          ? `${(fallback.ns / best.ns).toFixed(1)}x faster than ${DEFAULT_BACKEND} (${ns(best.ns)} vs ${ns(fallback.ns)})`
-          : `fastest that conforms (${ns(best.ns)}; ${DEFAULT_BACKEND} not measured here)`,
+          ? `${times(fallback.ns / best.ns)} faster than ${DEFAULT_BACKEND} (${ns(best.ns)} vs ${ns(fallback.ns)})`
+          : `fastest that conforms, ${ns(best.ns)} (${DEFAULT_BACKEND} not measured here)`,
         excluded: excludedFaster(best.ns),
       };
     });
@@ -337,10 +348,11 @@ function addReasons(rows: BackendRow[], inputs: DecisionInputs): void {
     for (const runtime of RUNTIMES) {
       const where = runtime === 'node' ? 'Node' : 'the browser';
       if (row.status[runtime] === 'fail') row.cons.push(`fails conformance in ${where}`);
-      if (row.status[runtime] === 'skip')
+      if (row.status[runtime] === 'skip') {
         row.cons.push(
-          `could not run in ${where}${row.reason ? ` (${row.reason.split('\n')[0]})` : ''}`,
+          `could not run in ${where}${row.reason ? ` (${firstSentence(row.reason)})` : ''}`,
         );
+      }
     }
     if (row.precision && !row.precision.includes('float64')) {
       row.cons.push(`computes in ${row.precision} only, also for Float64Array input`);
