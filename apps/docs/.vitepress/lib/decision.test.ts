@@ -132,11 +132,14 @@ describe('the backend choice', () => {
     const size = answers[0]!.sizes[0]!;
     expect(size.pick).toBe('ts');
     expect(size.excluded).toEqual(['tfjs-cpu']);
+    expect(size.excludedNote).toBe('tfjs-cpu (fails conformance)');
   });
 
   it('lists every known backend in a fixed order, default first, and marks what has no report', () => {
     const { rows } = decide({
       conformance: [conformance('tfjs-cpu', 'pass'), conformance('zz-custom', 'pass')],
+      // A sampling subject runs on a backend but is not one.
+      bench: bench({ 'sampling:ts:top-p-0.9': { '1x32k': 3 } }),
     });
     expect(rows[0]!.backend).toBe('ts');
     expect(rows.map((row) => row.backend)).toEqual([

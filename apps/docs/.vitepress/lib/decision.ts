@@ -52,6 +52,8 @@ export interface SizeVerdict {
   why: string;
   /** Backends measured faster than the pick that do not pass conformance on this runtime. */
   excluded: string[];
+  /** The same, each with why: `tfjs-wasm (fails conformance)`, `x (no conformance report)`. */
+  excludedNote: string;
 }
 
 export interface RuntimeVerdict {
@@ -165,7 +167,9 @@ function orderedNames(inputs: DecisionInputs): string[] {
   for (const { report } of inputs.conformance) seen.add(baseName(report.backend));
   for (const bench of [inputs.bench, inputs.benchBrowser]) {
     for (const subject of bench?.subjects ?? []) {
-      if (subject.kind === 'backend') seen.add(subject.subject);
+      // A backend is named plainly (`ts`, `tfjs-wasm`); prefixed subjects such as
+      // `sampling:ts:top-p-0.9` measure something else on a backend.
+      if (subject.kind === 'backend' && !subject.subject.includes(':')) seen.add(subject.subject);
     }
   }
   const known = KNOWN_BACKENDS.map((backend) => backend.name);
@@ -197,6 +201,13 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
         }).`,
       };
     }
+    const note = (excluded: BackendRow[]) =>
+      excluded
+        .map(
+          (row) =>
+            `${row.backend} (${row.status[runtime] === 'fail' ? 'fails conformance' : row.status[runtime] === 'skip' ? 'skipped' : 'no conformance report'})`,
+        )
+        .join(', ');
     const sizes = benchSizes(bench).map(({ size, elements }): SizeVerdict => {
       const measured = rows
         .map((row) => ({ row, ns: row.speed[runtime][size] ?? null }))
@@ -214,13 +225,15 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
             ? `no measured backend passes conformance in ${where}`
             : 'no backend measured at this size',
           excluded: measured.map((item) => item.row.backend),
+          excludedNote: note(measured.map((item) => item.row)),
         };
       }
       const fallback = conforming.find((item) => item.row.backend === DEFAULT_BACKEND);
-      const excludedFaster = (ns: number) =>
+      const fasterRows = (ns: number) =>
         measured
           .filter((item) => item.ns < ns && item.row.status[runtime] !== 'pass')
-          .map((item) => item.row.backend);
+          .map((item) => item.row);
+      const excludedFaster = (ns: number) => fasterRows(ns).map((row) => row.backend);
       const ns = (value: number) => formatSig(value, 'ns/element');
       if (fallback && fallback.ns <= best.ns * NOISE_RATIO) {
         const next = conforming.find((item) => item !== fallback);
@@ -236,6 +249,7 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
                 }`
               : `within ${NOISE_RATIO}x of the fastest (${best.row.backend}, ${ns(best.ns)} vs ${ns(fallback.ns)}), which is run-to-run noise here; the default has no dependencies`,
           excluded: excludedFaster(fallback.ns),
+          excludedNote: note(fasterRows(fallback.ns)),
         };
       }
       return {
@@ -247,6 +261,7 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
           ? `${times(fallback.ns / best.ns)} faster than ${DEFAULT_BACKEND} (${ns(best.ns)} vs ${ns(fallback.ns)})`
           : `fastest that conforms, ${ns(best.ns)} (${DEFAULT_BACKEND} not measured here)`,
         excluded: excludedFaster(best.ns),
+        excludedNote: note(fasterRows(best.ns)),
       };
     });
     const ranges: RuntimeVerdict['ranges'] = [];
