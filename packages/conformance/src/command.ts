@@ -4,6 +4,7 @@
  * writes the report files and gives the summary and exit code. `softmax-kit-conformance` and
  * `softmax-kit conformance` only map their flags onto {@link runConformanceCommand}.
  */
+import { resolve } from 'node:path';
 import { builtinBackendNames } from './backends.js';
 import { formatSummary } from './format-summary.js';
 import { type IsolatedRunSettings, runInProcess, runIsolated } from './isolated-run.js';
@@ -135,8 +136,14 @@ export async function runConformanceCommand(options: CommandOptions): Promise<Co
     : undefined;
   const reports: ConformanceReport[] = [];
   const files: string[] = [];
+  // An explicit folder is the caller's, relative to their working directory; only the default
+  // goes to the workspace root's reports/conformance (where the docs app reads them).
   const outDir =
-    options.outDir === null ? null : resolveReportDir(options.outDir ?? 'reports/conformance', cwd);
+    options.outDir === null
+      ? null
+      : options.outDir === undefined
+        ? resolveReportDir('reports/conformance', cwd)
+        : resolve(cwd, options.outDir);
   for (const { spec, required: named } of expandBackendSpecs(options.backends)) {
     const required = named && options.requireNamed !== false;
     write(`[conformance] ${spec}: loading`);
