@@ -122,7 +122,7 @@ export function everyLaneCases(): ConformanceCase[] {
     trackedCase(
       `stability.every-lane.${dtype}`,
       'stability',
-      `a NaN, a +Infinity or an all -Infinity row is recognised at every lane and tail position of rows of 1-33 entries and at the chunk edges of rows up to 1,025 (${dtype}): NaN gives NAN_INPUT naming row and column and leaves an in-place input unchanged, +Infinity the exact limit, all -Infinity ALL_MASKED`,
+      `a NaN, a +Infinity or an all -Infinity row is recognised at every lane and tail position of rows of 1-33 entries and at the chunk edges of rows up to 1,025 (${dtype}): NaN gives NAN_INPUT naming row and column and leaves an in-place input unchanged, +Infinity the exact limit, all -Infinity ALL_MASKED.`,
       undefined,
       (context, t) => probe(context, t, dtype),
     ),
