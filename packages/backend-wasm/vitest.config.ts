@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import type { BrowserCommand } from 'vitest/node';
 import { chromiumLaunchOptions, hasChromium } from '../../tools/chromium';
 
 // Tests run from source through the `@softmax-kit/source` export condition; set
@@ -27,6 +30,25 @@ const provider = hasChromium('backend-wasm', 'the Chromium conformance run')
   ? await playwrightProvider()
   : undefined;
 
+const reportsFolder = fileURLToPath(new URL('../../reports/conformance/', import.meta.url));
+
+/** Lets browser tests write a conformance report to reports/conformance/<name>.json. */
+const writeConformanceReport: BrowserCommand<[name: string, json: string]> = async (
+  _context,
+  name,
+  json,
+) => {
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad report name ${name}`);
+  await mkdir(reportsFolder, { recursive: true });
+  await writeFile(`${reportsFolder}${name}.json`, json);
+};
+
+// Cross-origin isolation, so that wasmBackend({ threads }) has shared memory in the page.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
@@ -48,6 +70,8 @@ export default defineConfig({
         : [
             {
               extends: true as const,
+              server: { headers: isolationHeaders },
+              preview: { headers: isolationHeaders },
               test: {
                 name: 'browser',
                 include: ['src/**/*.browser.test.ts'],
@@ -57,6 +81,7 @@ export default defineConfig({
                   screenshotFailures: false,
                   provider: provider as never,
                   instances: [{ browser: 'chromium' as const }],
+                  commands: { writeConformanceReport },
                 },
               },
             },
