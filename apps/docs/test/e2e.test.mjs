@@ -185,7 +185,7 @@ describe('the docs site in headless Chromium', { skip }, () => {
     for (const command of ['eval', 'conformance', 'bench', 'compare']) {
       assert.ok(
         sections.some((text) => text.includes(command)),
-        `CLI section ${command}: ${sections}`,
+        `CLI section ${command} (the page is generated from the built CLI: pnpm build first): ${sections}`,
       );
     }
     await page.close();
