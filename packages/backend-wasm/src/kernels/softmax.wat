@@ -233,7 +233,7 @@
   (func $scaleOf (param $t f64) (result f64)
     (f64.min (f64.div (f64.const 1.4426950408889634) (local.get $t)) (f64.const 1e308)))
 
-  ;; x *= factor over n float32 entries (16 per iteration, then one at a time).
+  ;; x *= factor over n float32 entries (16 per iteration, then 4, then one at a time).
   (func $scaleRow (export "scaleRow") (param $p i32) (param $n i32) (param $scalar f32)
     (local $end i32) (local $factor v128)
     (local.set $factor (f32x4.splat (local.get $scalar)))
@@ -251,6 +251,12 @@
           (f32x4.mul (v128.load offset=48 (local.get $p)) (local.get $factor)))
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (br $next16)))
+    (block $done4
+      (loop $next4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (v128.store (local.get $p) (f32x4.mul (v128.load (local.get $p)) (local.get $factor)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next4)))
     (block $doneTail
       (loop $nextTail
         (br_if $doneTail (i32.ge_u (local.get $p) (local.get $end)))
