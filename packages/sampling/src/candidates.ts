@@ -53,7 +53,7 @@ export function candidateThreshold(
     }
     rank = Math.max(rank, needed);
   }
-  rank = Math.ceil(rank * (1.3 + attempt) + 8 * (attempt + 1));
+  rank = Math.ceil(rank * (1.2 + attempt) + 6 * (attempt + 1));
   if (rank >= SAMPLE - 1) return Number.NEGATIVE_INFINITY;
   return sorted[SAMPLE - 1 - rank]!;
 }
@@ -90,11 +90,33 @@ export function gather(
 ): Gathered {
   const { compactX, compactP, compactIndex } = scratch;
   const floor = threshold === Number.NEGATIVE_INFINITY ? -Number.MAX_VALUE : threshold;
-  // Pass 1: the indices, branch-free (each written, the end advances when kept).
+  // Pass 1: the indices, branch-free (each written, the end advances when kept); with the
+  // row's mass in two running sums (unrolled by two: independent additions pipeline).
   let count = 0;
-  for (let token = 0; token < n; token++) {
-    compactIndex[count] = token;
-    count += +(x[offset + token]! >= floor);
+  let total = 0;
+  if (withMass) {
+    let s0 = 0;
+    let s1 = 0;
+    let token = 0;
+    for (; token + 1 < n; token += 2) {
+      compactIndex[count] = token;
+      count += +(x[offset + token]! >= floor);
+      compactIndex[count] = token + 1;
+      count += +(x[offset + token + 1]! >= floor);
+      s0 += p[offset + token]!;
+      s1 += p[offset + token + 1]!;
+    }
+    if (token < n) {
+      compactIndex[count] = token;
+      count += +(x[offset + token]! >= floor);
+      s0 += p[offset + token]!;
+    }
+    total = s0 + s1;
+  } else {
+    for (let token = 0; token < n; token++) {
+      compactIndex[count] = token;
+      count += +(x[offset + token]! >= floor);
+    }
   }
   // Pass 2, over the gathered only: their values and masses.
   let mass = 0;
@@ -104,24 +126,6 @@ export function gather(
     const probability = p[token]!;
     compactP[k] = probability;
     mass += probability;
-  }
-  let total = 0;
-  if (withMass) {
-    // Four running sums: independent additions pipeline.
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let token = offset;
-    const end = offset + n;
-    for (const stop = end - 3; token < stop; token += 4) {
-      s0 += p[token]!;
-      s1 += p[token + 1]!;
-      s2 += p[token + 2]!;
-      s3 += p[token + 3]!;
-    }
-    for (; token < end; token++) s0 += p[token]!;
-    total = s0 + s1 + (s2 + s3);
   }
   into.count = count;
   into.mass = mass;

@@ -25,6 +25,7 @@ import {
   emptyPrefix,
   histogram,
   inPrefix,
+  keepInPrefix,
   type Prefix,
   type SelectScratch,
   walk,
@@ -309,7 +310,7 @@ function selectWithin(
       } else if (prefix.ranked) {
         const target = topP * prefix.mass;
         walk(x, p, 0, ws.ranked.subarray(0, prefix.length), 0, 0, prefix.length, target, prefix);
-        prefix.memberCount = keepMembers(ws.members, prefix.memberCount, prefix, x, 0);
+        prefix.memberCount = keepInPrefix(x, 0, ws.members, prefix.memberCount, prefix);
         prefix.length = prefix.memberCount;
       } else {
         const target = topP * prefix.mass;
@@ -407,26 +408,10 @@ function truncate(plan: Plan, row: number, ws: Workspace, prefix: Prefix): Prefi
       prefix.lastTie = n;
       prefix.mass = Number.NaN;
       if (prefix.memberCount >= 0)
-        prefix.memberCount = keepMembers(ws.members, prefix.memberCount, prefix, x, offset);
+        prefix.memberCount = keepInPrefix(x, offset, ws.members, prefix.memberCount, prefix);
     }
   }
   return prefix;
-}
-
-/** Keeps the listed tokens that are in `prefix` (index order preserved); returns their count. */
-function keepMembers(
-  members: Int32Array,
-  count: number,
-  prefix: Prefix,
-  x: Floats,
-  offset: number,
-): number {
-  let kept = 0;
-  for (let k = 0; k < count; k++) {
-    const token = members[k]!;
-    if (inPrefix(prefix, x[offset + token]!, token)) members[kept++] = token;
-  }
-  return kept;
 }
 
 /**
@@ -479,6 +464,39 @@ function keptMass(x: Floats, p: Floats, offset: number, n: number, prefix: Prefi
     if (value > threshold || (value === threshold && token <= lastTie)) sum += p[offset + token]!;
   }
   return sum;
+}
+
+/**
+ * Count and mass of a whole row into `prefix`: -Infinity has p = 0 exactly, so only zeros are
+ * looked at; four running sums pipeline. (A function of its own: it optimises on its own.)
+ */
+function wholeMass(x: Floats, p: Floats, offset: number, n: number, prefix: Prefix): void {
+  let masked = 0;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let token = offset;
+  const end = offset + n;
+  for (const stop = end - 3; token < stop; token += 4) {
+    const a = p[token]!;
+    const b = p[token + 1]!;
+    const c = p[token + 2]!;
+    const d = p[token + 3]!;
+    s0 += a;
+    s1 += b;
+    s2 += c;
+    s3 += d;
+    if (a === 0 || b === 0 || c === 0 || d === 0)
+      for (let k = token; k < token + 4; k++)
+        if (p[k] === 0 && x[k] === Number.NEGATIVE_INFINITY) masked++;
+  }
+  for (; token < end; token++) {
+    s0 += p[token]!;
+    if (p[token] === 0 && x[token] === Number.NEGATIVE_INFINITY) masked++;
+  }
+  prefix.length = n - masked;
+  prefix.mass = s0 + s1 + (s2 + s3);
 }
 
 /** First kept token in index order whose running sum of p exceeds `target`, else -1. */
@@ -573,25 +591,7 @@ function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): 
   const scanning = !listed && draws <= 4;
   if (prefix.length < 0) {
     // The whole row, not yet counted: count it and sum its p in one pass.
-    // -Infinity has p = 0 exactly, so only zeros are looked at; four running sums pipeline.
-    let masked = 0;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let token = offset;
-    const end = offset + n;
-    for (const stop = end - 3; token < stop; token += 4) {
-      s0 += p[token]!;
-      s1 += p[token + 1]!;
-      s2 += p[token + 2]!;
-      s3 += p[token + 3]!;
-    }
-    for (; token < end; token++) s0 += p[token]!;
-    for (token = offset; token < end; token++)
-      if (p[token] === 0 && x[token] === Number.NEGATIVE_INFINITY) masked++;
-    prefix.length = n - masked;
-    prefix.mass = s0 + s1 + (s2 + s3);
+    wholeMass(x, p, offset, n, prefix);
   }
   const total = !scanning
     ? cumulate(x, p, offset, n, prefix, ws)

@@ -345,14 +345,36 @@ export function boundary(
     walk(x, p, offset, block, countBefore, massBefore, cap, target, into);
     into.ranked = false;
   }
-  let kept = 0;
-  for (let k = 0; k < found.members; k++) {
-    const token = members[k]!;
-    if (inPrefix(into, x[offset + token]!, token)) members[kept++] = token;
-  }
-  into.memberCount = kept;
-  into.length = kept; // exact also where the bins held no counts
+  into.memberCount = keepInPrefix(x, offset, members, found.members, into);
+  into.length = into.memberCount; // exact also where the bins held no counts
   return into;
+}
+
+/**
+ * Keeps the listed tokens (index order) that are in `prefix`, in place; returns their count.
+ * Up to `lastTie` a token equal to the threshold is in, after it not: two branch-free loops.
+ */
+export function keepInPrefix(
+  x: Floats,
+  offset: number,
+  list: Int32Array,
+  count: number,
+  prefix: Prefix,
+): number {
+  const { threshold, lastTie } = prefix;
+  let kept = 0;
+  let k = 0;
+  for (; k < count && list[k]! <= lastTie; k++) {
+    const token = list[k]!;
+    list[kept] = token;
+    kept += +(x[offset + token]! >= threshold);
+  }
+  for (; k < count; k++) {
+    const token = list[k]!;
+    list[kept] = token;
+    kept += +(x[offset + token]! > threshold);
+  }
+  return kept;
 }
 
 /**
