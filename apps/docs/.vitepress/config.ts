@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { loadReports } from './lib/load-reports.js';
 import { reportFiles } from './lib/report-files.js';
@@ -82,6 +83,9 @@ export default defineConfig({
       const file = join(site.outDir, path);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, text);
+      // Precompressed beside it (conformance.json is ~1 MB, ~0.1 MB gzipped) for servers that
+      // serve `.gz` files (sirv with `gzip: true`; static hosts compress JSON themselves).
+      await writeFile(`${file}.gz`, gzipSync(text, { level: 9 }));
     }
   },
   vite: {
