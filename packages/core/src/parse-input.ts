@@ -177,7 +177,7 @@ function readTyped(input: FloatArray, dtype: Dtype): { data: FloatArray; local: 
   if (isUnusable(input)) {
     throw new SoftmaxError(
       'INVALID_INPUT',
-      `input is a ${typedArrayName(input)} whose buffer was detached or shrunk below the view; pass a live array.`,
+      `input is a ${typedArrayName(input)} whose buffer was detached (transferred, or a zero-copy array whose memory grew: read the backend's array again after allocating); pass a live array.`,
     );
   }
   const local = dtype === 'float32' ? input instanceof Float32Array : input instanceof Float64Array;
