@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURE_BACKEND, runCli } from '../../test/run-cli.js';
+import { SAMPLING_IDS } from '../bench/sampling-subjects.js';
 import type { BenchReport } from '../bench-report.js';
 
 // A smoke test of the harness's output shape; speed is never asserted here.
@@ -50,6 +51,8 @@ describe('softmax-kit bench --quick --json', () => {
       'peer:transformers.js',
       'peer:tfjs-cpu',
       'peer:tfjs-wasm',
+      // --peers adds the sampling subjects; at these sizes their results are skipped with a reason.
+      ...SAMPLING_IDS,
     ];
     expect(report.subjects.map((info) => info.subject)).toEqual(subjects);
     for (const info of report.subjects) {
