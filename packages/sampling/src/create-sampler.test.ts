@@ -360,6 +360,18 @@ describe('against the float64 reference sampler', () => {
     }
   });
 
+  it('a long row with one +Infinity the threshold sample misses keeps it first', () => {
+    const rng = testRng(5);
+    const logits = Array.from({ length: 10_000 }, () => rng() * 10);
+    logits[5] = Infinity; // index 5 is not among the sampled entries (multiples of 19.5)
+    const byTopP = sampler.sampleSync(logits, { topP: 0.9, seed: 1, q: true, draws: 5 }).rows[0]!;
+    expect(byTopP.kept).toBe(1);
+    expect([...byTopP.tokens]).toEqual([5, 5, 5, 5, 5]);
+    const byTopK = sampler.sampleSync(logits, { topK: 3, seed: 1, topN: 3 }).rows[0]!;
+    expect(byTopK.top!.tokens[0]).toBe(5);
+    expect([...byTopK.top!.tokens]).toEqual(referenceRow(logits, { topK: 3 }).ranked);
+  });
+
   it('a float32 row keeps the same sets and its log-probabilities are log q of the tokens', () => {
     const rng = testRng(3);
     const logits = Float32Array.from({ length: 5000 }, () => (rng() - 0.5) * 10);
