@@ -104,7 +104,7 @@ if (skipMeasure) {
       `No Chromium at ${chromium}: browser conformance NOT RUN (the docs say so). ` +
         'Install it with `apt-get install -y chromium libvulkan1` (or set CHROMIUM_PATH).',
     );
-    summary.push('browser conformance: NOT RUN (no Chromium)');
+    summary.push('browser conformance (tfjs devices): NOT RUN (no Chromium)');
   } else {
     const manifest = JSON.parse(
       readFileSync(join(root, 'packages', 'backend-tfjs', 'package.json'), 'utf8'),
@@ -115,8 +115,8 @@ if (skipMeasure) {
     const status = run('pnpm', command, { env: { ...process.env, CHROMIUM_PATH: chromium } });
     summary.push(
       status === 0
-        ? 'browser conformance: done'
-        : `browser conformance: exited with ${status} (see the output above)`,
+        ? 'browser conformance (tfjs devices): done'
+        : `browser conformance (tfjs devices): exited with ${status} (see the output above)`,
     );
   }
 }
