@@ -10,7 +10,7 @@ export interface CandidateScratch {
   readonly sample: Float64Array;
 }
 
-/** Entries of a row read to place the candidate threshold. */
+/** Entries of a row read to place the candidate threshold (half of them for rows below 64k). */
 export const SAMPLE = 512;
 
 /**
@@ -31,21 +31,23 @@ export function candidateThreshold(
   attempt: number,
   sample: Float64Array,
 ): number {
-  if (n <= 8 * SAMPLE || attempt >= 3) return Number.NEGATIVE_INFINITY;
-  const stride = n / SAMPLE;
-  for (let j = 0; j < SAMPLE; j++) sample[j] = x[offset + Math.floor(j * stride)]!;
-  const sorted = sample.subarray(0, SAMPLE).sort(); // ascending; -Infinity first
-  const top = sorted[SAMPLE - 1]!;
+  // Half the entries below 64k tokens: the sort and the exps then cost less than the pass saves.
+  const size = n >= 65_536 ? SAMPLE : SAMPLE / 2;
+  if (n <= 8 * size || attempt >= 3) return Number.NEGATIVE_INFINITY;
+  const stride = n / size;
+  for (let j = 0; j < size; j++) sample[j] = x[offset + Math.floor(j * stride)]!;
+  const sorted = sample.subarray(0, size).sort(); // ascending; -Infinity first
+  const top = sorted[size - 1]!;
   if (!(Math.abs(top) < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
   let rank = 0;
-  if (topK < Number.POSITIVE_INFINITY) rank = Math.ceil((topK * SAMPLE) / n);
+  if (topK < Number.POSITIVE_INFINITY) rank = Math.ceil((topK * size) / n);
   if (topP < 1) {
     let total = 0;
-    for (let j = 0; j < SAMPLE; j++) total += weight(sorted[j]!, top, temperature);
+    for (let j = 0; j < size; j++) total += weight(sorted[j]!, top, temperature);
     let cumulative = 0;
-    let needed = SAMPLE - 1;
-    for (let r = 0; r < SAMPLE; r++) {
-      cumulative += weight(sorted[SAMPLE - 1 - r]!, top, temperature);
+    let needed = size - 1;
+    for (let r = 0; r < size; r++) {
+      cumulative += weight(sorted[size - 1 - r]!, top, temperature);
       if (cumulative >= topP * total) {
         needed = r;
         break;
@@ -54,8 +56,8 @@ export function candidateThreshold(
     rank = Math.max(rank, needed);
   }
   rank = Math.ceil(rank * (1.2 + attempt) + 6 * (attempt + 1));
-  if (rank >= SAMPLE - 1) return Number.NEGATIVE_INFINITY;
-  return sorted[SAMPLE - 1 - rank]!;
+  if (rank >= size - 1) return Number.NEGATIVE_INFINITY;
+  return sorted[size - 1 - rank]!;
 }
 
 function weight(value: number, top: number, temperature: number): number {
