@@ -95,6 +95,8 @@ const isSingleBias = (v: unknown) => v instanceof Map || isSingleList(v);
 /** Everything read from the call before the backend runs. */
 interface Plan {
   readonly logits: LogitRows;
+  /** The processed logits x' (the scratch, or the caller's array when nothing changes them). */
+  readonly x: Floats;
   readonly temperatures: Float64Array;
   readonly scans: RowScanResult[];
   readonly options: SampleOptions;
@@ -126,7 +128,7 @@ function drawSeed(): number {
   return (words[0]! & 0x1fffff) * 4294967296 + words[1]!; // 53 random bits: a safe integer
 }
 
-function plan(input: SamplerInput, options: SampleOptions, ws: Workspace): Plan {
+function plan(input: SamplerInput, options: SampleOptions, ws: Workspace, sync: boolean): Plan {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_INPUT', `options are ${show(options)}; accepted: an object`);
   const logits = readLogits(input, options.shape);
@@ -217,8 +219,16 @@ function plan(input: SamplerInput, options: SampleOptions, ws: Workspace): Plan 
   }
 
   ws.prepare(logits.dtype, rows * n, n, options.rawLogprobs === true);
-  const x = ws.x;
-  x.set(logits.flat.subarray(0, rows * n));
+  // The processed logits x' go to the scratch. A synchronous call that processes nothing reads
+  // the logits where they are (nothing writes to them); an asynchronous one copies them, so a
+  // caller changing its array while the backend works changes nothing.
+  const processes =
+    options.bias !== undefined || options.allowed !== undefined || options.history !== undefined;
+  let x: Floats = logits.flat;
+  if (processes || !sync) {
+    x = ws.x;
+    x.set(logits.flat.subarray(0, rows * n));
+  }
   const temperatures = new Float64Array(rows);
   const scans: RowScanResult[] = [];
   let needsSoftmax = false;
@@ -252,6 +262,7 @@ function plan(input: SamplerInput, options: SampleOptions, ws: Workspace): Plan 
   }
   return {
     logits,
+    x,
     temperatures,
     scans,
     options,
@@ -270,7 +281,7 @@ function plan(input: SamplerInput, options: SampleOptions, ws: Workspace): Plan 
 const softmaxOptions = (plan: Plan, ws: Workspace) => {
   const total = plan.logits.rows * plan.logits.n;
   return {
-    input: ws.x.subarray(0, total),
+    input: plan.x.subarray(0, total),
     options: {
       shape: [plan.logits.rows, plan.logits.n] as const,
       temperature: plan.temperatures,
@@ -330,7 +341,7 @@ function truncate(plan: Plan, row: number, ws: Workspace, prefix: Prefix): Prefi
   const { n } = plan.logits;
   const offset = row * n;
   const scan = plan.scans[row]!;
-  const x = ws.x;
+  const x = plan.x;
   const p = ws.p;
   const topP = plan.topP(row);
   const minP = plan.minP(row);
@@ -572,7 +583,7 @@ function greedyRow(
 function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): SampledRow {
   const { n } = plan.logits;
   const offset = row * n;
-  const x = ws.x;
+  const x = plan.x;
   const p = ws.p;
   const draws = plan.draws(row);
   const options = plan.options;
@@ -753,7 +764,7 @@ export function createSampler<S extends Softmax>(softmax: S): SamplerFor<S> {
   ): Promise<SampleResult> => {
     const { ws, release } = acquire();
     try {
-      const planned = plan(input, options, ws);
+      const planned = plan(input, options, ws, false);
       const { rows, n } = planned.logits;
       const raw =
         options.rawLogprobs === true
@@ -783,7 +794,7 @@ export function createSampler<S extends Softmax>(softmax: S): SamplerFor<S> {
   const sampleSync = (input: SamplerInput, options: SampleOptions = {}): SampleResult => {
     const { ws, release } = acquire();
     try {
-      const planned = plan(input, options, ws);
+      const planned = plan(input, options, ws, true);
       const { rows, n } = planned.logits;
       const raw =
         options.rawLogprobs === true
