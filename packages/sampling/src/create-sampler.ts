@@ -510,6 +510,29 @@ function wholeMass(x: Floats, p: Floats, offset: number, n: number, prefix: Pref
   prefix.mass = s0 + s1 + (s2 + s3);
 }
 
+/** Sum of p over listed tokens (index order). */
+function membersMass(members: Int32Array, count: number, p: Floats, offset: number): number {
+  let sum = 0;
+  for (let k = 0; k < count; k++) sum += p[offset + members[k]!]!;
+  return sum;
+}
+
+/** Position in `members` of the first listed token whose running sum of p exceeds `target`, else -1. */
+function scanMembers(
+  members: Int32Array,
+  count: number,
+  p: Floats,
+  offset: number,
+  target: number,
+): number {
+  let sum = 0;
+  for (let k = 0; k < count; k++) {
+    sum += p[offset + members[k]!]!;
+    if (sum > target) return k;
+  }
+  return -1;
+}
+
 /** First kept token in index order whose running sum of p exceeds `target`, else -1. */
 function scanAbove(
   x: Floats,
@@ -599,7 +622,9 @@ function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): 
   const listed = prefix.memberCount >= 0;
   // A few draws from a large truncated prefix scan the row once each and stop at the token,
   // with S = the mass the selection summed; otherwise C is stored and searched.
-  const scanning = !listed && draws <= 4;
+  // A few draws scan (the row, or the listed tokens) once each and stop at the token, with S
+  // the mass the selection summed; many draws store C once and search it.
+  const scanning = draws <= 4;
   if (prefix.length < 0) {
     // The whole row, not yet counted: count it and sum its p in one pass.
     wholeMass(x, p, offset, n, prefix);
@@ -607,7 +632,9 @@ function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): 
   const total = !scanning
     ? cumulate(x, p, offset, n, prefix, ws)
     : Number.isNaN(prefix.mass)
-      ? keptMass(x, p, offset, n, prefix)
+      ? listed
+        ? membersMass(ws.members, prefix.memberCount, p, offset)
+        : keptMass(x, p, offset, n, prefix)
       : prefix.mass;
   const logTotal = Math.log(total);
   const fallback = lastKept(x, offset, n, prefix, ws);
@@ -617,9 +644,11 @@ function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): 
   const first = plan.step(row);
   for (let draw = 0; draw < draws; draw++) {
     const u = uniformAt(seed, streamRow, first + draw);
-    const at = scanning
-      ? scanAbove(x, p, offset, n, prefix, u * total)
-      : firstAbove(ws.cumulative, span, u * total);
+    const at = !scanning
+      ? firstAbove(ws.cumulative, span, u * total)
+      : listed
+        ? scanMembers(ws.members, prefix.memberCount, p, offset, u * total)
+        : scanAbove(x, p, offset, n, prefix, u * total);
     const token = at < 0 ? fallback : listed ? ws.members[at]! : at;
     tokens[draw] = token;
     logprobs[draw] = Math.log(p[offset + token]!) - logTotal;
