@@ -89,6 +89,8 @@ export function siteHandler(root) {
   };
   const files = sirv(absolute, {
     etag: true,
+    // The pre-compressed reports (`data/*.json.gz`) are served to browsers that accept gzip.
+    gzip: true,
     dotfiles: false,
     onNoMatch: notFound,
     setHeaders(response, _pathname, stats) {

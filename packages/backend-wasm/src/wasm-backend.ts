@@ -181,7 +181,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
 
   return {
     specificationVersion: 'v1',
-    name: 'wasm',
+    // One name per configuration, so reports of one thread and of several never overwrite each other.
+    name: threads > 1 ? 'wasm-threads' : 'wasm',
     async doInit(): Promise<BackendCapabilities> {
       const module = await compileKernel();
       // Two instances of one module: `staging` takes the copies of callers' arrays and grows

@@ -18,6 +18,10 @@ const loaders: Record<
     module: await import('@softmax-kit/backend-ts'),
     extra: {},
   }),
+  '@softmax-kit/backend-wasm': async () => ({
+    module: await import('@softmax-kit/backend-wasm'),
+    extra: {},
+  }),
   '@softmax-kit/backend-tfjs': async () => {
     const [module, tf] = await Promise.all([
       import('@softmax-kit/backend-tfjs'),
