@@ -363,7 +363,7 @@ describe('against the float64 reference sampler', () => {
   it('a long row with one +Infinity the threshold sample misses keeps it first', () => {
     const rng = testRng(5);
     const logits = Array.from({ length: 10_000 }, () => rng() * 10);
-    logits[5] = Infinity; // index 5 is not among the 256 sampled entries (multiples of 39.06)
+    logits[5] = Infinity; // index 5 is not among the 128 sampled entries (multiples of 78.1)
     const byTopP = sampler.sampleSync(logits, { topP: 0.9, seed: 1, q: true, draws: 5 }).rows[0]!;
     expect(byTopP.kept).toBe(1);
     expect([...byTopP.tokens]).toEqual([5, 5, 5, 5, 5]);
