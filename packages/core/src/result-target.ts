@@ -43,7 +43,10 @@ export function resolveResult(
   }
   const array = out as FloatArray;
   if (isUnusable(array)) {
-    throw new SoftmaxError('INVALID_INPUT', `${expected()}; its buffer was detached (a zero-copy array whose memory grew: read the backend's array again after allocating).`);
+    throw new SoftmaxError(
+      'INVALID_INPUT',
+      `${expected()}; its buffer was detached (a zero-copy array whose memory grew: read the backend's array again after allocating).`,
+    );
   }
   const outLength = typedLength(array);
   if (outLength !== length) {
