@@ -103,12 +103,19 @@ describe('the kernels exp', () => {
     }
   });
 
-  it('gives exactly 0 below 2^-125 and for -Infinity, and normal values down to 2^-125', () => {
-    x.set([-125, -125.4, -125.6, -126, -149, -1000, Number.NEGATIVE_INFINITY, -3e38]);
+  it('gives exactly 0 below 2^-126.5 and for -Infinity, and correctly rounded values (subnormals too) above', () => {
+    x.set([-125, -125.6, -126, -126.4, -126.6, -149, Number.NEGATIVE_INFINITY, -3e38]);
     kernel.exports.expSum(IN, OUT, 8, 0, 1, 1);
-    expect(Math.abs((y[0] as number) / 2 ** -125 - 1)).toBeLessThan(POLYNOMIAL_BOUND);
-    expect(Math.abs((y[1] as number) / 2 ** (x[1] as number) - 1)).toBeLessThan(POLYNOMIAL_BOUND);
-    expect(Array.from(y.subarray(2, 8))).toEqual([0, 0, 0, 0, 0, 0]);
+    for (const i of [0, 1, 2]) {
+      expect(Math.abs((y[i] as number) / 2 ** (x[i] as number) - 1)).toBeLessThan(POLYNOMIAL_BOUND);
+    }
+    // 2^x[3] (x[3] = float32(-126.4)) is subnormal: within the polynomial's bound plus half a
+    // subnormal step (2^-150).
+    const subnormal = 2 ** (x[3] as number);
+    expect(Math.abs((y[3] as number) - subnormal)).toBeLessThanOrEqual(
+      subnormal * POLYNOMIAL_BOUND + 2 ** -150,
+    );
+    expect(Array.from(y.subarray(4, 8))).toEqual([0, 0, 0, 0]);
   });
 
   it('has float32 Taylor coefficients ln2^j / j!', async () => {

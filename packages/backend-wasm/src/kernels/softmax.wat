@@ -21,7 +21,9 @@
   ;; a global is one load.
   (global $magic v128 (v128.const f64x2 0x1.8p52 0x1.8p52))
   (global $lowest v128 (v128.const f64x2 -1000 -1000))
-  (global $minK v128 (v128.const i32x4 -126 -126 -126 -126))
+  (global $minK v128 (v128.const i32x4 -127 -127 -127 -127))
+  (global $oneI v128 (v128.const i32x4 1 1 1 1))
+  (global $half v128 (v128.const f32x4 0.5 0.5 0.5 0.5))
   ;; c_j = ln2^j / j! rounded to float32 (src/exp.test.ts checks the digits).
   (global $c7 v128 (v128.const f32x4 1.5252734e-5 1.5252734e-5 1.5252734e-5 1.5252734e-5))
   (global $c6 v128 (v128.const f32x4 1.5403530e-4 1.5403530e-4 1.5403530e-4 1.5403530e-4))
@@ -127,9 +129,10 @@
   ;; - 2^f = e^g, g = f ln 2, by its degree-7 Taylor polynomial in float32 (Horner). Remainder
   ;;   |g|^8 / 8! * e^|g| < 7.31e-9 for |g| <= ln(2)/2, below 1.04e-8 relative (2^f >= 0.707);
   ;;   the float32 coefficients and Horner's roundings add about one ulp;
-  ;; - 2^k is added to the exponent field (k << 23); lanes with k < -125 (values below 2^-125,
-  ;;   under 3e-38, so never a p >= 1e-30: the row sum is >= 1) are exactly 0, as -Infinity
-  ;;   entries (u clamped to -1000) are.
+  ;; - 2^(k+1) is added to the exponent field ((k+1) << 23) and the result halved, so values
+  ;;   down to 2^-126.5 (subnormals included) are correctly rounded; lanes with k < -126
+  ;;   (values below 2^-126.5 = 8.3e-39, under float32's smallest normal) are exactly 0, as
+  ;;   -Infinity entries (u clamped to -1000) are.
   ;; src/exp.test.ts sweeps this loop through the `expSum` export: every float32 f in [-1/2, 1/2]
   ;; with |f| >= 2^-12, a dense grid below, and random u over the whole domain.
   (func $expSum (export "expSum") (param $in i32) (param $out i32) (param $n i32) (param $m f64) (param $scale f64)
@@ -192,9 +195,15 @@
         (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c2)))
         (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c1)))
         (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $one)))
-        (local.set $e (v128.and
-          (i32x4.add (local.get $p) (i32x4.shl (local.get $k) (i32.const 23)))
-          (i32x4.gt_s (local.get $k) (global.get $minK))))
+        ;; 2^(k+1) * 2^f through the exponent field (a normal float for every kept k), then
+        ;; times 1/2 in floating point: exact for normal results, and k = -126 lanes round
+        ;; correctly into the subnormals instead of being lost.
+        (local.set $e (f32x4.mul
+          (v128.and
+            (i32x4.add (local.get $p)
+              (i32x4.shl (i32x4.add (local.get $k) (global.get $oneI)) (i32.const 23)))
+            (i32x4.gt_s (local.get $k) (global.get $minK)))
+          (global.get $half)))
         (if (local.get $write)
           (then
             ;; softmax: store the terms, sum them all (max entries give exactly 1).
