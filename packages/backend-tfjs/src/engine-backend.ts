@@ -9,7 +9,8 @@ import {
   logTermSums,
   logTerms,
 } from './kernels/log-terms.js';
-import { softmaxKernel } from './kernels/softmax-kernel.js';
+import { afterHostScan, flagsFromDevice, scanOnHost, usesDeviceScan } from './kernels/row-scan.js';
+import { softmaxKernel, softmaxWithScan, writeProbabilities } from './kernels/softmax-kernel.js';
 import { isInitialised } from './load-device.js';
 import { precisionFromBits, probeMantissaBits } from './probe-precision.js';
 import { asTf, type Tf, type TfjsModule, type TfTensor } from './tfjs-types.js';
@@ -30,6 +31,14 @@ export interface TfjsEngineBackendOptions {
   unavailableReason?(): Promise<string | undefined>;
   /** The fix to print when tfjs fails to initialise the backend. */
   fix: string;
+  /**
+   * Declare `scansRows` (core's optional capability): the kernel finds each row's max and
+   * non-regular rows itself instead of core's JavaScript pass, on the device in the same program
+   * as `tf.softmax` where the request allows (`kernels/row-scan.ts`). Worth it where tfjs's
+   * reductions are fast native code (wasm); default false. Not yet for asynchronous kernels
+   * called in place: see `SCANNING_DEVICES` in `tfjs-backend.ts` and the README.
+   */
+  scansRows?: boolean;
 }
 
 /**
@@ -49,7 +58,7 @@ const softmax: TfjsKernel<KernelRequest> = {
   // object itself after the engine lock's wait.
   prepare: (request) => ({ ...request }),
   run: (tf, request, device) => softmaxKernel(tf, request, device),
-  finish: (request, values) => request.output.set(values),
+  finish: (request, values) => writeProbabilities(request, values, null, 0),
 };
 
 /** logSoftmax and logSumExp: the device sums `s`, the host takes `log1p(s)` (`kernels/log-terms.ts`). */
@@ -66,6 +75,11 @@ const KERNELS: Record<Operation, TfjsKernel<KernelRequest> | TfjsKernel<LogTerms
   logSoftmax: logKernel(finishLogSoftmax),
   logSumExp: logKernel(finishLogSumExp),
 };
+
+/** The one method of tfjs-backend-wasm's backend object read here: a view of a tensor's values on the wasm heap. */
+interface WasmHeapReader {
+  typedArrayFromHeap(tensor: TfTensor): ArrayLike<number>;
+}
 
 /** tfjs backends whose tensors live in host memory, so `dataSync()` reads them without a stall. */
 const SYNC_READ_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm', 'tensorflow']);
@@ -148,6 +162,67 @@ export function tfjsEngineBackend(options: TfjsEngineBackendOptions): Backend {
     }
   };
 
+  // cpu, wasm and tensorflow hold their data in host memory: dataSync() returns it without the
+  // extra promise round trips of data(). GPU devices read asynchronously (a synchronous read
+  // stalls the GPU pipeline on webgl and is not offered on webgpu).
+  // On wasm the values are read in place, from a view on the wasm heap (tfjs-backend-wasm's
+  // `typedArrayFromHeap`, what its own kernels use), instead of dataSync()'s copy: the caller
+  // copies them once into the output before the tensor is disposed, and no tfjs op runs in between
+  // (the heap could otherwise grow and detach the view).
+  const read = async (loaded: Tf, tensor: TfTensor): Promise<Float32Array> => {
+    if (tfjsBackendName === 'wasm') {
+      const heap = (loaded.backend() as Partial<WasmHeapReader>).typedArrayFromHeap;
+      if (typeof heap === 'function') return heap.call(loaded.backend(), tensor) as Float32Array;
+    }
+    return (syncRead ? tensor.dataSync() : await tensor.data()) as Float32Array;
+  };
+
+  /** A request whose rows core has scanned (or the kernel has, on the host): the kernels as they are. */
+  const computeRows = async (loaded: Tf, request: KernelRequest): Promise<void> => {
+    const kernel = KERNELS[request.operation] as TfjsKernel<unknown>;
+    const state = kernel.prepare(request);
+    await onDevice(loaded, async () => {
+      const result = loaded.tidy(() => kernel.run(loaded, state, tfjsBackendName));
+      try {
+        kernel.finish(state, await read(loaded, result));
+      } finally {
+        result.dispose();
+      }
+    });
+  };
+
+  /**
+   * A request core did not scan (`scansRows`). Softmax at T = 1 on the fused path takes the max
+   * and the flags from the device, with the softmax; other requests are scanned on the host
+   * first. Either way the output is written only after every row's flag is known, so under
+   * `haltOnFlag` a flagged row means nothing is written (tfjs computes into tensors of its own,
+   * never into the caller's buffer).
+   */
+  const computeScanning = async (loaded: Tf, request: KernelRequest): Promise<void> => {
+    const scan = request.scan!;
+    if (!usesDeviceScan(request, tfjsBackendName)) {
+      const flagged = scanOnHost(request);
+      if (flagged > 0 && scan.haltOnFlag) return;
+      const computed = afterHostScan(request, flagged);
+      if (computed.skip?.every((mark) => mark === 1) === true) return;
+      return computeRows(loaded, computed);
+    }
+    // A copy of the request's fields, taken when the call is made (as in the kernels).
+    const state: KernelRequest = { ...request };
+    await onDevice(loaded, async () => {
+      const [probabilities, maxima] = loaded.tidy(() => softmaxWithScan(loaded, state));
+      try {
+        const values = await read(loaded, probabilities);
+        const flagged = flagsFromDevice(state, await read(loaded, maxima), values);
+        if (flagged > 0 && scan.haltOnFlag) return;
+        writeProbabilities(state, values, scan.flags, flagged);
+      } finally {
+        probabilities.dispose();
+        maxima.dispose();
+      }
+    });
+  };
+
   return {
     specificationVersion: 'v1',
     name,
@@ -175,6 +250,7 @@ export function tfjsEngineBackend(options: TfjsEngineBackendOptions): Backend {
         computePrecision: { float32: precision, float64: precision },
         sync: false,
         device: tfjsBackendName,
+        ...(options.scansRows === true ? { scansRows: true } : {}),
         details: {
           tfjsVersion: loaded.version_core,
           tfjsBackend: tfjsBackendName,
@@ -191,20 +267,8 @@ export function tfjsEngineBackend(options: TfjsEngineBackendOptions): Backend {
         throw new SoftmaxError('DISPOSED', `Backend '${name}' is not initialised or was disposed.`);
       }
       if (request.rows === 0 || request.cols === 0) return;
-      const kernel = KERNELS[request.operation] as TfjsKernel<unknown>;
-      const state = kernel.prepare(request);
-      await onDevice(loaded, async () => {
-        const result = loaded.tidy(() => kernel.run(loaded, state, tfjsBackendName));
-        try {
-          // cpu, wasm and tensorflow hold their data in host memory: dataSync() returns it
-          // without the extra promise round trips of data(). GPU devices read asynchronously
-          // (a synchronous read stalls the GPU pipeline on webgl and is not offered on webgpu).
-          const values = (syncRead ? result.dataSync() : await result.data()) as Float32Array;
-          kernel.finish(state, values);
-        } finally {
-          result.dispose();
-        }
-      });
+      if (request.scan !== null) return computeScanning(loaded, request);
+      return computeRows(loaded, request);
     },
 
     async doDispose(): Promise<void> {

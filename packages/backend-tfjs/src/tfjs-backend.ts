@@ -32,6 +32,21 @@ export interface TfjsBackendOptions {
 
 const DEVICES: readonly TfjsDevice[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
 
+/**
+ * The devices that declare core's `scansRows` (the kernel finds row maxima and non-regular rows
+ * itself, `kernels/row-scan.ts`). Only wasm would gain: there `tf.max` is native code on the
+ * tensor the softmax reads anyway, far cheaper than core's JavaScript scan; tfjs-cpu's max is a
+ * JavaScript loop slower than core's scan, and webgl/webgpu would need a read back of the maxima
+ * before the output.
+ *
+ * Empty for now: core (0.2) asks a kernel to halt on a flagged row only when the kernel's input
+ * is the caller's buffer, but an asynchronous kernel gets a snapshot while `out` may still be the
+ * caller's input, so an in-place call that fails (`nan: 'error'`) would come back with its
+ * regular rows overwritten (conformance `stability.every-lane.*`, "NaN in place"). Add `'wasm'`
+ * once core also halts when `out` is the input.
+ */
+export const SCANNING_DEVICES: ReadonlySet<TfjsDevice> = new Set<TfjsDevice>([]);
+
 /** The options as read once, when `tfjsBackend` is called (a getter is not read again later). */
 interface ReadOptions {
   device: TfjsDevice;
@@ -137,6 +152,7 @@ export function tfjsBackend(options: TfjsBackendOptions = {}): Backend {
       await registerDevice(tf, name, device, registration);
       return tf;
     },
+    scansRows: SCANNING_DEVICES.has(device),
     fix:
       device === 'wasm'
         ? `Check that the .wasm files are reachable (option wasmPaths; see the README for bundlers). ${installHint(device)}`

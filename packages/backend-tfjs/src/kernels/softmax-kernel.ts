@@ -35,3 +35,47 @@ export function softmaxKernel(tf: Tf, request: KernelRequest, device: string): T
   const exponentials = tf.exp(scaledLogits(tf, request));
   return tf.div(exponentials, rowSum(tf, exponentials, request.rows, request.cols));
 }
+
+/**
+ * The device half of a scanning softmax (`usesDeviceScan` in `kernels/row-scan.ts`): `[tf.softmax(x), tf.max(x, -1)]`
+ * in one tfjs program on the one input tensor (call inside `tf.tidy`). The max is the row scan
+ * (`kernels/row-scan.ts` reads the flags from it and from the result), so core's own pass over
+ * the input is not needed: on tfjs-wasm both are native kernels, and the max reads the tensor
+ * already copied into wasm memory for the softmax.
+ *
+ * @example
+ * ```ts
+ * const [probabilities, maxima] = tf.tidy(() => softmaxWithScan(tf, request));
+ * ```
+ */
+export function softmaxWithScan(tf: Tf, request: KernelRequest): [TfTensor, TfTensor] {
+  const logits = inputTensor(tf, request);
+  return [tf.softmax(logits), tf.max(logits, -1)];
+}
+
+/**
+ * Writes softmax probabilities read back from the device into `request.output`: in one copy
+ * when every row is computed, else only the rows neither in `skip` nor in `flags` (core writes
+ * those, and a flagged row's output is left untouched, as `RowScan` asks).
+ *
+ * @example
+ * ```ts
+ * writeProbabilities(request, values, request.scan?.flags ?? null);
+ * ```
+ */
+export function writeProbabilities(
+  request: KernelRequest,
+  values: Float32Array,
+  flags: Uint8Array | null,
+  flagged: number,
+): void {
+  const { output, rows, cols, skip } = request;
+  if (skip === null && flagged === 0) {
+    output.set(values);
+    return;
+  }
+  for (let row = 0; row < rows; row++) {
+    if (skip?.[row] === 1 || flags?.[row] === 1) continue;
+    output.set(values.subarray(row * cols, row * cols + cols), row * cols);
+  }
+}

@@ -49,15 +49,21 @@ describe('evaluateGoals', () => {
     });
   });
 
-  it('allows backend-tfjs at most 10% slower than raw tf.softmax at 32x32k', () => {
+  it('allows backend-tfjs at most 10% (cpu) and 25% (wasm) slower than raw tf.softmax at 32x32k', () => {
     const goals = evaluateGoals([
-      result('tfjs-wasm', '32x32k', 32, 32768, 2.2),
+      result('tfjs-wasm', '32x32k', 32, 32768, 2.48),
       result('peer:tfjs-wasm', '32x32k', 32, 32768, 2),
       result('tfjs-cpu', '32x32k', 32, 32768, 2.3),
       result('peer:tfjs-cpu', '32x32k', 32, 32768, 2),
     ]);
-    expect(goals.find((g) => g.subject === 'tfjs-wasm')?.met).toBe(true);
-    expect(goals.find((g) => g.subject === 'tfjs-cpu')?.met).toBe(false);
+    expect(goals.find((g) => g.subject === 'tfjs-wasm')).toMatchObject({
+      id: 'tfjs-wasm-within-25pct-of-raw@32x32k',
+      met: true,
+    });
+    expect(goals.find((g) => g.subject === 'tfjs-cpu')).toMatchObject({
+      id: 'tfjs-cpu-within-10pct-of-raw@32x32k',
+      met: false,
+    });
   });
 
   it('judges the wasm backend against ts, the naive softmax and its own per-call cost', () => {

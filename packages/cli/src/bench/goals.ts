@@ -124,7 +124,7 @@ function wasmGoals(results: readonly BenchResult[]): BenchGoal[] {
  *
  * - backend-ts at least 3x the naive JS softmax at every size of >= 1k elements;
  * - backend-ts faster than tfjs-wasm and onnxruntime-node at 1x10 and 1x1k;
- * - backend-tfjs (cpu, wasm) within 10% of raw `tf.softmax` on the same device at 32x32k.
+ * - backend-tfjs within 10% (cpu; issue 10: wasm, 25%) of raw `tf.softmax` on the same device at 32x32k.
  *
  * @example
  * ```ts
@@ -188,18 +188,22 @@ export function evaluateGoals(results: readonly BenchResult[]): BenchGoal[] {
       }
     }
     if (size === '32x32k') {
-      for (const device of ['cpu', 'wasm']) {
+      // Issue 4: cpu within 10%; issue 10: wasm within 25%.
+      for (const [device, pct] of [
+        ['cpu', 10],
+        ['wasm', 25],
+      ] as const) {
         goals.push(
           goal(
             results,
             {
-              id: `tfjs-${device}-within-10pct-of-raw@${size}`,
+              id: `tfjs-${device}-within-${pct}pct-of-raw@${size}`,
               subject: `tfjs-${device}`,
               reference: `peer:tfjs-${device}`,
               size,
-              target: '>= 1/1.1x (at most 10% slower)',
+              target: `>= 1/${1 + pct / 100}x (at most ${pct}% slower)`,
             },
-            (ratio) => ratio >= 1 / 1.1,
+            (ratio) => ratio >= 1 / (1 + pct / 100),
           ),
         );
       }
