@@ -49,7 +49,7 @@ interface Call {
   readonly target: ResultTarget;
   /** Rows in row layout (axis last), read by the kernel. */
   readonly rowsIn: FloatArray;
-  /** True when the kernel's output is its input (in place, axis last). */
+  /** True when the kernel's output shares bytes with the caller's input (in place, axis last). */
   readonly inPlace: boolean;
   /** Row-layout output: the result itself unless the axis was gathered. */
   readonly rowsOut: FloatArray;
@@ -169,14 +169,19 @@ export class Session {
       return { rows, inPlace: false };
     }
     if (!parsed.callerOwned) return { rows: data, inPlace: false };
-    if (!this.syncKernel && this.backend.doHolds?.(data) !== true) {
-      return { rows: copyOf(data, parsed.dtype), inPlace: false };
-    }
     const out = target.result;
-    if (out === data) return { rows: data, inPlace: true };
-    if (!target.callerOut || !overlaps(out, data)) return { rows: data, inPlace: false };
-    if (sameView(out, data)) return { rows: data, inPlace: true };
-    return { rows: copyOf(data, parsed.dtype), inPlace: false };
+    // `inPlace`: the kernel's output shares bytes with the caller's input, so a call that failed
+    // after the kernel wrote would leave the input changed (whether the kernel reads a snapshot
+    // or not). A partial overlap also gets a copy to read from.
+    let inPlace = out === data;
+    let partial = false;
+    if (!inPlace && target.callerOut && overlaps(out, data)) {
+      inPlace = true;
+      partial = !sameView(out, data);
+    }
+    const snapshot = !this.syncKernel && this.backend.doHolds?.(data) !== true;
+    if (snapshot || partial) return { rows: copyOf(data, parsed.dtype), inPlace };
+    return { rows: data, inPlace };
   }
 
   private kernelDtype(dtype: Dtype): Dtype {

@@ -398,3 +398,23 @@ describe('a scanning kernel that is not in place', () => {
     expect(input[0]).toBe(1);
   });
 });
+
+describe('an asynchronous scanning kernel in place', () => {
+  it('halts on a flagged row although it reads a snapshot, so a failed call leaves the input unchanged', async () => {
+    const backend = scanningBackend({ sync: false });
+    const sm = await createSoftmax(backend);
+    const row = new Float32Array([1, 2, 3, 4, Number.NaN, 6]);
+    const before = Array.from(row);
+    const error = await sm.softmax(row, { shape: [2, 3], out: row }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NAN_INPUT' });
+    expect(Array.from(row)).toEqual(before);
+    expect(backend.halts).toBe(1);
+    const partial = new Float64Array([1, 2, 3, Number.NaN, 5]);
+    const beforePartial = Array.from(partial);
+    const overlap = await sm
+      .softmax(partial.subarray(0, 4), { out: partial.subarray(1, 5) })
+      .catch((e: unknown) => e);
+    expect(overlap).toMatchObject({ code: 'NAN_INPUT' });
+    expect(Array.from(partial)).toEqual(beforePartial);
+  });
+});
