@@ -411,7 +411,7 @@ describe('the docs site in headless Chromium', { skip }, () => {
     await page.getByTestId('temperature').fill('0.5');
     await page.getByTestId('operation').selectOption('logSoftmax');
     await page.getByTestId('dtype').selectOption('float32');
-    for (const backend of ['tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm']) {
+    for (const backend of ['wasm', 'wasm-threads', 'tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm']) {
       await page.getByTestId(`pick-${backend}`).uncheck();
     }
     await page.waitForFunction(() => window.location.search.includes('backends='));

@@ -5,8 +5,9 @@ import {
   withTimeLimit,
 } from '@softmax-kit/conformance/time-limits';
 import type { Softmax } from '@softmax-kit/core';
-import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
-import { isModulePath, KNOWN_BACKENDS, loadBackendSource } from '../load-backend.js';
+import { SoftmaxError } from '@softmax-kit/core';
+import { isModulePath, KNOWN_BACKENDS } from '../load-backend.js';
+import { openSoftmax } from '../open-softmax.js';
 import { numberOption, parseNumber } from '../parse-number.js';
 import { parseRows } from '../parse-rows.js';
 import { UsageError } from '../usage-error.js';
@@ -133,28 +134,15 @@ export async function evalCommand(args: readonly string[], io: CommandIo): Promi
   }
   if (rows.length === 0) throw new UsageError('no logits in the input', 'eval');
 
-  const source = await loadBackendSource(backendSpec);
-  if ('unavailable' in source) {
-    io.stderr(`softmax-kit: backend '${source.id}' is unavailable: ${source.unavailable}\n`);
-    return 1;
-  }
-  const backend = source.backend;
   // a backend that never settles ends as an error (exit 1), not as a silent exit 0
-  const sm = await withTimeLimit(
-    () => createSoftmax(backend),
-    DEFAULT_TIME_LIMITS.initMs,
-    `createSoftmax(${source.id})`,
-  ).catch((error: unknown) => {
-    if (!(error instanceof TimeLimitExceeded)) throw error;
-    io.stderr(`softmax-kit: backend '${source.id}': ${error.message}\n`);
-    return null;
-  });
-  if (sm === null) return 1;
+  const opened = await openSoftmax(backendSpec, io);
+  if (opened === null) return 1;
+  const { sm } = opened;
   try {
     const results = await withTimeLimit(
       () => compute(sm, rows, { temperature, axis, log: values.log === true }),
       DEFAULT_TIME_LIMITS.caseMs,
-      `backend '${source.id}' computing the rows`,
+      `backend '${opened.id}' computing the rows`,
     );
     if (values.json) {
       await writeEvalJson(io, { backend: sm.backend.name, temperature, axis: axis ?? -1 }, results);

@@ -4,10 +4,11 @@ import {
   TimeLimitExceeded,
   withTimeLimit,
 } from '@softmax-kit/conformance/time-limits';
-import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
+import { SoftmaxError } from '@softmax-kit/core';
 import { createSampler, type SampleOptions, type SampleResult } from '@softmax-kit/sampling';
 import { formatNumber } from '../format.js';
-import { isModulePath, KNOWN_BACKENDS, loadBackendSource } from '../load-backend.js';
+import { isModulePath, KNOWN_BACKENDS } from '../load-backend.js';
+import { openSoftmax } from '../open-softmax.js';
 import { numberOption, readNumber } from '../parse-number.js';
 import { parseRows } from '../parse-rows.js';
 import { UsageError } from '../usage-error.js';
@@ -245,28 +246,16 @@ export async function sampleCommand(args: readonly string[], io: CommandIo): Pro
       'sample',
     );
 
-  const source = await loadBackendSource(backendSpec);
-  if ('unavailable' in source) {
-    io.stderr(`softmax-kit: backend '${source.id}' is unavailable: ${source.unavailable}\n`);
-    return 1;
-  }
-  const backend = source.backend;
-  const sm = await withTimeLimit(
-    () => createSoftmax(backend),
-    DEFAULT_TIME_LIMITS.initMs,
-    `createSoftmax(${source.id})`,
-  ).catch((error: unknown) => {
-    if (!(error instanceof TimeLimitExceeded)) throw error;
-    io.stderr(`softmax-kit: backend '${source.id}': ${error.message}\n`);
-    return null;
-  });
-  if (sm === null) return 1;
+  // a backend that never settles ends as an error (exit 1), not as a silent exit 0
+  const opened = await openSoftmax(backendSpec, io);
+  if (opened === null) return 1;
+  const { sm } = opened;
   try {
     const sampler = createSampler(sm);
     const result = await withTimeLimit(
       () => sampler.sample(rows, { ...options, q: true, entropy: true, topN: Math.max(0, shown) }),
       DEFAULT_TIME_LIMITS.caseMs,
-      `backend '${source.id}' sampling the rows`,
+      `backend '${opened.id}' sampling the rows`,
     );
     io.stdout(values.json ? toJson(sm.backend.name, rows, result) : toText(rows, result, shown));
     await io.drain?.();
