@@ -1,5 +1,5 @@
 import { createSoftmax, SoftmaxError, type SyncSoftmax } from '@softmax-kit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FLOAT32,
   FLOAT64,
@@ -8,35 +8,28 @@ import {
   type FuzzSoftmax,
   runCategory,
 } from '../../../tools/fuzz/adversarial.js';
+import { describeFuzz } from '../../../tools/fuzz/describe-fuzz.js';
 import { tsBackend } from './ts-backend.js';
-
-const subjectOf = (sm: SyncSoftmax, backend: { doResourceCount?: () => number }) => ({
-  sm: sm as unknown as FuzzSoftmax,
-  isSoftmaxError: (error: unknown) => SoftmaxError.isInstance(error),
-  resourceCount: () => backend.doResourceCount?.() ?? 0,
-  // computePrecision: float32 rows in float32, float64 rows in float64.
-  precision: { float32: FLOAT32, float64: FLOAT64 },
-  sync: true,
-});
 
 // Issue 8's adversarial fuzz through the public API, 10,000 inputs in all (the categories and
 // their runs: tools/fuzz/adversarial.ts). Each category has a fixed seed, printed on failure.
-describe('adversarial fuzz of the public API on tsBackend', () => {
-  const backend = tsBackend();
-  let sm: SyncSoftmax;
-  beforeAll(async () => {
-    sm = (await createSoftmax(backend)) as SyncSoftmax;
-  });
-  afterAll(async () => {
-    await sm.dispose();
-  });
+const backend = tsBackend();
+describeFuzz({
+  title: 'tsBackend',
+  backend,
+  open: () => createSoftmax(backend),
+  isSoftmaxError: (error) => SoftmaxError.isInstance(error),
+  float64Compute: 'float64',
+  sync: true,
+});
 
-  it.each(FUZZ_CATEGORIES.map((category) => [category.name, category] as const))(
-    '%s: a correct result or a SoftmaxError, input unchanged, nothing left behind',
-    async (_name, category) => {
-      await runCategory(category, subjectOf(sm, backend));
-    },
-  );
+const subjectOf = (sm: SyncSoftmax, spoilt: { doResourceCount?: () => number }) => ({
+  sm: sm as unknown as FuzzSoftmax,
+  isSoftmaxError: (error: unknown) => SoftmaxError.isInstance(error),
+  resourceCount: () => spoilt.doResourceCount?.() ?? 0,
+  // computePrecision: float32 rows in float32, float64 rows in float64.
+  precision: { float32: FLOAT32, float64: FLOAT64 },
+  sync: true,
 });
 
 describe('the adversarial fuzz catches broken backends', () => {
