@@ -1,6 +1,6 @@
 import type { KernelRequest } from '@softmax-kit/core';
 import { logSumOfExps } from './row-exp-sums.js';
-import { forEachKernelRow } from './scan-row.js';
+import { beginRows, rowReady } from './scan-row.js';
 
 /**
  * The logSoftmax kernel: for each row not flagged in `skip`,
@@ -20,8 +20,10 @@ import { forEachKernelRow } from './scan-row.js';
  * ```
  */
 export function logSoftmaxRows(request: KernelRequest): void {
-  const { input, output, cols, temperature, rowMax } = request;
-  forEachKernelRow(request, (r) => {
+  const { input, output, rows, cols, temperature, rowMax } = request;
+  if (!beginRows(request)) return;
+  for (let r = 0; r < rows; r++) {
+    if (!rowReady(request, r)) continue;
     const start = r * cols;
     const max = rowMax[r] as number;
     const t = temperature[r] as number;
@@ -30,7 +32,7 @@ export function logSoftmaxRows(request: KernelRequest): void {
     } else {
       logSoftmaxRow64(input, output as Float64Array, start, start + cols, max, t);
     }
-  });
+  }
 }
 
 function logSoftmaxRow32(

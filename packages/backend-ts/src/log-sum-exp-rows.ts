@@ -1,6 +1,6 @@
 import type { KernelRequest } from '@softmax-kit/core';
 import { logSumOfExps } from './row-exp-sums.js';
-import { forEachKernelRow } from './scan-row.js';
+import { beginRows, rowReady } from './scan-row.js';
 
 /**
  * The logSumExp kernel: for each row not flagged in `skip`, `output[r] = m + log1p(s)`, `s` the
@@ -18,11 +18,13 @@ import { forEachKernelRow } from './scan-row.js';
  * ```
  */
 export function logSumExpRows(request: KernelRequest): void {
-  const { input, output, cols, temperature, rowMax } = request;
-  forEachKernelRow(request, (r) => {
+  const { input, output, rows, cols, temperature, rowMax } = request;
+  if (!beginRows(request)) return;
+  for (let r = 0; r < rows; r++) {
+    if (!rowReady(request, r)) continue;
     const start = r * cols;
     const max = rowMax[r] as number;
     const t = temperature[r] as number;
     output[r] = max + logSumOfExps(input, start, start + cols, max, t);
-  });
+  }
 }

@@ -61,31 +61,36 @@ export function scanRow(
 }
 
 /**
- * The rows a kernel computes, for one request: calls `computeRow(r)` for every row that is
- * regular (scanning it first when core asked the kernel to scan) and not marked in `skip`. When
- * core asks to halt on a flagged row, every row is scanned before the first is computed.
+ * Starts a kernel call: when core asks to halt on a flagged row (`scan.haltOnFlag`), scans every
+ * row first and returns false if any is flagged (the kernel then writes nothing). Otherwise true;
+ * rows are then scanned one at a time by {@link rowReady}, right before their exp pass.
  */
-export function forEachKernelRow(request: KernelRequest, computeRow: (row: number) => void): void {
-  const { input, rows, cols, skip, scan } = request;
-  if (scan === null) {
-    for (let r = 0; r < rows; r++) if (skip?.[r] !== 1) computeRow(r);
-    return;
-  }
-  const { rowMax, flags } = scan;
-  if (scan.haltOnFlag) {
-    let flagged = 0;
-    for (let r = 0; r < rows; r++) {
-      if (!scanRow(input, r * cols, r * cols + cols, rowMax, r)) {
-        flags[r] = 1;
-        flagged++;
-      }
-    }
-    if (flagged > 0) return;
-    for (let r = 0; r < rows; r++) if (skip?.[r] !== 1) computeRow(r);
-    return;
-  }
+export function beginRows(request: KernelRequest): boolean {
+  const { input, rows, cols, scan } = request;
+  if (scan === null || !scan.haltOnFlag) return true;
+  let flagged = 0;
   for (let r = 0; r < rows; r++) {
-    if (!scanRow(input, r * cols, r * cols + cols, rowMax, r)) flags[r] = 1;
-    else if (skip?.[r] !== 1) computeRow(r);
+    if (!scanRow(input, r * cols, r * cols + cols, scan.rowMax, r)) {
+      scan.flags[r] = 1;
+      flagged++;
+    }
   }
+  return flagged === 0;
+}
+
+/**
+ * True when the kernel computes row `r`: it is not marked in `skip` and, when the kernel scans
+ * row by row, its scan found it regular (else it is flagged for core and left alone). A plain
+ * loop over rows with this test keeps the kernels free of per-call closures.
+ */
+export function rowReady(request: KernelRequest, r: number): boolean {
+  const scan = request.scan;
+  if (scan !== null && !scan.haltOnFlag) {
+    const cols = request.cols;
+    if (!scanRow(request.input, r * cols, r * cols + cols, scan.rowMax, r)) {
+      scan.flags[r] = 1;
+      return false;
+    }
+  }
+  return request.skip?.[r] !== 1;
 }

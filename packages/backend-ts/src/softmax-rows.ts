@@ -1,6 +1,6 @@
 import type { KernelRequest } from '@softmax-kit/core';
 import { sumExp32, sumExp64 } from './row-exp-sums.js';
-import { forEachKernelRow } from './scan-row.js';
+import { beginRows, rowReady } from './scan-row.js';
 
 /**
  * The softmax kernel: for each row not flagged in `skip`, `p_i = exp((x_i - m) / T) / sum_j
@@ -18,8 +18,10 @@ import { forEachKernelRow } from './scan-row.js';
  * ```
  */
 export function softmaxRows(request: KernelRequest): void {
-  const { input, output, cols, temperature, rowMax } = request;
-  forEachKernelRow(request, (r) => {
+  const { input, output, rows, cols, temperature, rowMax } = request;
+  if (!beginRows(request)) return;
+  for (let r = 0; r < rows; r++) {
+    if (!rowReady(request, r)) continue;
     const start = r * cols;
     const max = rowMax[r] as number;
     const t = temperature[r] as number;
@@ -28,7 +30,7 @@ export function softmaxRows(request: KernelRequest): void {
     } else {
       softmaxRow64(input, output as Float64Array, start, start + cols, max, t);
     }
-  });
+  }
 }
 
 /** One float32 row: the fused exp-and-sum pass, then `* (1 / sum)` unrolled by four. */

@@ -30,7 +30,7 @@ const ACCEPTED =
 
 function product(shape: readonly number[], what: string): number {
   let size = 1;
-  for (const extent of shape) size *= extent;
+  for (let d = 0; d < shape.length; d++) size *= shape[d] as number;
   if (!Number.isSafeInteger(size)) {
     throw new SoftmaxError(
       'INVALID_INPUT',
