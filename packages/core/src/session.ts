@@ -49,8 +49,8 @@ interface Call {
   readonly target: ResultTarget;
   /** Rows in row layout (axis last), read by the kernel. */
   readonly rowsIn: FloatArray;
-  /** True when the kernel's output shares bytes with the caller's input (in place, axis last). */
-  readonly inPlace: boolean;
+  /** True when the caller's `out` shares bytes with the caller's input (in place or overlapping). */
+  readonly sharesInput: boolean;
   /** Row-layout output: the result itself unless the axis was gathered. */
   readonly rowsOut: FloatArray;
   readonly gathered: boolean;
@@ -122,7 +122,13 @@ export class Session {
     const temperature = useScratch ? scratch.temperature : new Float64Array(rows);
     temperaturesForRows(callOptions.temperature, rows, temperature);
     const gathered = layout.inner !== 1;
-    const kernelInput = this.rowsIn(parsed, layout, target, gathered);
+    // Does the caller's `out` share bytes with the caller's input (in place, or a partial
+    // overlap)? Then a failed call must not write there: see haltOnFlag and spoil().
+    const data = parsed.data;
+    const out = target.result;
+    const sharesInput =
+      parsed.callerOwned && (out === data || (target.callerOut && overlaps(out, data)));
+    const partialOverlap = sharesInput && out !== data && !sameView(out, data);
     const call: Call = {
       options: callOptions,
       operation,
@@ -132,8 +138,8 @@ export class Session {
       layout,
       width,
       target,
-      rowsIn: kernelInput.rows,
-      inPlace: kernelInput.inPlace && !gathered,
+      rowsIn: this.rowsIn(parsed, layout, gathered, partialOverlap),
+      sharesInput,
       rowsOut: gathered && !isLogSumExp ? allocate(parsed.dtype, rows * width) : target.result,
       gathered: gathered && !isLogSumExp,
       rowMax: useScratch ? scratch.rowMax : new Float64Array(rows),
@@ -154,34 +160,22 @@ export class Session {
    * The rows the kernel reads: the caller's buffer itself when the axis is last, unless the
    * kernel runs later (an asynchronous kernel gets a snapshot, so changing the buffer after the
    * call cannot change the result or slip a NaN past the scan) or `out` partly overlaps it.
-   * Also tells whether the kernel then writes over its own input (in place).
    */
   private rowsIn(
     parsed: ParsedInput,
     layout: AxisLayout,
-    target: ResultTarget,
     gathered: boolean,
-  ): { rows: FloatArray; inPlace: boolean } {
+    partialOverlap: boolean,
+  ): FloatArray {
     const data = parsed.data;
     if (gathered) {
       const rows = allocate(parsed.dtype, layout.rows * layout.cols);
       moveAxis(layout, data, rows, true);
-      return { rows, inPlace: false };
+      return rows;
     }
-    if (!parsed.callerOwned) return { rows: data, inPlace: false };
-    const out = target.result;
-    // `inPlace`: the kernel's output shares bytes with the caller's input, so a call that failed
-    // after the kernel wrote would leave the input changed (whether the kernel reads a snapshot
-    // or not). A partial overlap also gets a copy to read from.
-    let inPlace = out === data;
-    let partial = false;
-    if (!inPlace && target.callerOut && overlaps(out, data)) {
-      inPlace = true;
-      partial = !sameView(out, data);
-    }
+    if (!parsed.callerOwned) return data;
     const snapshot = !this.syncKernel && this.backend.doHolds?.(data) !== true;
-    if (snapshot || partial) return { rows: copyOf(data, parsed.dtype), inPlace };
-    return { rows: data, inPlace };
+    return snapshot || partialOverlap ? copyOf(data, parsed.dtype) : data;
   }
 
   private kernelDtype(dtype: Dtype): Dtype {
@@ -219,10 +213,12 @@ export class Session {
     return true;
   }
 
-  /** After a kernel failure a caller's `out` (not in place) holds NaN, never a partial result. */
+  /**
+   * After a failure a caller's `out` holds NaN, never a partial result; an `out` that shares
+   * bytes with the input is left alone (filling it would change the input).
+   */
   private spoil(call: Call): void {
-    if (call.target.callerOut && call.target.result !== call.parsed.data)
-      call.target.result.fill(Number.NaN);
+    if (call.target.callerOut && !call.sharesInput) call.target.result.fill(Number.NaN);
   }
 
   // The classic path: core scans, the kernel computes the regular rows.
@@ -325,7 +321,8 @@ export class Session {
     // The kernel must scan every row before writing only when a failure could then leave a
     // half-written input behind: in place, under a policy that can fail. Elsewhere it scans
     // and computes row by row; a failure found afterwards spoils a caller's `out` (NaN).
-    const haltOnFlag = call.inPlace && this.canFail(call);
+    const haltOnFlag =
+      call.sharesInput && call.rowsOut === call.target.result && this.canFail(call);
     const request: KernelRequest = {
       operation: call.operation,
       input: call.rowsIn,

@@ -418,3 +418,29 @@ describe('an asynchronous scanning kernel in place', () => {
     expect(Array.from(partial)).toEqual(beforePartial);
   });
 });
+
+describe('a failed call and an out that overlaps the input', () => {
+  it('leaves the input unchanged: only an out of its own is spoilt with NaN', async () => {
+    const failing = {
+      ...referenceBackend(),
+      doComputeSync() {
+        throw new TypeError('kernel bug');
+      },
+    };
+    const sm = await createSoftmax(failing);
+    const buffer = new Float64Array([1, 2, 3, 4, 5]);
+    const before = Array.from(buffer);
+    const overlap = await sm
+      .softmax(buffer.subarray(0, 4), { out: buffer.subarray(1, 5) })
+      .catch((e: unknown) => e);
+    expect(overlap).toMatchObject({ code: 'BACKEND_ERROR' });
+    expect(Array.from(buffer)).toEqual(before);
+    const own = new Float64Array(4);
+    await sm.softmax([1, 2, 3, 4], { out: own }).catch(() => undefined);
+    expect(Array.from(own).every(Number.isNaN)).toBe(true);
+    // axis 0 of a 2x2 input in place: gathered rows, the caller's buffer is both input and out.
+    const square = new Float64Array([1, 2, 3, 4]);
+    await sm.softmax(square, { shape: [2, 2], axis: 0, out: square }).catch(() => undefined);
+    expect(Array.from(square)).toEqual([1, 2, 3, 4]);
+  });
+});
