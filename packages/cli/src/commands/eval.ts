@@ -6,13 +6,12 @@ import {
 } from '@softmax-kit/conformance/time-limits';
 import type { Softmax } from '@softmax-kit/core';
 import { SoftmaxError } from '@softmax-kit/core';
-import { isModulePath, KNOWN_BACKENDS } from '../load-backend.js';
 import { openSoftmax } from '../open-softmax.js';
 import { numberOption, parseNumber } from '../parse-number.js';
-import { parseRows } from '../parse-rows.js';
 import { UsageError } from '../usage-error.js';
 import { type EvalRow, writeEvalJson, writeEvalTables } from './eval-output.js';
 import type { CommandIo } from './io.js';
+import { checkBackendSpec, readCommandRows } from './rows-input.js';
 
 export const EVAL_USAGE = `softmax-kit eval <row>... [--temperature T] [--log] [--axis A] [--backend NAME|PATH] [--json]
   Rows of logits, e.g. 2,1,0.1 (comma or space separated, or JSON arrays); with no rows, reads
@@ -112,27 +111,8 @@ export async function evalCommand(args: readonly string[], io: CommandIo): Promi
     axis = value;
   }
   const backendSpec = values.backend;
-  if (!isModulePath(backendSpec) && !(KNOWN_BACKENDS as readonly string[]).includes(backendSpec)) {
-    throw new UsageError(
-      `unknown backend '${backendSpec}' (known: ${KNOWN_BACKENDS.join(', ')}, or a module path)`,
-      'eval',
-    );
-  }
-
-  let rows: number[][];
-  if (positionals.length > 0) {
-    rows = [];
-    for (let index = 0; index < positionals.length; index++) {
-      for (const row of parseRows(positionals[index]!, `argument ${index + 1}`, rows.length)) {
-        rows.push(row);
-      }
-    }
-  } else if (io.stdinIsTty) {
-    throw new UsageError('no logits: give rows as arguments (e.g. 2,1,0.1) or on stdin', 'eval');
-  } else {
-    rows = parseRows(await io.readStdin());
-  }
-  if (rows.length === 0) throw new UsageError('no logits in the input', 'eval');
+  checkBackendSpec(backendSpec, 'eval');
+  const rows = await readCommandRows(positionals, io, 'eval');
 
   // a backend that never settles ends as an error (exit 1), not as a silent exit 0
   const opened = await openSoftmax(backendSpec, io);

@@ -7,12 +7,11 @@ import {
 import { SoftmaxError } from '@softmax-kit/core';
 import { createSampler, type SampleOptions, type SampleResult } from '@softmax-kit/sampling';
 import { formatNumber } from '../format.js';
-import { isModulePath, KNOWN_BACKENDS } from '../load-backend.js';
 import { openSoftmax } from '../open-softmax.js';
 import { numberOption, readNumber } from '../parse-number.js';
-import { parseRows } from '../parse-rows.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIo } from './io.js';
+import { checkBackendSpec, readCommandRows } from './rows-input.js';
 
 export const SAMPLE_USAGE = `softmax-kit sample <row>... [-n N] [--seed S] [--step K] [-t T] [--top-k K] [--top-p P] [--min-p P]
     [--bias ID:V,...] [--allowed ID,...] [--history ID,...] [--repetition-penalty R]
@@ -222,22 +221,8 @@ export async function sampleCommand(args: readonly string[], io: CommandIo): Pro
   const options = sampleOptions(values);
   const shown = values['top-n'] === undefined ? 20 : integerOption('--top-n', values['top-n']);
   const backendSpec = values.backend;
-  if (!isModulePath(backendSpec) && !(KNOWN_BACKENDS as readonly string[]).includes(backendSpec))
-    throw new UsageError(
-      `unknown backend '${backendSpec}' (known: ${KNOWN_BACKENDS.join(', ')}, or a module path)`,
-      'sample',
-    );
-
-  let rows: number[][];
-  if (positionals.length > 0) {
-    rows = [];
-    for (let index = 0; index < positionals.length; index++)
-      for (const row of parseRows(positionals[index]!, `argument ${index + 1}`, rows.length))
-        rows.push(row);
-  } else if (io.stdinIsTty) {
-    throw new UsageError('no logits: give rows as arguments (e.g. 2,1,0.1) or on stdin', 'sample');
-  } else rows = parseRows(await io.readStdin());
-  if (rows.length === 0) throw new UsageError('no logits in the input', 'sample');
+  checkBackendSpec(backendSpec, 'sample');
+  const rows = await readCommandRows(positionals, io, 'sample');
   const n = rows[0]!.length;
   const ragged = rows.findIndex((row) => row.length !== n);
   if (ragged >= 0)
