@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { BrowserCommand } from 'vitest/node';
 
 /**
  * Debian's Chromium for the browser test projects (never a browser downloaded by Playwright):
@@ -32,3 +35,25 @@ export function hasChromium(label: string, what: string, install = 'chromium'): 
   );
   return false;
 }
+
+/** Cross-origin isolation headers for a browser project's page, so wasm threads get shared memory. */
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const reportsFolder = fileURLToPath(new URL('../reports/conformance/', import.meta.url));
+
+/**
+ * A vitest browser command that lets browser tests write a conformance report to
+ * `reports/conformance/<name>.json` at the repo root (where the docs app reads reports).
+ */
+export const writeConformanceReport: BrowserCommand<[name: string, json: string]> = async (
+  _context,
+  name,
+  json,
+) => {
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad report name ${name}`);
+  await mkdir(reportsFolder, { recursive: true });
+  await writeFile(`${reportsFolder}${name}.json`, json);
+};

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import type { BrowserCommand } from 'vitest/node';
-import { chromiumLaunchOptions, hasChromium } from '../../tools/chromium';
+import {
+  chromiumLaunchOptions,
+  hasChromium,
+  isolationHeaders,
+  writeConformanceReport,
+} from '../../tools/chromium';
 
 // Tests run from source through the `@softmax-kit/source` export condition; SOFTMAX_KIT_DIST=1
 // runs them against `dist`. Vite applies `resolve.conditions` to the browser environment and
@@ -33,25 +35,6 @@ if (!hasDawnDriver) {
       'Enable them with `apt-get install -y chromium libvulkan1`.',
   );
 }
-
-const reportsFolder = fileURLToPath(new URL('../../reports/conformance/', import.meta.url));
-
-/** Lets browser tests write a conformance report to reports/conformance/<name>.json. */
-const writeConformanceReport: BrowserCommand<[name: string, json: string]> = async (
-  _context,
-  name,
-  json,
-) => {
-  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad report name ${name}`);
-  await mkdir(reportsFolder, { recursive: true });
-  await writeFile(`${reportsFolder}${name}.json`, json);
-};
-
-// Cross-origin isolation, so that the wasm backend may use threads (SharedArrayBuffer).
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
 
 export default defineConfig({
   resolve: { conditions },
