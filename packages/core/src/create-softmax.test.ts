@@ -66,6 +66,32 @@ describe('createSoftmax', () => {
     await expect(createSoftmax(missing)).rejects.toBe(unavailable);
   });
 
+  it('copies declared split thresholds once into frozen objects and refuses invalid ones as BACKEND_ERROR naming the entry', async () => {
+    const declared = [{ count: 'elements', at: 262_144, what: 'threads' }, { count: 'rows', at: 4097 }];
+    const withSplits = (splitsAt: unknown) => {
+      const backend = referenceBackend();
+      const init = backend.doInit.bind(backend);
+      return { ...backend, doInit: async () => ({ ...(await init()), splitsAt }) };
+    };
+    const sm = await createSoftmax(withSplits(declared));
+    expect(sm.backend.capabilities.splitsAt).toEqual(declared);
+    expect(Object.isFrozen(sm.backend.capabilities.splitsAt?.[0])).toBe(true);
+    (declared[0] as { at: number }).at = 1; // the backend's own array no longer matters
+    expect(sm.backend.capabilities.splitsAt?.[0]?.at).toBe(262_144);
+    for (const [bad, where] of [
+      [{ count: 'elements', at: 262_144 }, 'splitsAt is'],
+      [[{ count: 'bytes', at: 8 }], 'splitsAt[0].count'],
+      [[{ count: 'rows', at: 2 }, { count: 'rows', at: 0 }], 'splitsAt[1].at'],
+      [[{ count: 'rows', at: 2.5 }], 'splitsAt[0].at'],
+      [[{ count: 'cols', at: 9, what: 3 }], 'splitsAt[0].what'],
+      [[null], 'splitsAt[0] is'],
+    ] as const) {
+      const error = await createSoftmax(withSplits(bad)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'BACKEND_ERROR' });
+      expect((error as Error).message).toContain(where);
+    }
+  });
+
   it('refuses a backend of another specification version, naming both versions', async () => {
     const future = { ...referenceBackend(), specificationVersion: 'v2' } as unknown as ReturnType<
       typeof referenceBackend

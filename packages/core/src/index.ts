@@ -7,6 +7,7 @@ export type {
   Operation,
   Precision,
   RowScan,
+  SplitThreshold,
   SyncBackend,
 } from './backend.js';
 export { unitRoundoff } from './backend.js';
