@@ -7,7 +7,7 @@ import {
 import { Arena, type WasmArray } from './arena.js';
 import { KERNEL_WASM_BASE64 } from './generated/kernel-wasm.js';
 import { KernelInstance } from './kernel-instance.js';
-import { DATA_AT, META_BYTES } from './layout.js';
+import { CHUNK_ROWS, DATA_AT, META_BYTES } from './layout.js';
 import { type Placement, runRequest } from './run-request.js';
 
 /** Options of {@link wasmBackend}. */
@@ -213,6 +213,28 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
         sync: true,
         device: 'wasm',
         scansRows: true,
+        // Every size where a call takes another path; the conformance suite runs both sides.
+        splitsAt: [
+          {
+            count: 'rows',
+            at: CHUNK_ROWS + 1,
+            what: `rows reach the kernel in chunks of ${CHUNK_ROWS}`,
+          },
+          ...(pool === null
+            ? []
+            : [
+                {
+                  count: 'elements',
+                  at: pool.from,
+                  what: `split over ${pool.pool.size} threads`,
+                } as const,
+                {
+                  count: 'rows',
+                  at: pool.pool.size * CHUNK_ROWS + 1,
+                  what: 'a batch too long to split: computed on the calling thread',
+                } as const,
+              ]),
+        ],
         details: { simd128: true, threads: pool?.pool.size ?? 1, threadsNote },
       };
     },
