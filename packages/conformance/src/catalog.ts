@@ -8,16 +8,20 @@ import { everyLaneCases } from './cases/every-lane.js';
 import { exampleCases } from './cases/examples.js';
 import { invarianceCases } from './cases/invariance.js';
 import { orderCases } from './cases/order.js';
+import { realSizeCases } from './cases/real-size.js';
 import { resourceCases } from './cases/resources.js';
 import { samplingCases } from './cases/sampling.js';
 import { stabilityCases } from './cases/stability.js';
 import { temperatureCases } from './cases/temperature.js';
+import { DEFAULT_PROFILE, type Profile } from './profile.js';
 import { CHECK_GROUPS, type CheckGroup } from './report.js';
 
 /** Options of {@link buildCases}. */
 export interface CatalogOptions {
   /** Row lengths of the accuracy group (default {@link DEFAULT_SIZES}). */
   readonly sizes?: readonly number[] | undefined;
+  /** Sizes of the real-size cases (`accuracy.batch.*`, `accuracy.split.*`); default `'full'`. */
+  readonly profile?: Profile | undefined;
 }
 
 /**
@@ -25,21 +29,22 @@ export interface CatalogOptions {
  * to add a group, add its name to `CHECK_GROUPS` (before `resources`, which must run after all
  * others) and its builder here; TypeScript refuses a group missing from either.
  */
-const GROUP_CASES: { readonly [G in CheckGroup]: (sizes: readonly number[]) => ConformanceCase[] } =
-  {
-    examples: () => exampleCases(),
-    accuracy: (sizes) => accuracyCases(sizes),
-    stability: () => [...stabilityCases(), ...everyLaneCases()],
-    invariance: () => invarianceCases(),
-    temperature: () => temperatureCases(),
-    consistency: () => consistencyCases(),
-    order: () => orderCases(),
-    determinism: () => determinismCases(),
-    buffers: () => bufferCases(),
-    sampling: () => samplingCases(),
-    errors: () => errorCases(),
-    resources: () => resourceCases(),
-  };
+const GROUP_CASES: {
+  readonly [G in CheckGroup]: (sizes: readonly number[], profile: Profile) => ConformanceCase[];
+} = {
+  examples: () => exampleCases(),
+  accuracy: (sizes, profile) => [...accuracyCases(sizes), ...realSizeCases(profile)],
+  stability: () => [...stabilityCases(), ...everyLaneCases()],
+  invariance: () => invarianceCases(),
+  temperature: () => temperatureCases(),
+  consistency: () => consistencyCases(),
+  order: () => orderCases(),
+  determinism: () => determinismCases(),
+  buffers: () => bufferCases(),
+  sampling: () => samplingCases(),
+  errors: () => errorCases(),
+  resources: () => resourceCases(),
+};
 
 /**
  * Every conformance case, in run order (the groups in {@link CHECK_GROUPS} order), for the given
@@ -53,8 +58,9 @@ const GROUP_CASES: { readonly [G in CheckGroup]: (sizes: readonly number[]) => C
  */
 export function buildCases(options: CatalogOptions = {}): ConformanceCase[] {
   const sizes = options.sizes ?? DEFAULT_SIZES;
+  const profile = options.profile ?? DEFAULT_PROFILE;
   return [
-    ...CHECK_GROUPS.flatMap((group) => GROUP_CASES[group](sizes)),
+    ...CHECK_GROUPS.flatMap((group) => GROUP_CASES[group](sizes, profile)),
     backendInUseCase,
     disposedCase,
   ];

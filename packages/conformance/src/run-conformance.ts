@@ -4,6 +4,7 @@ import { DEFAULT_SIZES } from './cases/accuracy.js';
 import { buildCases } from './catalog.js';
 import { detectEnvironment, now } from './environment.js';
 import { type PrecisionModel, precisionModel } from './precision.js';
+import { DEFAULT_PROFILE, type Profile } from './profile.js';
 import type { CaseResult, CaseStatus, CheckGroup, ConformanceReport } from './report.js';
 import { createRng, seedFor } from './rng.js';
 import {
@@ -41,6 +42,11 @@ export interface ConformanceOptions {
   readonly seed?: number;
   /** Row lengths of the accuracy group (default 1 to 1,000,000, see `DEFAULT_SIZES`). */
   readonly sizes?: readonly number[];
+  /**
+   * `'full'` (default) or `'fast'`: the sizes of the real-size cases (`accuracy.batch.*`,
+   * `accuracy.split.*`; see `PROFILE_SIZES`). Written into the report.
+   */
+  readonly profile?: Profile;
   /** Called as cases start and end (e.g. to print progress). */
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Runs only the cases it accepts (the others are left out of the report). */
@@ -145,7 +151,8 @@ export function createConformanceSession(
   const seed = options.seed ?? DEFAULT_SEED;
   const limits = resolveTimeLimits(options.timeLimits);
   const sizes = [...(options.sizes ?? DEFAULT_SIZES)];
-  const allCases = buildCases({ sizes });
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const allCases = buildCases({ sizes, profile });
   const cases = options.filter ? allCases.filter((c) => options.filter?.(c)) : allCases;
   const startedAt = new Date().toISOString();
   const started = now();
@@ -338,6 +345,7 @@ export function createConformanceSession(
         environment: detectEnvironment({ ...options.versions }),
         seed,
         sizes,
+        profile,
         timeLimits: { ...limits },
         startedAt,
         durationMs: now() - started,
@@ -355,6 +363,7 @@ function plainCapabilities(sm: Softmax): NonNullable<ConformanceReport['capabili
     computePrecision: { ...c.computePrecision },
     sync: c.sync,
     device: c.device,
+    ...(c.splitsAt ? { splitsAt: c.splitsAt.map((s) => ({ ...s })) } : {}),
     ...(c.details ? { details: { ...c.details } } : {}),
   };
 }
@@ -402,13 +411,17 @@ export async function runConformance(
 export function skippedReport(
   backend: string,
   reason: string,
-  options: Pick<ConformanceOptions, 'seed' | 'sizes' | 'versions' | 'filter' | 'timeLimits'> & {
+  options: Pick<
+    ConformanceOptions,
+    'seed' | 'sizes' | 'profile' | 'versions' | 'filter' | 'timeLimits'
+  > & {
     readonly status?: 'skip' | 'fail';
   } = {},
 ): ConformanceReport {
   const status = options.status ?? 'skip';
   const sizes = [...(options.sizes ?? DEFAULT_SIZES)];
-  const all = buildCases({ sizes });
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const all = buildCases({ sizes, profile });
   const cases = (options.filter ? all.filter((c) => options.filter?.(c)) : all).map((c) =>
     unrunResult(c, status, status === 'skip' ? reason : `not run: ${reason}`),
   );
@@ -423,6 +436,7 @@ export function skippedReport(
     environment: detectEnvironment({ ...options.versions }),
     seed: options.seed ?? DEFAULT_SEED,
     sizes,
+    profile,
     timeLimits: resolveTimeLimits(options.timeLimits),
     startedAt: new Date().toISOString(),
     durationMs: 0,
