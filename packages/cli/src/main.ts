@@ -15,6 +15,19 @@ const COMMANDS = {
   compare: { run: compareCommand, usage: COMPARE_USAGE },
 } as const;
 
+/**
+ * The conformance package's `FileWriteError` (an output file that cannot be written, or whose
+ * write ran past its time limit), recognised by name and code so that commands that never load
+ * that package do not import it here.
+ */
+function isFileWriteError(error: unknown): error is Error {
+  return (
+    error instanceof Error &&
+    error.name === 'FileWriteError' &&
+    (error as { code?: unknown }).code === 'FILE_WRITE_FAILED'
+  );
+}
+
 /** The top-level help text. */
 export const USAGE = `Usage: softmax-kit <command> [options]
 
@@ -65,7 +78,7 @@ export async function main(args: readonly string[], io: CommandIo): Promise<numb
       io.stderr(`softmax-kit: ${error.message}\n${hint}\n`);
       return 2;
     }
-    if (SoftmaxError.isInstance(error)) {
+    if (SoftmaxError.isInstance(error) || isFileWriteError(error)) {
       io.stderr(`softmax-kit: ${error.message}\n`);
       return 1;
     }

@@ -1,6 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
 import { kernelSubject } from '../bench/kernel-subject.js';
@@ -12,6 +9,7 @@ import { zeroCopySubject } from '../bench/zero-copy-subject.js';
 import type { BenchReport } from '../bench-report.js';
 import { firstLine, formatNumber, formatTable } from '../format.js';
 import { isModulePath, KNOWN_BACKENDS } from '../load-backend.js';
+import { parseCommandArgs } from '../parse-command-args.js';
 import { copyBaseline, peerSubjects } from '../peers/peer-subjects.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
@@ -163,7 +161,9 @@ export function formatBenchReport(report: BenchReport): string {
 }
 
 /**
- * Writes a JSON file, creating its folder.
+ * Writes a JSON file, creating its folder, within a time limit: a path that cannot be written
+ * (or a file system that hangs, such as a missing folder under /proc) is a `FileWriteError`
+ * with the path and the reason (the CLI prints it and exits 1), never a hang.
  *
  * @example
  * ```ts
@@ -171,9 +171,22 @@ export function formatBenchReport(report: BenchReport): string {
  * ```
  */
 export async function writeJson(file: string, value: unknown): Promise<void> {
-  const path = resolve(file);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+  const { writeFileWithin } = await import('@softmax-kit/conformance/node');
+  await writeFileWithin(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Makes the folder of an output file and checks it is writable, before a long run (throws
+ * `FileWriteError`, within a time limit).
+ *
+ * @example
+ * ```ts
+ * await prepareOutput('reports/bench/bench.json');
+ * ```
+ */
+export async function prepareOutput(file: string): Promise<void> {
+  const { prepareFile } = await import('@softmax-kit/conformance/node');
+  await prepareFile(file);
 }
 
 /**
@@ -209,12 +222,7 @@ export function benchSettings(values: {
  * ```
  */
 export async function benchCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'bench');
-  }
+  const { values } = parseCommandArgs(args, OPTIONS, 'bench');
   if (values.help) {
     io.stdout(`${BENCH_USAGE}\n`);
     return 0;
@@ -225,6 +233,7 @@ export async function benchCommand(args: readonly string[], io: CommandIo): Prom
     peers: values.peers === true,
     sampling: values.sampling === true,
   };
+  if (values.json !== undefined) await prepareOutput(values.json);
   const report = await runBenchWithProgress(options, io, values['no-progress'] !== true);
   if (values.json !== undefined) await writeJson(values.json, report);
   io.stdout(`${formatBenchReport(report)}\n`);

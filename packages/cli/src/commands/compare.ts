@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_SIZES } from '../bench/sizes.js';
 import { firstLine, formatNumber, formatTable } from '../format.js';
-import { UsageError } from '../usage-error.js';
+import { parseCommandArgs } from '../parse-command-args.js';
 import {
   benchSettings,
   formatBenchReport,
   parseBackendList,
+  prepareOutput,
   runBenchWithProgress,
   writeJson,
 } from './bench.js';
@@ -17,7 +17,8 @@ import type { CommandIo } from './io.js';
 export const COMPARE_USAGE = `softmax-kit compare [--quick] [--out DIR] [--sizes ...] [--backend all|LIST] [--no-progress]
   Conformance and bench (with peers) on every backend (default all: ts, tfjs-cpu, tfjs-wasm,
   tfjs-node); writes DIR/conformance/<backend>.json and DIR/bench/bench.json (DIR: the repo
-  root's reports/). Backends that cannot load here are reported as skipped with the reason.`;
+  root's reports/). Backends that cannot load here are reported as skipped with the reason.
+  --quick: fewer bench samples and the conformance suite's fast profile.`;
 
 const OPTIONS = {
   quick: { type: 'boolean' },
@@ -53,12 +54,7 @@ export function repoRoot(start = process.cwd()): string {
  * ```
  */
 export async function compareCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'compare');
-  }
+  const { values } = parseCommandArgs(args, OPTIONS, 'compare');
   if (values.help) {
     io.stdout(`${COMPARE_USAGE}\n`);
     return 0;
@@ -71,6 +67,7 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   // The bench runs first, in a fresh process state: after the conformance suite has fed the
   // kernels every dtype and odd input, the JIT's view of them is no longer what a user's
   // steady workload sees, and tfjs would already be initialised (no cold start to measure).
+  await prepareOutput(join(out, 'bench', 'bench.json'));
   const bench = await runBenchWithProgress({ backends, settings, peers: true }, io, showProgress);
   await writeJson(join(out, 'bench', 'bench.json'), bench);
   // compare reports on what is installed: a backend that cannot load is skipped, not failed
@@ -79,6 +76,8 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
     requireNamed: false,
     io,
     showProgress,
+    // --quick also runs the conformance suite's fast profile (the reports say so)
+    ...(values.quick ? { profile: 'fast' as const } : {}),
     json: `${join(out, 'conformance')}/`,
   });
 
