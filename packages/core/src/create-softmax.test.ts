@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { float32OnlyBackend, referenceBackend } from '../test/reference-backend.js';
-import { createSoftmax, SoftmaxError, unitRoundoff } from './index.js';
+import {
+  type Backend,
+  type BackendCapabilities,
+  createSoftmax,
+  SoftmaxError,
+  unitRoundoff,
+} from './index.js';
 
 // SPEC's worked examples are given to 6 digits, so they are checked to half a unit in the 6th place.
 const SIX_DIGITS = 5e-7;
@@ -67,11 +73,18 @@ describe('createSoftmax', () => {
   });
 
   it('copies declared split thresholds once into frozen objects and refuses invalid ones as BACKEND_ERROR naming the entry', async () => {
-    const declared = [{ count: 'elements', at: 262_144, what: 'threads' }, { count: 'rows', at: 4097 }];
-    const withSplits = (splitsAt: unknown) => {
+    const declared = [
+      { count: 'elements', at: 262_144, what: 'threads' },
+      { count: 'rows', at: 4097 },
+    ];
+    // what a backend reports is unknown to core: a plain object, whatever its types say
+    const withSplits = (splitsAt: unknown): Backend => {
       const backend = referenceBackend();
       const init = backend.doInit.bind(backend);
-      return { ...backend, doInit: async () => ({ ...(await init()), splitsAt }) };
+      return {
+        ...backend,
+        doInit: async () => ({ ...(await init()), splitsAt }) as BackendCapabilities,
+      };
     };
     const sm = await createSoftmax(withSplits(declared));
     expect(sm.backend.capabilities.splitsAt).toEqual(declared);
@@ -81,7 +94,13 @@ describe('createSoftmax', () => {
     for (const [bad, where] of [
       [{ count: 'elements', at: 262_144 }, 'splitsAt is'],
       [[{ count: 'bytes', at: 8 }], 'splitsAt[0].count'],
-      [[{ count: 'rows', at: 2 }, { count: 'rows', at: 0 }], 'splitsAt[1].at'],
+      [
+        [
+          { count: 'rows', at: 2 },
+          { count: 'rows', at: 0 },
+        ],
+        'splitsAt[1].at',
+      ],
       [[{ count: 'rows', at: 2.5 }], 'splitsAt[0].at'],
       [[{ count: 'cols', at: 9, what: 3 }], 'splitsAt[0].what'],
       [[null], 'splitsAt[0] is'],
