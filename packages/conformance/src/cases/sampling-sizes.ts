@@ -104,6 +104,23 @@ export function ratioBound(
   return Math.expm1(2 * (largest + fixed) + sums);
 }
 
+/**
+ * The absolute floor of q where p underflows (float32 at low T): each p_i may be off by
+ * `2 minNormal_c + minNormal_out` absolute (the suite's underflow floor, `bounds.ts`), so q_i by
+ * that over the kept mass, times `1 + rho` for the mass's own error (taken <= 2).
+ */
+export function qFloor(distribution: ReferenceDistribution, model: PrecisionModel): number {
+  let mass = 0;
+  for (const i of distribution.ranked) mass += distribution.p[i]!;
+  return (2 * (2 * model.minNormalCompute + model.minNormalOut + 2 ** -1074)) / mass;
+}
+
+/** The bound on `|log q - log q_ref|` for one token: relative error rho, floor, float64 log. */
+export function logprobBound(rho: number, floor: number, qReference: number): number {
+  const relative = rho + floor / qReference;
+  return relative < 1 ? -Math.log1p(-relative) + 2 * EPS64 * Math.abs(Math.log(qReference)) : POS;
+}
+
 /** A row and its parameters; `label` names it in failures. */
 export interface SizedScenario {
   readonly label: string;
@@ -332,7 +349,8 @@ function compareRow(
     () => `${where}: ${got.tokens.length} tokens for ${us.length} draws`,
   );
   // |log q - log q_ref| <= -log(1 - rho), plus the float64 log's own rounding of |log q|.
-  const logBound = (logq: number) => -Math.log1p(-rho) + 2 * EPS64 * Math.abs(logq);
+  const floor = qFloor(reference, model);
+  const logBound = (logq: number) => logprobBound(rho, floor, Math.exp(logq));
   for (let k = 0; k < us.length; k++) {
     const token = got.tokens[k]!;
     const u = us[k]!;
@@ -372,7 +390,7 @@ function compareRow(
     for (let i = 0; i < row.length; i++) {
       const expected = reference.q[i]!;
       const error = Math.abs(q[i]! - expected);
-      const bound = rho * expected;
+      const bound = rho * expected + floor;
       const ratio = expected === 0 ? (q[i] === 0 ? 0 : POS) : error / bound;
       if (!(ratio <= worstRatio)) {
         worstRatio = Number.isNaN(ratio) ? POS : ratio;
@@ -382,15 +400,18 @@ function compareRow(
     if (worst >= 0)
       t.check(
         Math.abs(q[worst]! - reference.q[worst]!),
-        rho * reference.q[worst]!,
+        rho * reference.q[worst]! + floor,
         () => `${where}: q[${worst}] = ${q[worst]}, reference ${reference.q[worst]}`,
       );
   }
   // Entropy: |d(q log q)| <= |dq| (|log q| + 1), so |H - H_ref| <= rho (H_ref + 1) / (1 - rho),
   // plus the float64 sum and logs of up to `kept` terms (gamma_{2 kept + 2}(2^-53) (H_ref + 1)).
   const entropy = referenceEntropy(reference);
+  // An entry off by the floor moves q log q by at most floor (1 + |log floor|).
   const entropyBound =
-    (rho / (1 - rho)) * (entropy + 1) + gamma(2 * kept + 2, EPS64) * (entropy + 1);
+    (rho / (1 - rho)) * (entropy + 1) +
+    gamma(2 * kept + 2, EPS64) * (entropy + 1) +
+    kept * floor * (1 + Math.abs(Math.log(floor)));
   t.check(
     Math.abs((got.entropy ?? Number.NaN) - entropy),
     entropyBound,
@@ -557,7 +578,7 @@ function familyCase(
   return samplingCase(
     `sampling.${family}.draws=${draws}.${dtype}`,
     `${family} at n = ${sizes.join(', ')} (${profile} profile): ${FAMILY_TEXT[family]}; ${draws} draw${draws === 1 ? '' : 's'} per row, ${copies} rows per call; kept, tokens (same u as the float64 reference), logprobs, q, entropy, top-N and raw logprobs against the reference (${dtype}).`,
-    'rho = expm1(2R + 4 gamma_n(2^-53)), R = max over kept i of |z_i|(4eps+rho_T)/(1-4eps-rho_T) (+ narrowing error of x_i - m, over T) + ln(1+4eps) + ln(1+2eps) + ln(1+eps_out) (the normaliser is common to every p_i and cancels in q): |q_i - q_ref_i| <= rho q_ref_i; a draw is compared where |u S - C_i| > rho S; |logq - ref| <= -log(1-rho) + 2^-52 |ref|; |H - H_ref| <= (rho/(1-rho) + gamma_{2k+2}(2^-53)) (H_ref + 1); raw logprobs: |logp - ref| <= 4eps|z| + (rho_s/(1-rho_s) + 4eps) L + (eps+eps_out)(1+eps)(|z| + L + ...) + gamma_n(2^-53)(|z| + L), rho_s = 4eps zMax + 4eps + gamma_n(eps)',
+    'rho = expm1(2R + 4 gamma_n(2^-53)), R = max over kept i of |z_i|(4eps+rho_T)/(1-4eps-rho_T) (+ narrowing error of x_i - m, over T) + ln(1+4eps) + ln(1+2eps) + ln(1+eps_out) (the normaliser is common to every p_i and cancels in q): |q_i - q_ref_i| <= rho q_ref_i + f, f = 2 (2 minNormal_c + minNormal_out) / (kept mass) where p underflows; a draw is compared where |u S - C_i| > rho S; |logq - ref| <= -log(1-rho) + 2^-52 |ref|; |H - H_ref| <= (rho/(1-rho) + gamma_{2k+2}(2^-53)) (H_ref + 1); raw logprobs: |logp - ref| <= 4eps|z| + (rho_s/(1-rho_s) + 4eps) L + (eps+eps_out)(1+eps)(|z| + L + ...) + gamma_n(2^-53)(|z| + L), rho_s = 4eps zMax + 4eps + gamma_n(eps)',
     make,
     async (sampler, context, t) => {
       const model = context.model(dtype);
