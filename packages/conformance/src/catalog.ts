@@ -41,7 +41,7 @@ const GROUP_CASES: {
   order: () => orderCases(),
   determinism: () => determinismCases(),
   buffers: () => bufferCases(),
-  sampling: () => samplingCases(),
+  sampling: (_sizes, profile) => samplingCases(undefined, profile),
   errors: () => errorCases(),
   resources: () => resourceCases(),
 };

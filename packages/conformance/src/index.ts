@@ -18,6 +18,7 @@ export { DEFAULT_SIZES } from './cases/accuracy.js';
 export { WORKED_EXAMPLES } from './cases/examples.js';
 export type { SplitCall } from './cases/real-size.js';
 export { splitCalls } from './cases/real-size.js';
+export { DRAW_COUNTS, SIZE_PROFILES } from './cases/sampling-sizes.js';
 export type { CaseInfo, CatalogOptions } from './catalog.js';
 export { buildCases, caseCatalog } from './catalog.js';
 export { detectEnvironment } from './environment.js';
