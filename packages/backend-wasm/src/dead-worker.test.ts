@@ -148,7 +148,24 @@ describe('wasmBackend(options)', () => {
         throw new Error('boom');
       },
     });
-    for (const options of [null, 2, 'threads', throwing, { threads: '2' }, { threads: 2n }]) {
+    const hostile = Object.defineProperty({}, 'threads', {
+      get() {
+        throw {
+          toString: () => {
+            throw new Error('no text');
+          },
+        };
+      },
+    });
+    for (const options of [
+      null,
+      2,
+      'threads',
+      throwing,
+      hostile,
+      { threads: '2' },
+      { threads: 2n },
+    ]) {
       expect(() => wasmBackend(options as never)).toThrow(
         expect.objectContaining({ name: 'SoftmaxError', code: 'INVALID_INPUT' }),
       );

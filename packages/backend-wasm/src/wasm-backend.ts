@@ -78,31 +78,30 @@ interface Threads {
  * a getter that throws, or a count that is not an integer from 1 to 64 is `INVALID_INPUT`.
  */
 function readThreads(options: unknown): number {
-  if (options === undefined) return 1;
-  if (typeof options !== 'object' || options === null) {
-    throw new SoftmaxError(
-      'INVALID_INPUT',
-      `wasmBackend(options): options must be an object or undefined, got ${options === null ? 'null' : typeof options}.`,
-    );
+  let threads: unknown = 1;
+  let cause: unknown;
+  if (options !== undefined) {
+    try {
+      // null and primitives are no options object (their `threads` is never read).
+      threads =
+        typeof options === 'object' && options !== null
+          ? ((options as { threads?: unknown }).threads ?? 1)
+          : `${options === null ? 'null' : typeof options} options`;
+    } catch (error) {
+      threads = cause = error;
+    }
   }
-  let value: unknown;
-  try {
-    value = (options as { threads?: unknown }).threads;
-  } catch (cause) {
+  if (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > 64) {
     throw new SoftmaxError(
       'INVALID_INPUT',
-      `wasmBackend({ threads }): reading options.threads threw (${cause instanceof Error ? cause.message : typeof cause}).`,
+      `wasmBackend(options): options.threads must be an integer from 1 to 64 (or absent), got ${
+        // The thrown value is the error's cause, never turned into text (its toString may throw).
+        cause === undefined ? String(threads) : 'a getter that threw'
+      }.`,
       { cause },
     );
   }
-  const threads = value === undefined ? 1 : value;
-  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new SoftmaxError(
-      'INVALID_INPUT',
-      `wasmBackend({ threads }): threads must be an integer from 1 to 64, got ${typeof threads === 'number' ? String(threads) : typeof threads}.`,
-    );
-  }
-  return threads;
+  return threads as number;
 }
 
 const FALLBACK = "use tsBackend() from '@softmax-kit/backend-ts' instead";
