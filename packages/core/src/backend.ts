@@ -186,6 +186,14 @@ export interface Backend {
    * the call settles (SPEC), and the backend documents that.
    */
   doHolds?(array: FloatArray): boolean;
+  /**
+   * Optional, for a backend with a synchronous kernel: true when computing a request of this
+   * shape synchronously would wait for other threads. Core's asynchronous API then calls
+   * {@link Backend.doCompute} for it (with a snapshot of the caller's input, as for an
+   * asynchronous kernel), so the event loop runs while the backend waits; without it the
+   * asynchronous API runs the synchronous kernel. Read once, at `createSoftmax`.
+   */
+  doComputesAsync?(rows: number, cols: number): boolean;
   /** Frees everything the backend holds (tensors, GPU buffers, workers). Called once. */
   doDispose(): Promise<void>;
   /**

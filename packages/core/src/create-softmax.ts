@@ -218,7 +218,7 @@ export async function createSoftmax<B extends Backend>(backend: B): Promise<Soft
   };
   const run = (operation: Operation) => async (input: unknown, options?: unknown) => {
     checkAlive();
-    return session.execute(operation, input, options);
+    return session.execute(operation, input, options, false);
   };
   const dispose = (): Promise<void> => {
     disposing ??= (async () => {

@@ -129,7 +129,22 @@ export function formatBenchReport(report: BenchReport): string {
       return `${cell(result.nsPerElement.median)} (${cell(result.ratioToFastest, 'x')})`;
     }),
   ]);
-  const speed = formatTable(['median ns/element (x fastest)', ...sizes], rows);
+  // Each subject's spread: p10-p90 ns/element and p90/p10. Peers with a thread pool (onnxruntime)
+  // are bimodal on a shared machine (the pool gets both cores or not), which a median hides.
+  const spreadRows = report.subjects.map((info) => [
+    info.subject,
+    ...sizes.map((size) => {
+      const result = report.results.find((r) => r.subject === info.subject && r.size === size);
+      if (result === undefined || result.skipped !== undefined) return '-';
+      const { p10, p90 } = result.nsPerElement;
+      return `${cell(p10)}-${cell(p90)} (${cell(p90 / p10, 'x')})`;
+    }),
+  ]);
+  // One part with the medians (compare prints the report without its first part).
+  const speed = `${formatTable(['median ns/element (x fastest)', ...sizes], rows)}\n${formatTable(
+    ['spread: p10-p90 ns/element (p90/p10)', ...sizes],
+    spreadRows,
+  )}`;
   const infoRows = report.subjects.map((info) => [
     info.subject,
     info.version ?? '',
