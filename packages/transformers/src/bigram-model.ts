@@ -1,0 +1,194 @@
+/**
+ * A tiny language model that transformers.js runs offline: a bigram table in ONNX (the logits of
+ * the next token depend on the current token only), a word-level tokenizer and the configs of a
+ * `gpt2`-type model with no layers and no cache. For tests, examples and benchmarks of
+ * generation code where no real model can be downloaded.
+ *
+ * The ONNX graph is one `Gather` of a float32 `[V, V]` initializer by `input_ids`, giving
+ * `logits` `[batch, sequence, V]`; `attention_mask` is declared and unused. Without cache tensors
+ * transformers.js feeds only the newest token after the first step, which is exact for a bigram
+ * model. The protobuf is written by a small encoder (field numbers of onnx.proto3,
+ * https://github.com/onnx/onnx/blob/main/onnx/onnx.proto3).
+ *
+ * @packageDocumentation
+ */
+
+const VARINT = 0;
+const LENGTH_DELIMITED = 2;
+const FLOAT = 1; // TensorProto.DataType.FLOAT
+const INT64 = 7; // TensorProto.DataType.INT64
+
+/** Protobuf base-128 varint (non-negative values only here). */
+function varint(value: number): number[] {
+  let remaining = BigInt(value);
+  const bytes: number[] = [];
+  do {
+    let byte = Number(remaining & 0x7fn);
+    remaining >>= 7n;
+    if (remaining !== 0n) byte |= 0x80;
+    bytes.push(byte);
+  } while (remaining !== 0n);
+  return bytes;
+}
+
+const key = (field: number, wireType: number) => varint((field << 3) | wireType);
+const intField = (field: number, value: number) => [...key(field, VARINT), ...varint(value)];
+
+function bytesField(field: number, payload: ArrayLike<number>): number[] {
+  return [...key(field, LENGTH_DELIMITED), ...varint(payload.length), ...Array.from(payload)];
+}
+
+const stringField = (field: number, text: string) =>
+  bytesField(field, new TextEncoder().encode(text));
+
+/** ValueInfoProto of a tensor with the given symbolic (`string`) or fixed (`number`) dimensions. */
+function valueInfo(
+  name: string,
+  elementType: number,
+  dims: readonly (string | number)[],
+): number[] {
+  const shape = dims.flatMap((dim) =>
+    bytesField(1, typeof dim === 'string' ? stringField(2, dim) : intField(1, dim)),
+  );
+  const tensorType = [...intField(1, elementType), ...bytesField(2, shape)];
+  return [...stringField(1, name), ...bytesField(2, bytesField(1, tensorType))];
+}
+
+/** The ONNX bytes of the bigram model for a `[V, V]` row-major logit table. */
+function bigramOnnx(table: Float32Array, size: number): Uint8Array {
+  const raw = new Uint8Array(table.length * 4);
+  const view = new DataView(raw.buffer);
+  for (let index = 0; index < table.length; index++)
+    view.setFloat32(index * 4, table[index]!, true);
+  const initializer = [
+    ...intField(1, size), // TensorProto.dims
+    ...intField(1, size),
+    ...intField(2, FLOAT), // TensorProto.data_type
+    ...stringField(8, 'bigram'), // TensorProto.name
+    ...bytesField(9, raw), // TensorProto.raw_data (little-endian)
+  ];
+  const node = [
+    ...stringField(1, 'bigram'), // NodeProto.input: data
+    ...stringField(1, 'input_ids'), // NodeProto.input: indices
+    ...stringField(2, 'logits'), // NodeProto.output
+    ...stringField(3, 'next_token'), // NodeProto.name
+    ...stringField(4, 'Gather'), // NodeProto.op_type (axis 0 by default)
+  ];
+  const graph = [
+    ...bytesField(1, node), // GraphProto.node
+    ...stringField(2, 'softmax-kit-bigram'), // GraphProto.name
+    ...bytesField(5, initializer), // GraphProto.initializer
+    ...bytesField(11, valueInfo('input_ids', INT64, ['batch', 'sequence'])), // GraphProto.input
+    ...bytesField(11, valueInfo('attention_mask', INT64, ['batch', 'sequence'])),
+    ...bytesField(12, valueInfo('logits', FLOAT, ['batch', 'sequence', size])), // GraphProto.output
+  ];
+  const opset = [...stringField(1, ''), ...intField(2, 13)]; // OperatorSetIdProto
+  return Uint8Array.from([
+    ...intField(1, 8), // ModelProto.ir_version
+    ...stringField(2, 'softmax-kit'), // ModelProto.producer_name
+    ...bytesField(7, graph), // ModelProto.graph
+    ...bytesField(8, opset), // ModelProto.opset_import
+  ]);
+}
+
+/** What {@link bigramModelFiles} builds a model from. */
+export interface BigramModelSpec {
+  /**
+   * The vocabulary, one word per token id; no spaces inside a word. Token 0 is the end of text
+   * (`eos`, also the padding token); the tokenizer splits text on whitespace.
+   */
+  readonly words: readonly string[];
+  /**
+   * The next-token logits, row-major `[V, V]`: row `a` holds the logits that follow token `a`.
+   * Any float32 values, NaN and infinities included (to test what a sampler does with them).
+   */
+  readonly logits: Float32Array;
+}
+
+/**
+ * The files of a bigram model as transformers.js loads them from a folder: `config.json`,
+ * `generation_config.json`, `tokenizer.json`, `tokenizer_config.json` and `onnx/model.onnx`.
+ * Write them under `env.localModelPath/<name>/` and load with `env.allowRemoteModels = false`.
+ *
+ * @example
+ * ```ts
+ * import { mkdirSync, writeFileSync } from 'node:fs';
+ * import { dirname, join } from 'node:path';
+ * const files = bigramModelFiles({ words: ['<eos>', 'a', 'b'], logits: new Float32Array(9) });
+ * for (const [name, bytes] of files) {
+ *   mkdirSync(dirname(join(folder, name)), { recursive: true });
+ *   writeFileSync(join(folder, name), bytes);
+ * }
+ * ```
+ */
+export function bigramModelFiles(spec: BigramModelSpec): Map<string, Uint8Array> {
+  const words = Array.from(spec.words, String);
+  const size = words.length;
+  if (size < 2) throw new RangeError('bigramModelFiles: give at least 2 words (token 0 is <eos>)');
+  if (new Set(words).size !== size || words.some((word) => word === '' || /\s/.test(word))) {
+    throw new RangeError('bigramModelFiles: words must be distinct, non-empty and without spaces');
+  }
+  const table = Float32Array.from(spec.logits);
+  if (table.length !== size * size) {
+    throw new RangeError(
+      `bigramModelFiles: logits must have V * V = ${size * size} entries, got ${table.length}`,
+    );
+  }
+  const eos = words[0] as string;
+  const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+  const config = {
+    model_type: 'gpt2',
+    architectures: ['GPT2LMHeadModel'],
+    vocab_size: size,
+    n_layer: 0,
+    n_head: 1,
+    n_embd: 1,
+    n_positions: 1_000_000,
+    bos_token_id: 0,
+    eos_token_id: 0,
+    pad_token_id: 0,
+    use_cache: false,
+  };
+  const tokenizer = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [
+      {
+        id: 0,
+        content: eos,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      },
+    ],
+    normalizer: null,
+    pre_tokenizer: { type: 'WhitespaceSplit' },
+    post_processor: null,
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: false },
+    model: {
+      type: 'WordLevel',
+      vocab: Object.fromEntries(words.map((word, id) => [word, id])),
+      unk_token: eos,
+    },
+  };
+  const tokenizerConfig = {
+    tokenizer_class: 'PreTrainedTokenizerFast',
+    bos_token: eos,
+    eos_token: eos,
+    pad_token: eos,
+    unk_token: eos,
+    add_bos_token: false,
+    add_eos_token: false,
+    model_max_length: 1_000_000,
+  };
+  return new Map([
+    ['config.json', json(config)],
+    ['generation_config.json', json({ bos_token_id: 0, eos_token_id: 0, pad_token_id: 0 })],
+    ['tokenizer.json', json(tokenizer)],
+    ['tokenizer_config.json', json(tokenizerConfig)],
+    ['onnx/model.onnx', bigramOnnx(table, size)],
+  ]);
+}
