@@ -32,8 +32,13 @@ export default defineConfig({
         : [
             {
               extends: true as const,
+              // Listed up front so Vite never re-optimises (and reloads the page) mid-run.
+              optimizeDeps: { include: ['@huggingface/transformers'] },
               test: {
                 name: 'browser',
+                // CI's fast profile checks the kept sets over 2,000 draws in Chromium (Node always
+                // runs 10,000); SOFTMAX_KIT_FULL=1 runs 10,000 here too.
+                provide: { longSteps: process.env.SOFTMAX_KIT_FULL ? 10_000 : 2_000 },
                 include: ['src/**/*.browser.test.ts'],
                 browser: {
                   enabled: true,
