@@ -5,9 +5,9 @@
  * generation code where no real model can be downloaded.
  *
  * The ONNX graph is one `Gather` of a float32 `[V, V]` initializer by `input_ids`, giving
- * `logits` `[batch, sequence, V]`; `attention_mask` is declared and unused. Without cache tensors
- * transformers.js feeds only the newest token after the first step, which is exact for a bigram
- * model. The protobuf is written by a small encoder (field numbers of onnx.proto3,
+ * `logits` `[batch, sequence, V]`; `attention_mask` is declared and unused; a dummy one-layer
+ * key/value cache (the token ids seen so far) lets transformers.js feed only the new token after
+ * the first step, which is exact for a bigram model. The protobuf is written by a small encoder (field numbers of onnx.proto3,
  * https://github.com/onnx/onnx/blob/main/onnx/onnx.proto3).
  *
  * @packageDocumentation
@@ -54,33 +54,73 @@ function valueInfo(
   return [...stringField(1, name), ...bytesField(2, bytesField(1, tensorType))];
 }
 
-/** The ONNX bytes of the bigram model for a `[V, V]` row-major logit table. */
+/** TensorProto of an initializer: dims, data type and little-endian raw bytes. */
+function initializer(name: string, dataType: number, dims: readonly number[], raw: Uint8Array) {
+  return [
+    ...dims.flatMap((dim) => intField(1, dim)), // TensorProto.dims
+    ...intField(2, dataType), // TensorProto.data_type
+    ...stringField(8, name), // TensorProto.name
+    ...bytesField(9, raw), // TensorProto.raw_data
+  ];
+}
+
+/** NodeProto: inputs, outputs, name, op type and integer attributes. */
+function node(
+  op: string,
+  inputs: readonly string[],
+  output: string,
+  attributes: Record<string, number> = {},
+): number[] {
+  return [
+    ...inputs.flatMap((input) => stringField(1, input)), // NodeProto.input
+    ...stringField(2, output), // NodeProto.output
+    ...stringField(3, output), // NodeProto.name
+    ...stringField(4, op), // NodeProto.op_type
+    ...Object.entries(attributes).flatMap(([name, value]) =>
+      // AttributeProto: name, i, type = INT (2)
+      bytesField(5, [...stringField(1, name), ...intField(3, value), ...intField(20, 2)]),
+    ),
+  ];
+}
+
+/**
+ * The ONNX bytes of the bigram model for a `[V, V]` row-major logit table: `logits` is a
+ * `Gather` of the table by `input_ids`. One layer of a one-head, width-1 key/value cache
+ * (`present.0.key` = the past with the new token ids appended, as floats) makes transformers.js
+ * 3.x and 4.x feed only the new tokens after the first step, as they do for real decoders.
+ */
 function bigramOnnx(table: Float32Array, size: number): Uint8Array {
   const raw = new Uint8Array(table.length * 4);
   const view = new DataView(raw.buffer);
   for (let index = 0; index < table.length; index++)
     view.setFloat32(index * 4, table[index]!, true);
-  const initializer = [
-    ...intField(1, size), // TensorProto.dims
-    ...intField(1, size),
-    ...intField(2, FLOAT), // TensorProto.data_type
-    ...stringField(8, 'bigram'), // TensorProto.name
-    ...bytesField(9, raw), // TensorProto.raw_data (little-endian)
-  ];
-  const node = [
-    ...stringField(1, 'bigram'), // NodeProto.input: data
-    ...stringField(1, 'input_ids'), // NodeProto.input: indices
-    ...stringField(2, 'logits'), // NodeProto.output
-    ...stringField(3, 'next_token'), // NodeProto.name
-    ...stringField(4, 'Gather'), // NodeProto.op_type (axis 0 by default)
-  ];
+  const axes = new Uint8Array(16);
+  new DataView(axes.buffer).setBigInt64(0, 1n, true);
+  new DataView(axes.buffer).setBigInt64(8, 3n, true);
+  const cache = ['batch', 1, 'past', 1] as const;
+  const present = ['batch', 1, 'total', 1] as const;
   const graph = [
-    ...bytesField(1, node), // GraphProto.node
+    ...bytesField(1, node('Gather', ['bigram', 'input_ids'], 'logits')), // GraphProto.node
+    ...bytesField(1, node('Cast', ['input_ids'], 'ids_float', { to: FLOAT })),
+    ...bytesField(1, node('Unsqueeze', ['ids_float', 'cache_axes'], 'new_entries')),
+    ...bytesField(
+      1,
+      node('Concat', ['past_key_values.0.key', 'new_entries'], 'present.0.key', { axis: 2 }),
+    ),
+    ...bytesField(
+      1,
+      node('Concat', ['past_key_values.0.value', 'new_entries'], 'present.0.value', { axis: 2 }),
+    ),
     ...stringField(2, 'softmax-kit-bigram'), // GraphProto.name
-    ...bytesField(5, initializer), // GraphProto.initializer
+    ...bytesField(5, initializer('bigram', FLOAT, [size, size], raw)), // GraphProto.initializer
+    ...bytesField(5, initializer('cache_axes', INT64, [2], axes)),
     ...bytesField(11, valueInfo('input_ids', INT64, ['batch', 'sequence'])), // GraphProto.input
-    ...bytesField(11, valueInfo('attention_mask', INT64, ['batch', 'sequence'])),
+    ...bytesField(11, valueInfo('attention_mask', INT64, ['batch', 'total'])),
+    ...bytesField(11, valueInfo('past_key_values.0.key', FLOAT, cache)),
+    ...bytesField(11, valueInfo('past_key_values.0.value', FLOAT, cache)),
     ...bytesField(12, valueInfo('logits', FLOAT, ['batch', 'sequence', size])), // GraphProto.output
+    ...bytesField(12, valueInfo('present.0.key', FLOAT, present)),
+    ...bytesField(12, valueInfo('present.0.value', FLOAT, present)),
   ];
   const opset = [...stringField(1, ''), ...intField(2, 13)]; // OperatorSetIdProto
   return Uint8Array.from([
@@ -140,14 +180,14 @@ export function bigramModelFiles(spec: BigramModelSpec): Map<string, Uint8Array>
     model_type: 'gpt2',
     architectures: ['GPT2LMHeadModel'],
     vocab_size: size,
-    n_layer: 0,
+    n_layer: 1,
     n_head: 1,
     n_embd: 1,
     n_positions: 1_000_000,
     bos_token_id: 0,
     eos_token_id: 0,
     pad_token_id: 0,
-    use_cache: false,
+    use_cache: true,
   };
   const tokenizer = {
     version: '1.0',
