@@ -1,0 +1,118 @@
+/**
+ * The adapter's cost per generated token against transformers.js's own sampling, on the same
+ * generated model (bench, not a test): `generate()` of a folded bigram model (a Gather from a
+ * [R, V] table) at V = 32,000 and 128,000, one sequence, 64 new tokens, subjects alternated in
+ * one process; median over rounds of ms per token.
+ *
+ *   flock /work/locks/bench.lock pnpm --filter @softmax-kit/transformers bench
+ *
+ * Options: --rounds N (default 7), --tokens N (default 64), --vocab 32000,128000.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { tsBackend } from '@softmax-kit/backend-ts';
+import { wasmBackend } from '@softmax-kit/backend-wasm';
+import { createSoftmax } from '@softmax-kit/core';
+import { bigramModelFiles } from '../src/bigram-model.js';
+import { softmaxKitSampling } from '../src/index.js';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '7' },
+    tokens: { type: 'string', default: '64' },
+    vocab: { type: 'string', default: '32000,128000' },
+  },
+});
+const rounds = Number(values.rounds);
+const tokens = Number(values.tokens);
+const vocabularies = values.vocab.split(',').map(Number);
+const ROWS = 16;
+
+const median = (list: number[]) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+const root = mkdtempSync(join(tmpdir(), 'softmax-kit-transformers-bench-'));
+env.allowRemoteModels = false;
+env.localModelPath = root;
+env.useFSCache = false;
+const ts = await createSoftmax(tsBackend());
+const wasm = await createSoftmax(wasmBackend());
+
+console.log(
+  `transformers.js ${env.version}, Node ${process.version}, ${rounds} rounds of ${tokens} tokens, one sequence`,
+);
+console.log('| V | subject | ms/token (median) | range | adapter minus transformers.js sampling |');
+console.log('|---|---|---|---|---|');
+try {
+  for (const size of vocabularies) {
+    const words = ['<eos>', ...Array.from({ length: size - 1 }, (_, id) => `w${id + 1}`)];
+    const logits = new Float32Array(ROWS * size);
+    let state = 12345;
+    for (let index = 0; index < logits.length; index++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      logits[index] = (state / 2 ** 32) * 12 - 6;
+    }
+    for (const [file, bytes] of bigramModelFiles({ words, logits })) {
+      const path = join(root, `v${size}`, file);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, bytes);
+    }
+    const model = await AutoModelForCausalLM.from_pretrained(`v${size}`, { dtype: 'fp32' });
+    const tokenizer = await AutoTokenizer.from_pretrained(`v${size}`);
+    const inputs = tokenizer('w1 w2');
+    // Every subject generates exactly `tokens` tokens: <eos> is held off by min_new_tokens.
+    const common = { ...inputs, max_new_tokens: tokens, min_new_tokens: tokens };
+    const subjects: [string, () => Promise<object>][] = [
+      ['transformers.js greedy (do_sample: false)', async () => ({ do_sample: false })],
+      ['transformers.js sampling (do_sample: true, top_k 50)', async () => ({ do_sample: true })],
+      [
+        'softmax-kit tsBackend, topP 0.9',
+        async () =>
+          (await softmaxKitSampling({ softmax: ts, topP: 0.9, seed: 1 })).options({ ...common }),
+      ],
+      [
+        'softmax-kit wasmBackend, topP 0.9',
+        async () =>
+          (await softmaxKitSampling({ softmax: wasm, topP: 0.9, seed: 1 })).options({ ...common }),
+      ],
+      [
+        'softmax-kit wasmBackend, topP 0.9, records (top 5, entropy)',
+        async () =>
+          (
+            await softmaxKitSampling({ softmax: wasm, topP: 0.9, seed: 1, record: { topN: 5 } })
+          ).options({ ...common }),
+      ],
+    ];
+    const times = subjects.map(() => [] as number[]);
+    for (let round = -1; round < rounds; round++) {
+      for (const [index, [, options]] of subjects.entries()) {
+        const kwargs = { ...common, ...(await options()) };
+        const start = performance.now();
+        const out = await model.generate(kwargs as never);
+        const elapsed = performance.now() - start;
+        const generated = (out as { dims: number[] }).dims[1]! - inputs.input_ids.dims[1]!;
+        if (generated !== tokens) throw new Error(`${generated} tokens instead of ${tokens}`);
+        if (round >= 0) times[index]!.push(elapsed / tokens); // round -1 warms up
+      }
+    }
+    const theirs = median(times[1]!);
+    subjects.forEach(([name], index) => {
+      const list = times[index]!;
+      const mid = median(list);
+      const over =
+        index >= 2 ? `${(mid - theirs).toFixed(3)} ms (${(mid / theirs).toFixed(2)}x)` : '';
+      console.log(
+        `| ${size} | ${name} | ${mid.toFixed(3)} | ${Math.min(...list).toFixed(3)}-${Math.max(...list).toFixed(3)} | ${over} |`,
+      );
+    });
+    await model.dispose();
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
