@@ -16,6 +16,7 @@ import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transform
 import { tsBackend } from '@softmax-kit/backend-ts';
 import { wasmBackend } from '@softmax-kit/backend-wasm';
 import { createSoftmax } from '@softmax-kit/core';
+import { createSampler } from '@softmax-kit/sampling';
 import { bigramModelFiles } from '../src/bigram-model.js';
 import { softmaxKitSampling } from '../src/index.js';
 
@@ -101,6 +102,25 @@ try {
         if (round >= 0) times[index]!.push(elapsed / tokens); // round -1 warms up
       }
     }
+    // The sampler alone on one row of the same logits (what the adapter adds around it is the
+    // rest): ms per call, median of rounds of 64 calls.
+    const row = logits.slice(2 * size, 3 * size);
+    const alone = (
+      [
+        ['sampleSync alone, tsBackend, topP 0.9', createSampler(ts)],
+        ['sampleSync alone, wasmBackend, topP 0.9', createSampler(wasm)],
+      ] as const
+    ).map(([name, sampler]) => {
+      const list: number[] = [];
+      for (let round = -1; round < rounds; round++) {
+        const start = performance.now();
+        for (let call = 0; call < tokens; call++) {
+          sampler.sampleSync(row, { topP: 0.9, seed: 1, step: call });
+        }
+        if (round >= 0) list.push((performance.now() - start) / tokens);
+      }
+      return [name, list] as const;
+    });
     const theirs = median(times[1]!);
     subjects.forEach(([name], index) => {
       const list = times[index]!;
@@ -111,6 +131,11 @@ try {
         `| ${size} | ${name} | ${mid.toFixed(3)} | ${Math.min(...list).toFixed(3)}-${Math.max(...list).toFixed(3)} | ${over} |`,
       );
     });
+    for (const [name, list] of alone) {
+      console.log(
+        `| ${size} | ${name} | ${median(list).toFixed(3)} | ${Math.min(...list).toFixed(3)}-${Math.max(...list).toFixed(3)} |  |`,
+      );
+    }
     await model.dispose();
   }
 } finally {
