@@ -121,6 +121,36 @@ try {
       }
       return [name, list] as const;
     });
+    // The adapter's own step (the processor as generate() calls it: a fresh copy of the logits,
+    // the keying, the sampler, the one-hot rewrite) against sampleSync alone on the same copy:
+    // the difference is what the glue costs. ms per call, median of rounds of `tokens` calls.
+    const { Tensor } = await import('@huggingface/transformers');
+    const sampler = createSampler(wasm);
+    const step: number[] = [];
+    const bare: number[] = [];
+    for (let round = -1; round < rounds; round++) {
+      const made = await softmaxKitSampling({ sampler, topP: 0.9, seed: 1 });
+      const processors = made.options().logits_processor as (
+        ids: bigint[][],
+        logits: unknown,
+      ) => unknown;
+      const ids: bigint[][] = [[1n, 2n]];
+      let start = performance.now();
+      for (let call = 0; call < tokens; call++) {
+        processors(ids, new Tensor('float32', row.slice(), [1, size]));
+        ids[0]!.push(2n);
+      }
+      if (round >= 0) step.push((performance.now() - start) / tokens);
+      start = performance.now();
+      for (let call = 0; call < tokens; call++) {
+        sampler.sampleSync(new Tensor('float32', row.slice(), [1, size]).data as Float32Array, {
+          topP: 0.9,
+          seed: 1,
+          step: 2 + call,
+        });
+      }
+      if (round >= 0) bare.push((performance.now() - start) / tokens);
+    }
     const theirs = median(times[1]!);
     subjects.forEach(([name], index) => {
       const list = times[index]!;
@@ -131,11 +161,18 @@ try {
         `| ${size} | ${name} | ${mid.toFixed(3)} | ${Math.min(...list).toFixed(3)}-${Math.max(...list).toFixed(3)} | ${over} |`,
       );
     });
-    for (const [name, list] of alone) {
+    for (const [name, list] of [
+      ...alone,
+      ['processor step alone, wasmBackend, topP 0.9', step],
+      ['sampleSync on the same fresh copy, wasmBackend, topP 0.9', bare],
+    ] as const) {
       console.log(
         `| ${size} | ${name} | ${median(list).toFixed(3)} | ${Math.min(...list).toFixed(3)}-${Math.max(...list).toFixed(3)} |  |`,
       );
     }
+    console.log(
+      `| ${size} | the adapter's own cost (processor step minus sampleSync, medians) | ${(median(step) - median(bare)).toFixed(3)} |  |  |`,
+    );
     await model.dispose();
   }
 } finally {

@@ -113,3 +113,28 @@ describe('left padding from the padding token', () => {
     expect(Array.from(findPadding(batch, Int32Array.of(1, 0, 3), 0))).toEqual([1, 0, 3]);
   });
 });
+
+describe('softmaxKitSampling on any input', () => {
+  it('either accepts the options or rejects with a SoftmaxError, never another error', async () => {
+    const fc = await import('fast-check');
+    const softmax = await createSoftmax(tsBackend());
+    const anyValue = fc.oneof(
+      fc.anything(),
+      fc.double(),
+      fc.array(fc.double(), { maxLength: 3 }),
+      fc.constantFrom(Number.NaN, -1, 0, 1.5, 2 ** 60, Number.POSITIVE_INFINITY),
+    );
+    const keys = ['seed', 'padTokenId', 'eosTokenId', 'record', 'topP', 'temperature', 'sampler'];
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom(...keys), anyValue), async (options) => {
+        const given = 'sampler' in options ? options : { ...options, softmax };
+        const outcome = await softmaxKitSampling(given as never).then(
+          () => 'ok',
+          (error: unknown) => (SoftmaxError.isInstance(error) ? error.code : `other: ${error}`),
+        );
+        expect(outcome).toMatch(/^(ok|INVALID_INPUT)$/);
+      }),
+      { numRuns: 300, seed: 20261207 },
+    );
+  });
+});

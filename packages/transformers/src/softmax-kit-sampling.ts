@@ -24,15 +24,23 @@ export const REFUSED_GENERATE_OPTIONS: Readonly<Record<string, string>> = {
   penalty_alpha: 'contrastive search is not sampling; leave penalty_alpha out',
 };
 
-/** What {@link SoftmaxKitSampling.options} adds to the options it is given. */
-export interface SamplingGenerateOptions {
-  /** A transformers.js `LogitsProcessorList` whose last processor draws the token. */
-  readonly logits_processor: unknown;
+/**
+ * What {@link SoftmaxKitSampling.options} adds to the options it is given (a type alias, not an
+ * interface, so that it fits transformers.js's index-signature option types).
+ */
+export type SamplingGenerateOptions = {
+  /**
+   * A transformers.js `LogitsProcessorList` whose last processor draws the token. Typed `any`:
+   * it is an instance of whichever transformers.js version you use (an optional peer whose
+   * types this package does not import), and must fit that version's `generate()` options.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: see above; `unknown` would not fit generate()'s type.
+  readonly logits_processor: any;
   /** transformers.js's greedy pick emits the one finite token our processor leaves. */
   readonly do_sample: false;
   /** The model's own default (generation_config.json) is switched off: ours is `repetitionPenalty`. */
   readonly repetition_penalty: 1;
-}
+};
 
 const isTensor = (value: unknown): value is TransformersTensor =>
   typeof value === 'object' &&

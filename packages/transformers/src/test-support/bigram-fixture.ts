@@ -51,18 +51,70 @@ export interface Truncation {
   readonly topK?: number;
   readonly topP?: number;
   readonly minP?: number;
+  readonly repetitionPenalty?: number;
+  readonly presencePenalty?: number;
 }
 
-/** The float64 processed distribution `q` after token `previous` (SPEC steps 2-3), index order. */
-export function referenceQ(table: Float32Array, previous: number, params: Truncation): number[] {
-  const x = Array.from(table.subarray(previous * V, (previous + 1) * V));
+const rankings = new WeakMap<Float32Array, Map<number, Int32Array>>();
+
+/** A table row's token ids by logit descending, ties by lower index (sorted once, cached). */
+function baseRanking(table: Float32Array, row: number, size: number): Int32Array {
+  let byRow = rankings.get(table);
+  if (byRow === undefined) {
+    byRow = new Map();
+    rankings.set(table, byRow);
+  }
+  let ranking = byRow.get(row);
+  if (ranking === undefined) {
+    const values = table.subarray(row * size, (row + 1) * size);
+    ranking = Int32Array.from({ length: size }, (_, index) => index).sort(
+      (a, b) => values[b]! - values[a]! || a - b,
+    );
+    byRow.set(row, ranking);
+  }
+  return ranking;
+}
+
+/**
+ * The float64 processed distribution `q` after token `previous` (SPEC steps 1-3: the penalties
+ * over `history`, temperature, truncation), index order. `size` is the vocabulary (V by default);
+ * a table of fewer rows is folded (row `previous mod rows`), as bigramModelFiles does.
+ */
+export function referenceQ(
+  table: Float32Array,
+  previous: number,
+  params: Truncation,
+  history: readonly number[] = [],
+  size = V,
+): number[] {
+  const rows = table.length / size;
+  const row = previous % rows;
+  const x = Array.from(table.subarray(row * size, (row + 1) * size));
+  for (const id of new Set(history)) {
+    const r = params.repetitionPenalty ?? 1;
+    x[id] = (x[id]! > 0 ? x[id]! / r : x[id]! * r) - (params.presencePenalty ?? 0);
+  }
   const t = params.temperature ?? 1;
   const m = Math.max(...x);
   const p = x.map((v) => Math.exp((v - m) / t));
   const total = p.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < V; i++) p[i]! /= total;
-  // Ranking: logit descending, ties by lower index.
-  let ranked = x.map((_, i) => i).sort((i, j) => x[j]! - x[i]! || i - j);
+  for (let i = 0; i < size; i++) p[i]! /= total;
+  // Ranking: logit descending, ties by lower index. The table row's ranking is sorted once and
+  // cached; the few tokens the penalties changed are taken out and merged back at their place.
+  const before = (a: number, b: number) => x[a]! > x[b]! || (x[a] === x[b] && a < b);
+  const penalised = new Set(
+    (params.repetitionPenalty ?? 1) !== 1 || (params.presencePenalty ?? 0) !== 0 ? history : [],
+  );
+  const moved = [...penalised].sort((a, b) => (before(a, b) ? -1 : 1));
+  let ranked: number[] = [];
+  let next = 0;
+  for (const index of baseRanking(table, row, size)) {
+    if (penalised.has(index)) continue;
+    while (next < moved.length && before(moved[next]!, index)) ranked.push(moved[next++]!);
+    ranked.push(index);
+  }
+  ranked.push(...moved.slice(next));
+  ranked = ranked.filter((index) => x[index]! > Number.NEGATIVE_INFINITY); // never kept
   if (params.topK !== undefined) ranked = ranked.slice(0, params.topK);
   if (params.topP !== undefined) {
     const mass = ranked.reduce((sum, i) => sum + p[i]!, 0);
@@ -79,7 +131,7 @@ export function referenceQ(table: Float32Array, previous: number, params: Trunca
     const top = x[ranked[0]!]!;
     ranked = ranked.filter((i) => (x[i]! - top) / t >= limit);
   }
-  const q = new Array<number>(V).fill(0);
+  const q = new Array<number>(size).fill(0);
   const mass = ranked.reduce((sum, i) => sum + p[i]!, 0);
   for (const i of ranked) q[i] = p[i]! / mass;
   return q;
@@ -115,11 +167,12 @@ export function referenceGeneration(
   sequence: ReferenceSequence,
   params: Truncation,
   maxNew: number,
+  size = V,
 ): number[] {
   const held = [...sequence.prompt];
   const generated: number[] = [];
   while (generated.length < maxNew) {
-    const q = referenceQ(table, held.at(-1)!, params);
+    const q = referenceQ(table, held.at(-1)!, params, held, size);
     const token = referenceDraw(q, uniformAt(sequence.seed, sequence.row, held.length));
     held.push(token);
     generated.push(token);

@@ -318,6 +318,19 @@ export function describeGenerate(suite: GenerateSuite): void {
       ] as const) {
         expect(() => s.options(kwargs)).toThrow(pattern);
       }
+      // Parameters only the sampler can check (against the vocabulary) fail the first step.
+      for (const [options, errorCode] of [
+        [{ topP: 2 }, 'INVALID_INPUT'],
+        [{ allowed: [] }, 'ALL_MASKED'],
+        [{ seed: [1, 2] }, 'INVALID_INPUT'], // two seeds for one sequence
+      ] as const) {
+        const bad = await sampling({ softmax: ts, ...options });
+        const error = await generator('w1', bad.options({ max_new_tokens: 2 })).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(SoftmaxError.isInstance(error) && error.code).toBe(errorCode);
+      }
       // The model's generation_config sampling defaults are switched off, ours stand alone.
       expect(s.options({ max_new_tokens: 3 })).toMatchObject({
         do_sample: false,

@@ -17,10 +17,14 @@ interface TransformersEnv {
  * Writes each `[V, V]` table as model `<name>` under one temporary folder and sets `env` to load
  * only from there (no network, no cache inside the installed package).
  */
-export function installModels(env: TransformersEnv, tables: Record<string, Float32Array>): string {
+export function installModels(
+  env: TransformersEnv,
+  tables: Record<string, Float32Array>,
+  words: readonly string[] = WORDS,
+): string {
   const root = mkdtempSync(join(tmpdir(), 'softmax-kit-transformers-'));
   for (const [name, logits] of Object.entries(tables)) {
-    for (const [file, bytes] of bigramModelFiles({ words: WORDS, logits })) {
+    for (const [file, bytes] of bigramModelFiles({ words, logits })) {
       const path = join(root, name, file);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, bytes);
