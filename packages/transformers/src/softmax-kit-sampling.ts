@@ -61,6 +61,20 @@ function maskPadding(mask: TransformersTensor): Int32Array {
   return padding;
 }
 
+/** Whether a `[batch, length]` ids tensor holds exactly the rows of `inputIds`. */
+function sameTokens(ids: TransformersTensor, inputIds: readonly (readonly bigint[])[]): boolean {
+  const [batch, length] = ids.dims as [number, number];
+  if (ids.dims.length !== 2 || batch !== inputIds.length) return false;
+  for (let row = 0; row < batch; row++) {
+    const held = inputIds[row]!;
+    if (held.length !== length) return false;
+    for (let k = 0; k < length; k++) {
+      if (BigInt(ids.data[row * length + k]!) !== held[k]) return false;
+    }
+  }
+  return true;
+}
+
 /** Repeats each row of a `[batch, length]` tensor `times` times (Hugging Face's expansion order). */
 function repeatRows(
   transformers: TransformersModule,
@@ -95,8 +109,12 @@ export class SoftmaxKitSampling {
   readonly #processor: unknown;
   readonly #generations = new WeakMap<object, Generation>();
   #latest: Generation | undefined;
-  /** Left padding from the attention mask `options()` saw, for the next generation. */
-  #pendingPadding: Int32Array | null = null;
+  /**
+   * Left padding from the attention masks `options()` saw, each with the `input_ids` it belongs
+   * to: a generation whose first `input_ids` hold exactly those tokens takes it (so concurrent
+   * calls cannot take each other's).
+   */
+  #pending: { readonly ids: TransformersTensor; readonly padding: Int32Array }[] = [];
 
   /** @internal Use {@link softmaxKitSampling}. */
   constructor(options: ReadOptions, transformers: TransformersModule) {
@@ -119,9 +137,9 @@ export class SoftmaxKitSampling {
     if (!Array.isArray(inputIds)) invalid('the logits processor got no input_ids array');
     let generation = this.#generations.get(inputIds);
     if (generation === undefined) {
-      const pending = this.#pendingPadding;
-      this.#pendingPadding = null;
-      generation = startGeneration(this.#options, inputIds, pending);
+      const found = this.#pending.findIndex(({ ids }) => sameTokens(ids, inputIds));
+      const padding = found < 0 ? null : this.#pending.splice(found, 1)[0]!.padding;
+      generation = startGeneration(this.#options, inputIds, padding);
       this.#generations.set(inputIds, generation);
       this.#latest = generation;
     }
@@ -178,9 +196,14 @@ export class SoftmaxKitSampling {
       given.input_ids = repeatRows(this.#transformers, ids, copies);
       if (isTensor(mask)) given.attention_mask = repeatRows(this.#transformers, mask, copies);
     }
-    this.#pendingPadding = isTensor(given.attention_mask)
-      ? maskPadding(given.attention_mask as TransformersTensor)
-      : null;
+    if (isTensor(given.attention_mask) && isTensor(given.input_ids)) {
+      // At most a few pending (calls prepared and not yet run): the oldest go first.
+      if (this.#pending.length >= 16) this.#pending.shift();
+      this.#pending.push({
+        ids: given.input_ids as TransformersTensor,
+        padding: maskPadding(given.attention_mask as TransformersTensor),
+      });
+    }
     return {
       ...given,
       logits_processor: list,

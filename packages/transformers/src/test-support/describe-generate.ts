@@ -215,6 +215,28 @@ export function describeGenerate(suite: GenerateSuite): void {
       expect(new Set(texts).size).toBeGreaterThan(2);
     });
 
+    it("takes model.generate()'s left padding from the attention mask given to options(), also with calls prepared before they run", async () => {
+      const tokenizer = generator.tokenizer;
+      tokenizer.padding_side = 'left';
+      const first = ['w1', 'w3 w4 w5'];
+      const second = ['w6 w7 w8', 'w2'];
+      const s = await sampling({ softmax: ts, seed: 31, ...params, eosTokenId: 0 });
+      const optionsFirst = s.options({ ...tokenizer(first, { padding: true }), max_new_tokens: 6 });
+      const optionsSecond = s.options({
+        ...tokenizer(second, { padding: true }),
+        max_new_tokens: 6,
+      });
+      const outSecond = await generator.model.generate(optionsSecond);
+      const outFirst = await generator.model.generate(optionsFirst);
+      for (const [prompts, out] of [
+        [first, outFirst],
+        [second, outSecond],
+      ] as const) {
+        const texts = tokenizer.batch_decode(out, { skip_special_tokens: true });
+        expect(texts).toEqual(prompts.map((prompt, row) => expected(prompt, 31, row, params, 6)));
+      }
+    });
+
     it('continues a generated prefix with the tokens the whole run drew', async () => {
       const s = await sampling({ softmax: ts, seed: 5, ...params });
       const whole = await single(
