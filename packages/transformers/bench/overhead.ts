@@ -1,8 +1,8 @@
 /**
  * The adapter's cost per generated token against transformers.js's own sampling, on the same
  * generated model (bench, not a test): `generate()` of a folded bigram model (a Gather from a
- * [R, V] table) at V = 32,000 and 128,000, one sequence, 64 new tokens, subjects alternated in
- * one process; median over rounds of ms per token.
+ * [R, V] table of Zipf-like rows) at V = 32,000 and 128,000, one sequence, 64 new tokens,
+ * subjects alternated in one process; median over rounds of ms per token.
  *
  *   flock /work/locks/bench.lock pnpm --filter @softmax-kit/transformers bench
  *
@@ -53,11 +53,15 @@ console.log('|---|---|---|---|---|');
 try {
   for (const size of vocabularies) {
     const words = ['<eos>', ...Array.from({ length: size - 1 }, (_, id) => `w${id + 1}`)];
+    // Zipf-like rows, as language models' next-token logits are: token t of row r has rank
+    // (7919 t + 104729 r) mod V (a permutation: 7919 is prime to V) and logit -1.5 ln(1 + rank),
+    // so top-p 0.9 keeps a few hundred tokens.
     const logits = new Float32Array(ROWS * size);
-    let state = 12345;
-    for (let index = 0; index < logits.length; index++) {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      logits[index] = (state / 2 ** 32) * 12 - 6;
+    for (let row = 0; row < ROWS; row++) {
+      for (let token = 0; token < size; token++) {
+        const rank = (7919 * token + 104729 * row) % size;
+        logits[row * size + token] = -1.5 * Math.log1p(rank);
+      }
     }
     for (const [file, bytes] of bigramModelFiles({ words, logits })) {
       const path = join(root, `v${size}`, file);
