@@ -37,6 +37,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'SPEC.md (normative)', link: '/guide/spec' },
       { text: 'Writing a backend', link: '/guide/writing-a-backend' },
       { text: 'Sampling', link: '/guide/sampling' },
+      { text: 'Use with transformers.js', link: '/guide/transformers-js' },
       { text: 'Conformance in CI', link: '/guide/conformance-in-ci' },
       { text: 'CLI reference', link: '/guide/cli' },
     ],
