@@ -7,7 +7,9 @@ import {
   gather,
   SAMPLE,
 } from './candidates.js';
+import { dryScratch } from './dry.js';
 import { fail, isListLike, show } from './errors.js';
+import { type ExtendedOptions, readExtendedOptions } from './extended-options.js';
 import { uniformAt } from './philox.js';
 import {
   type Floats,
@@ -16,6 +18,8 @@ import {
   type RowScanResult,
   scanRow,
 } from './process-logits.js';
+import { rankedRow } from './ranked-row.js';
+import { needsRankedTruncation, type RankedTruncation } from './ranked-truncation.js';
 import { type LogitRows, readLogits } from './read-logits.js';
 import { rowLists, rowNumbers } from './row-parameters.js';
 import {
@@ -63,6 +67,8 @@ class Workspace implements ProcessingScratch, SelectScratch, CandidateScratch {
   readonly sample = new Float64Array(SAMPLE);
   readonly binCounts = new Int32Array(BINS);
   readonly binMass = new Float64Array(BINS);
+  readonly dry = dryScratch();
+  longest = new Int32Array(0);
 
   prepare(dtype: 'float32' | 'float64', total: number, n: number, raw: boolean): void {
     const Type = dtype === 'float32' ? Float32Array : Float64Array;
@@ -81,6 +87,7 @@ class Workspace implements ProcessingScratch, SelectScratch, CandidateScratch {
       this.compactX = new Float64Array(n);
       this.compactP = new Float64Array(n);
       this.compactIndex = new Int32Array(n);
+      this.longest = new Int32Array(n).fill(-1);
     }
   }
 }
@@ -111,6 +118,8 @@ interface Plan {
   readonly seed: number;
   /** Whether any row needs the backend's softmax (rows with T = 0 do not). */
   readonly needsSoftmax: boolean;
+  /** SPEC v1.1's options. */
+  readonly extended: ExtendedOptions;
 }
 
 /** A row not scanned before the backend call: its max and counts are found later if needed. */
@@ -196,6 +205,7 @@ function plan(input: SamplerInput, options: SampleOptions, ws: Workspace, sync: 
   const bias = rowLists<LogitBias>(options.bias, rows, 'bias', isSingleBias);
   const allowed = rowLists<AllowedTokens>(options.allowed, rows, 'allowed', isSingleList);
   const history = rowLists<TokenHistory>(options.history, rows, 'history', isSingleList);
+  const extended = readExtendedOptions(options, rows, n);
   let seeds: Float64Array | null = null;
   let seed = 0;
   if (options.seed === undefined) seed = drawSeed();
@@ -246,6 +256,8 @@ function plan(input: SamplerInput, options: SampleOptions, ws: Workspace, sync: 
         repetition: repetition(row),
         presence: presence(row),
         frequency: frequency(row),
+        window: extended.numbers.penaltyWindow(row),
+        dry: extended.dryOn ? extended.dry(row) : undefined,
       },
       ws,
     );
@@ -275,6 +287,7 @@ function plan(input: SamplerInput, options: SampleOptions, ws: Workspace, sync: 
     seeds,
     seed,
     needsSoftmax,
+    extended,
   };
 }
 
@@ -602,6 +615,22 @@ function greedyRow(
   };
 }
 
+/** A row's truncation parameters for the ranked path (SPEC v1.1). */
+function rankedTruncation(plan: Plan, row: number): RankedTruncation {
+  const numbers = plan.extended.numbers;
+  return {
+    temperature: plan.temperatures[row]!,
+    topNSigma: numbers.topNSigma(row),
+    topK: plan.topK(row),
+    topP: plan.topP(row),
+    minP: plan.minP(row),
+    typicalP: numbers.typicalP(row),
+    xtcThreshold: numbers.xtcThreshold(row),
+    xtcProbability: numbers.xtcProbability(row),
+    minKeep: numbers.minKeep(row),
+  };
+}
+
 /** SPEC steps 3 to 5 for one row, from its processed logits and `p`. */
 function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): SampledRow {
   const { n } = plan.logits;
@@ -617,6 +646,21 @@ function finishRow(plan: Plan, row: number, ws: Workspace, raw: Floats | null): 
   if (plan.temperatures[row] === 0) {
     const row0 = greedyRow(plan, row, draws, undefined);
     return raw ? { ...row0, rawLogprobs: rawFor(row0.tokens) } : row0;
+  }
+  if (plan.extended.truncates) {
+    const truncation = rankedTruncation(plan, row);
+    if (needsRankedTruncation(truncation)) {
+      const ranked = rankedRow(x, p, offset, n, truncation, {
+        seed: plan.seeds === null ? plan.seed : plan.seeds[row]!,
+        streamRow: plan.seeds === null ? row : 0,
+        step: plan.step(row),
+        draws,
+        topN: plan.topN(row),
+        entropy: options.entropy === true,
+        q: options.q === true,
+      });
+      return raw ? { ...ranked, rawLogprobs: rawFor(ranked.tokens) } : ranked;
+    }
   }
   const prefix = truncate(plan, row, ws, emptyPrefix());
   const listed = prefix.memberCount >= 0;

@@ -1,3 +1,4 @@
+import { applyDry, type DryParameters, type DryScratch } from './dry.js';
 import { fail, isUint8Array, show } from './errors.js';
 import type { AllowedTokens, LogitBias, TokenHistory } from './types.js';
 
@@ -12,12 +13,19 @@ export interface RowProcessing {
   readonly repetition: number;
   readonly presence: number;
   readonly frequency: number;
+  /** SPEC v1.1: the penalties and DRY see the last `window` entries of the history (Infinity: all). */
+  readonly window?: number;
+  /** SPEC v1.1: DRY's parameters (off when absent or its multiplier is 0). */
+  readonly dry?: DryParameters | undefined;
 }
 
 /** Scratch arrays of length `n` used by the processing, left all zero after every row. */
 export interface ProcessingScratch {
   readonly counts: Int32Array;
   readonly marks: Uint8Array;
+  /** DRY's scratch (SPEC v1.1), and its per-token longest match, all -1 between rows. */
+  readonly dry?: DryScratch;
+  readonly longest?: Int32Array;
 }
 
 const nanAt = (row: number, column: number): never =>
@@ -28,7 +36,8 @@ const nanAt = (row: number, column: number): never =>
 
 /**
  * SPEC step 1 on row `row` of `x` (at `offset`, length `n`), in place, in this order: bias,
- * allowed, penalties. Arithmetic is float64, stored in `x`'s dtype (so a float32 row keeps
+ * allowed, penalties, DRY (SPEC v1.1; the penalties and DRY over the last `window` entries of
+ * the history). Arithmetic is float64, stored in `x`'s dtype (so a float32 row keeps
  * float32 logits). A NaN logit is reported even where a ban would overwrite it.
  */
 export function processRow(
@@ -42,12 +51,30 @@ export function processRow(
   const { bias, allowed, history } = processing;
   if (bias !== undefined) applyBias(x, offset, n, row, bias);
   if (allowed !== undefined) applyAllowed(x, offset, n, row, allowed, scratch.marks);
-  if (
-    history !== undefined &&
-    history.length > 0 &&
-    (processing.repetition !== 1 || processing.presence !== 0 || processing.frequency !== 0)
-  )
-    applyPenalties(x, offset, n, row, history, processing, scratch.counts);
+  const dryOn = processing.dry !== undefined && processing.dry.multiplier > 0;
+  const penalties =
+    processing.repetition !== 1 || processing.presence !== 0 || processing.frequency !== 0;
+  if (history === undefined || history.length === 0 || !(penalties || dryOn)) return;
+  checkHistory(history, n, row);
+  // SPEC v1.1: the penalties and DRY see only the last `window` entries.
+  const end = history.length;
+  const start = Math.max(0, end - (processing.window ?? Number.POSITIVE_INFINITY));
+  if (penalties) applyPenalties(x, offset, row, history, start, processing, scratch.counts);
+  if (dryOn)
+    applyDry(x, offset, n, history, start, end, processing.dry!, scratch.dry!, scratch.longest!);
+}
+
+/** Every history id an integer in `[0, n)` (`INVALID_INPUT` naming row and position). */
+function checkHistory(history: TokenHistory, n: number, row: number): void {
+  const length = history.length;
+  for (let position = 0; position < length; position++) {
+    const token = history[position];
+    if (typeof token !== 'number' || !Number.isInteger(token) || token < 0 || token >= n)
+      fail(
+        'INVALID_INPUT',
+        `history of row ${row} has ${show(token)} at position ${position}; accepted: token ids, integers in [0, ${n})`,
+      );
+  }
 }
 
 function checkBiasValue(value: unknown, row: number, token: number): number {
@@ -151,26 +178,16 @@ function applyAllowed(
 function applyPenalties(
   x: Floats,
   offset: number,
-  n: number,
   row: number,
   history: TokenHistory,
+  start: number,
   processing: RowProcessing,
   counts: Int32Array,
 ): void {
   const length = history.length;
-  for (let position = 0; position < length; position++) {
-    const token = history[position];
-    if (typeof token !== 'number' || !Number.isInteger(token) || token < 0 || token >= n) {
-      for (let back = 0; back < position; back++) counts[history[back]!] = 0;
-      fail(
-        'INVALID_INPUT',
-        `history of row ${row} has ${show(token)} at position ${position}; accepted: token ids, integers in [0, ${n})`,
-      );
-    }
-    counts[token]!++;
-  }
+  for (let position = start; position < length; position++) counts[history[position]!]!++;
   const { repetition, presence, frequency } = processing;
-  for (let position = 0; position < length; position++) {
+  for (let position = start; position < length; position++) {
     const token = history[position]!;
     const count = counts[token]!;
     if (count === 0) continue; // already applied: once per distinct token
