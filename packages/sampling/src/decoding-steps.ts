@@ -1,0 +1,75 @@
+/**
+ * The decoding primitives (`verify`, `beamStep`, `score`) are written once, as generators that
+ * yield each backend request (a log-softmax of rows, or a sampler call) and receive its result;
+ * {@link runSync} answers them with the synchronous API, {@link runAsync} with the promises. So
+ * a primitive is synchronous exactly where its backend is, with one body of code.
+ *
+ * @packageDocumentation
+ */
+import type { Softmax, SyncSoftmax } from '@softmax-kit/core';
+import type { Floats } from './process-logits.js';
+import type { SampleOptions, SampleResult, Sampler, SyncSampler } from './types.js';
+
+/** A backend request of a primitive. */
+export type DecodingRequest =
+  | {
+      readonly kind: 'logSoftmax';
+      readonly input: Floats;
+      readonly shape: readonly [number, number];
+      readonly temperature: Float64Array | undefined;
+      readonly out: Floats;
+    }
+  | { readonly kind: 'sample'; readonly input: Floats; readonly options: SampleOptions };
+
+/** A primitive's body: yields requests, receives `Floats` (logSoftmax) or a `SampleResult`. */
+export type DecodingSteps<R> = Generator<DecodingRequest, R, Floats | SampleResult>;
+
+const logSoftmaxOptions = (request: DecodingRequest & { kind: 'logSoftmax' }) => ({
+  shape: request.shape,
+  out: request.out,
+  ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+});
+
+/** Runs a primitive on a synchronous instance. */
+export function runSync<R>(steps: DecodingSteps<R>, sm: SyncSoftmax, sampler: SyncSampler): R {
+  let next = steps.next();
+  while (!next.done) {
+    const request = next.value;
+    let answer: Floats | SampleResult;
+    try {
+      answer =
+        request.kind === 'logSoftmax'
+          ? (sm.logSoftmaxSync(request.input, logSoftmaxOptions(request)) as Floats)
+          : sampler.sampleSync(request.input, request.options);
+    } catch (error) {
+      next = steps.throw(error); // the body may say which of its rows failed
+      continue;
+    }
+    next = steps.next(answer);
+  }
+  return next.value;
+}
+
+/** Runs a primitive on any instance, awaiting each request. */
+export async function runAsync<R>(
+  steps: DecodingSteps<R>,
+  sm: Softmax,
+  sampler: Sampler,
+): Promise<R> {
+  let next = steps.next();
+  while (!next.done) {
+    const request = next.value;
+    let answer: Floats | SampleResult;
+    try {
+      answer =
+        request.kind === 'logSoftmax'
+          ? ((await sm.logSoftmax(request.input, logSoftmaxOptions(request))) as Floats)
+          : await sampler.sample(request.input, request.options);
+    } catch (error) {
+      next = steps.throw(error);
+      continue;
+    }
+    next = steps.next(answer);
+  }
+  return next.value;
+}
