@@ -24,6 +24,17 @@ function codeOf(run: () => unknown): string {
   }
 }
 
+/** The first index whose running sum of the positive weights exceeds `target` (-1: none). */
+function firstAbove(weights: ArrayLike<number>, target: number): number {
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (!(weights[i]! > 0)) continue;
+    sum += weights[i]!;
+    if (sum > target) return i;
+  }
+  return -1;
+}
+
 /** log softmax in float64 with SPEC's accurate form: (x_t - m) - log1p(sum over j != k). */
 function logSoftmaxAt(row: readonly number[], t: number): number {
   const m = Math.max(...row);
@@ -101,9 +112,9 @@ describe('beamStep', () => {
     const scores = [-1, -1, -1.5];
     const r = decoder.beamStepSync(rows, { scores, width: 9 });
     const candidates: [number, number, number][] = [];
-    rows.forEach((row, b) =>
-      row.forEach((_, t) => candidates.push([scores[b]! + logSoftmaxAt(row, t), b, t])),
-    );
+    for (const [b, row] of rows.entries())
+      for (let t = 0; t < row.length; t++)
+        candidates.push([scores[b]! + logSoftmaxAt(row, t), b, t]);
     candidates.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
     expect([...r.beams]).toEqual(candidates.map((c) => c[1]));
     expect([...r.tokens]).toEqual(candidates.map((c) => c[2]));
@@ -147,7 +158,7 @@ describe('beamStep', () => {
     rows.forEach((row, b) => {
       const m = Math.max(...row);
       const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
-      row.forEach((v, t) => all.push([scores[b]! + (v - lse), b, t]));
+      for (const [t, v] of row.entries()) all.push([scores[b]! + (v - lse), b, t]);
     });
     all.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
     expect([...r.beams]).toEqual(all.slice(0, 50).map((c) => c[1]));
@@ -173,21 +184,18 @@ describe('verify', () => {
         const p = sampler.sampleSync(target[i]!, { seed, q: true, draws: 0 }).rows[0]!.q!;
         const [u, v] = uniformPairAt(seed, 0, i, new Float64Array(2));
         if (i === 2) {
-          let c = 0;
-          const bonus = p.findIndex((value) => (c += value) > u);
-          tokens.push(bonus);
+          tokens.push(firstAbove(p, u!));
           break;
         }
         const d = [0, 1][i]!;
         const r = [r0, r1][i]!;
-        if (u * r[d]! < p[d]!) {
+        if (u! * r[d]! < p[d]!) {
           tokens.push(d);
           continue;
         }
         const residual = p.map((value, t) => Math.max(0, value - r[t]!));
         const total = residual.reduce((a, b) => a + b, 0);
-        let c = 0;
-        tokens.push(residual.findIndex((value) => value > 0 && (c += value) > v * total));
+        tokens.push(firstAbove(residual, v! * total));
         break;
       }
       expect([...got.tokens]).toEqual(tokens);
@@ -202,9 +210,7 @@ describe('verify', () => {
     // The draft's tokens are drawn from r_0 and r_1 (the theorem's premise), with another stream.
     const rng = testRng(17);
     const fromDraft = (r: readonly number[]) => {
-      let c = 0;
-      const u = rng();
-      const t = r.findIndex((value) => (c += value) > u);
+      const t = firstAbove(r, rng());
       return t < 0 ? r.length - 1 : t;
     };
     for (let seed = 0; seed < runs; seed++) {

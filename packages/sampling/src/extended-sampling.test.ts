@@ -177,7 +177,7 @@ describe('truncation v1.1', () => {
     const tokens = result.rows[0]!.tokens;
     for (let draw = 0; draw < 400; draw++) {
       const [, v] = uniformPairAt(3, 0, draw, new Float64Array(2));
-      if (v < 0.5) expect(tokens[draw]).not.toBe(1);
+      if (v! < 0.5) expect(tokens[draw]).not.toBe(1);
     }
     const ones = [...tokens].filter((t) => t === 1).length;
     expect(ones).toBeGreaterThan(50); // draws with v >= 0.5 pick token 1 with q = 0.5
