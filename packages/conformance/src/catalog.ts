@@ -10,6 +10,7 @@ import { invarianceCases } from './cases/invariance.js';
 import { orderCases } from './cases/order.js';
 import { resourceCases } from './cases/resources.js';
 import { samplingCases } from './cases/sampling.js';
+import { samplingExtendedCases } from './cases/sampling-extended.js';
 import { stabilityCases } from './cases/stability.js';
 import { temperatureCases } from './cases/temperature.js';
 import { CHECK_GROUPS, type CheckGroup } from './report.js';
@@ -36,7 +37,7 @@ const GROUP_CASES: { readonly [G in CheckGroup]: (sizes: readonly number[]) => C
     order: () => orderCases(),
     determinism: () => determinismCases(),
     buffers: () => bufferCases(),
-    sampling: () => samplingCases(),
+    sampling: () => [...samplingCases(), ...samplingExtendedCases()],
     errors: () => errorCases(),
     resources: () => resourceCases(),
   };
