@@ -1,6 +1,5 @@
 import { createSoftmax, type Softmax } from '@softmax-kit/core';
 import {
-  createDecoder,
   createSampler,
   type Decoder,
   type SampledRow,
@@ -24,10 +23,7 @@ import {
 import { precisionModel } from '../src/precision.js';
 import { createRng, seedFor } from '../src/rng.js';
 import { referenceDistribution } from '../src/sampling-reference.js';
-import {
-  referenceExtendedDistribution,
-  referenceProcess,
-} from '../src/sampling-reference-extended.js';
+import { referenceExtendedDistribution } from '../src/sampling-reference-extended.js';
 import { referenceBackend } from './reference-backends.js';
 
 let sm: Softmax;
