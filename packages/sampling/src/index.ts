@@ -5,6 +5,12 @@
  * @packageDocumentation
  */
 export { createSampler, type SamplerFor } from './create-sampler.js';
+export {
+  type DocsControl,
+  OPTIONS as SAMPLE_OPTIONS,
+  type OptionKind,
+  type OptionSpec,
+} from './options.js';
 export { philox4x32, uniformAt } from './philox.js';
 export type {
   AllowedTokens,
