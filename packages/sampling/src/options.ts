@@ -18,7 +18,7 @@ export type OptionKind =
 /** A control of the docs' sampling playground. */
 export interface DocsControl {
   readonly label: string;
-  /** Shown when the field is empty (the default, in words). */
+  /** Shown when the field is empty (what an empty field means; empty: nothing shown). */
   readonly placeholder: string;
 }
 
@@ -125,7 +125,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_TEMPERATURE',
     step: 'temperature',
     cli: { flag: 'temperature', short: 't', help: 'T >= 0; 0 is greedy, inf uniform (default 1)' },
-    docs: { label: 'temperature', placeholder: '1' },
+    docs: { label: 'temperature', placeholder: '' },
   },
   {
     name: 'topK',
@@ -191,7 +191,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'draw',
     cli: { flag: 'draws', short: 'n', help: 'draws per row (default 1)' },
-    docs: { label: 'draws', placeholder: '1' },
+    docs: { label: 'draws', placeholder: '' },
   },
   {
     name: 'topN',
@@ -212,7 +212,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     accepted: 'true or false',
     code: 'INVALID_INPUT',
     step: 'output',
-    cli: { flag: 'entropy', help: 'also print the entropy of q (nats)' },
+    cli: null, // the CLI always prints it
     docs: null,
   },
   {
