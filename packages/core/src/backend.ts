@@ -50,6 +50,36 @@ export interface BackendCapabilities {
 }
 
 /**
+ * What {@link RowPasses.stats} finds in one row: its max (NaN ignored), the lowest index of the
+ * max (-1 when no entry exceeds -Infinity), the first NaN's index (-1 for none), and the counts
+ * of `-Infinity` and `+Infinity` entries.
+ */
+export interface RowStats {
+  max: number;
+  argmax: number;
+  firstNaN: number;
+  masked: number;
+  positive: number;
+}
+
+/**
+ * Optional (v1, since core 0.3): the sampler's row passes, run by the backend at its own speed
+ * (SPEC "Sampling (v1.1)", last paragraphs). Each function reads one row `x` (any length, either
+ * dtype) and returns what the plain JavaScript pass would: `stats` exactly; `expSum` the sum of
+ * `exp((x_i - max) / temperature)` over the row (float64 or better accumulation; entries at
+ * `-Infinity` add 0, a NaN gives NaN); `countAtLeast` and `gatherAtLeast` the entries
+ * `>= threshold` (NaN never), `gatherAtLeast` writing their indices in increasing order into
+ * `into` (room for the whole row) and returning the count. Backends without it (tfjs) get core's
+ * JavaScript passes; the sampler gives the same tokens on either path.
+ */
+export interface RowPasses {
+  stats(x: FloatArray, into: RowStats): RowStats;
+  expSum(x: FloatArray, max: number, temperature: number): number;
+  countAtLeast(x: FloatArray, threshold: number): number;
+  gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number;
+}
+
+/**
  * What a scanning kernel (capabilities `scansRows: true`) writes for core, in its own first
  * pass over the rows, before it writes any output.
  *
@@ -162,6 +192,11 @@ export interface Backend {
    * The conformance suite checks it is unchanged after 1,000 calls, failing calls included.
    */
   doResourceCount?(): number;
+  /**
+   * Optional: the sampler's row passes in the backend's own code ({@link RowPasses}). Read once
+   * by `createSoftmax`; omitted, the sampler runs core's JavaScript passes.
+   */
+  readonly rowPasses?: RowPasses;
 }
 
 /** A backend whose kernel can run synchronously. */

@@ -4,9 +4,12 @@
  *
  * @packageDocumentation
  */
+
+import type { FloatArray as Floats } from '@softmax-kit/core/internal';
+import { describe as show } from '@softmax-kit/core/internal';
+import { isListLike } from './decoding-input.js';
 import type { DecodingSteps } from './decoding-steps.js';
-import { fail, isListLike, show } from './errors.js';
-import type { Floats } from './process-logits.js';
+import { fail } from './errors.js';
 import { processRows } from './process-rows.js';
 import type { SampleOptions, SampleResult, SamplerInput } from './types.js';
 
@@ -145,8 +148,9 @@ export function* beamStepSteps(
     fail('INVALID_INPUT', `beamStep options are ${show(options)}; accepted: an object with scores`);
   if (options.xtcProbability !== undefined && options.xtcProbability !== 0)
     fail('INVALID_INPUT', 'beamStep refuses xtcProbability: beam search draws no coin');
-  const { logits, x, temperatures } = processRows(input, options);
-  const { rows, n } = logits;
+  const { plan, x, temperatures } = processRows(input, options);
+  const { rows, n } = plan;
+  const logits = { flat: plan.logits };
   const scores = readScores(options.scores, rows);
   const width = options.width ?? 2 * rows;
   if (typeof width !== 'number' || !Number.isSafeInteger(width) || width < 1)

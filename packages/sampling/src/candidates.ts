@@ -1,141 +1,161 @@
-import type { Floats } from './process-logits.js';
+import type { FloatArray } from '@softmax-kit/core/internal';
+import { type Candidates, logWeight, type RowContext } from './steps/step.js';
 
-/** Scratch for {@link gather}: compact copies of a row's candidates, reused between calls. */
-export interface CandidateScratch {
-  readonly compactX: Float64Array;
-  readonly compactP: Float64Array;
-  /** The original token index of each compact entry (increasing). */
-  readonly compactIndex: Int32Array;
-  /** Room for {@link SAMPLE} values. */
-  readonly sample: Float64Array;
-}
+/** Row-sized scratch, grown and never shrunk; its contents never outlive the row that wrote them. */
+export class Workspace {
+  ids = new Int32Array(0);
+  logits = new Float64Array(0);
+  z = new Float64Array(0);
+  order = new Int32Array(0);
+  processed = new Float64Array(0);
 
-/** Entries of a row read to place the candidate threshold (a quarter of them for rows below 64k). */
-export const SAMPLE = 512;
-
-/**
- * A value below which no token of the kept set lies, probably: read from {@link SAMPLE} evenly
- * spaced entries of the row, sorted. Each stands for `n / SAMPLE` tokens, so top-k needs about
- * `k * SAMPLE / n` of them above the threshold and top-p the sampled mass (weights
- * `exp((x - top) / T)`) up to `topP`; the rank is widened for the sampling error, more on every
- * `attempt`. It is only a guess: the caller checks the gathered set (count >= k, mass >= topP
- * of the row) and retries lower, down to `-Infinity` (every token).
- */
-export function candidateThreshold(
-  x: Floats,
-  offset: number,
-  n: number,
-  temperature: number,
-  topK: number,
-  topP: number,
-  attempt: number,
-  sample: Float64Array,
-): number {
-  // A quarter of the entries below 64k tokens: on short rows the sort and the exps would cost
-  // a noticeable part of the call.
-  const size = n >= 65_536 ? SAMPLE : SAMPLE / 4;
-  if (n <= 8 * size || attempt >= 3) return Number.NEGATIVE_INFINITY;
-  const stride = n / size;
-  for (let j = 0; j < size; j++) sample[j] = x[offset + Math.floor(j * stride)]!;
-  const sorted = sample.subarray(0, size).sort(); // ascending; -Infinity first
-  const top = sorted[size - 1]!;
-  if (!(Math.abs(top) < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-  let rank = 0;
-  if (topK < Number.POSITIVE_INFINITY) rank = Math.ceil((topK * size) / n);
-  if (topP < 1) {
-    let total = 0;
-    for (let j = 0; j < size; j++) total += weight(sorted[j]!, top, temperature);
-    let cumulative = 0;
-    let needed = size - 1;
-    for (let r = 0; r < size; r++) {
-      cumulative += weight(sorted[size - 1 - r]!, top, temperature);
-      if (cumulative >= topP * total) {
-        needed = r;
-        break;
-      }
-    }
-    rank = Math.max(rank, needed);
+  /** Room for rows of `n` tokens. */
+  prepare(n: number): void {
+    if (this.ids.length >= n) return;
+    this.ids = new Int32Array(n);
+    this.logits = new Float64Array(n);
+    this.z = new Float64Array(n);
+    this.order = new Int32Array(n);
+    this.processed = new Float64Array(n);
   }
-  rank = Math.ceil(rank * (1.2 + attempt) + 6 * (attempt + 1));
-  if (rank >= size - 1) return Number.NEGATIVE_INFINITY;
-  return sorted[size - 1 - rank]!;
 }
 
-function weight(value: number, top: number, temperature: number): number {
-  if (value === Number.NEGATIVE_INFINITY) return 0;
-  if (temperature === Number.POSITIVE_INFINITY) return 1;
-  return Math.exp((value - top) / temperature);
-}
+/** Values read for the threshold guesses: the row itself up to this length, else a strided sample. */
+const SAMPLE = 2048;
 
-/** What {@link gather} found. */
-export interface Gathered {
-  /** Tokens gathered (all not `-Infinity`, `x >= threshold`). */
-  count: number;
-  /** Their sum of p, and the whole row's (only when asked). */
-  mass: number;
-  total: number;
+/** The sampled values of the row, largest first (every value of a short row). */
+function sampleOf(x: FloatArray): { values: Float64Array; stride: number } {
+  const n = x.length;
+  const stride = n <= SAMPLE ? 1 : n / SAMPLE;
+  const count = Math.min(n, SAMPLE);
+  const values = new Float64Array(count);
+  for (let k = 0; k < count; k++) values[k] = x[Math.floor(k * stride)]!;
+  values.sort();
+  values.reverse();
+  return { values, stride };
 }
 
 /**
- * Copies the tokens with `x >= threshold` (never `-Infinity`) into the compact scratch, in index
- * order: one branch-free pass (every entry is written, the end advances when it is kept). The
- * set is a ranking prefix with all its ties, so a kept set inside it is found there exactly.
+ * A logit threshold for which, most likely, at least `rank` tokens are `>= threshold`: read
+ * from a sample of the row with a margin that doubles on every attempt; `-Infinity` when the
+ * sample cannot tell (the caller checks the count and asks again with `attempt + 1`). On a row
+ * of at most {@link SAMPLE} tokens the first guess is exact.
  */
-export function gather(
-  x: Floats,
-  p: Floats,
-  offset: number,
-  n: number,
-  threshold: number,
-  withMass: boolean,
-  scratch: CandidateScratch,
-  into: Gathered,
-): Gathered {
-  const { compactX, compactP, compactIndex } = scratch;
-  const floor = threshold === Number.NEGATIVE_INFINITY ? -Number.MAX_VALUE : threshold;
-  // Pass 1: the indices, branch-free (each written, the end advances when kept), unrolled by
-  // four; with the row's mass in four running sums (independent additions pipeline).
-  let count = 0;
+export function guessByRank(context: RowContext, rank: number, attempt: number): number {
+  if (rank >= context.live) return Number.NEGATIVE_INFINITY;
+  const { values, stride } = sampleOf(context.x);
+  const exact = stride === 1;
+  const index = exact
+    ? rank - 1
+    : Math.ceil((rank / stride) * 2 ** (attempt + 1)) + 8 * 2 ** attempt;
+  if ((!exact && attempt > 6) || index >= values.length) return Number.NEGATIVE_INFINITY;
+  return values[index]!;
+}
+
+/**
+ * A logit threshold above which, most likely, the tokens hold at least `fraction` of the row's
+ * weight: the sample's weighted prefix, with a margin that doubles on every attempt.
+ */
+export function guessByMass(context: RowContext, fraction: number, attempt: number): number {
+  const { values, stride } = sampleOf(context.x);
   let total = 0;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let token = 0;
-  for (; token + 3 < n; token += 4) {
-    const at = offset + token;
-    compactIndex[count] = token;
-    count += +(x[at]! >= floor);
-    compactIndex[count] = token + 1;
-    count += +(x[at + 1]! >= floor);
-    compactIndex[count] = token + 2;
-    count += +(x[at + 2]! >= floor);
-    compactIndex[count] = token + 3;
-    count += +(x[at + 3]! >= floor);
-    if (withMass) {
-      s0 += p[at]!;
-      s1 += p[at + 1]!;
-      s2 += p[at + 2]!;
-      s3 += p[at + 3]!;
+  for (let k = 0; k < values.length; k++) total += Math.exp(logWeight(context.weights, values[k]!));
+  if (!(total > 0)) return Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  let at = values.length - 1;
+  for (let k = 0; k < values.length; k++) {
+    sum += Math.exp(logWeight(context.weights, values[k]!));
+    if (sum >= fraction * total) {
+      at = k;
+      break;
     }
   }
-  for (; token < n; token++) {
-    compactIndex[count] = token;
-    count += +(x[offset + token]! >= floor);
-    if (withMass) s0 += p[offset + token]!;
-  }
-  total = s0 + s1 + (s2 + s3);
-  // Pass 2, over the gathered only: their values and masses.
-  let mass = 0;
+  const index =
+    stride === 1 && attempt === 0
+      ? at
+      : Math.ceil((at + 1) * 2 ** (attempt + 1)) + 8 * 2 ** attempt;
+  if (attempt > 6 || index >= values.length) return Number.NEGATIVE_INFINITY;
+  return values[index]!;
+}
+
+/** Every token with `x' >= threshold`, in index order, with its logit and log-weight. */
+export function gather(context: RowContext, threshold: number, ws: Workspace): Candidates {
+  const { x, weights } = context;
+  const count =
+    threshold === Number.NEGATIVE_INFINITY
+      ? gatherLive(x, ws.ids)
+      : context.passes.gatherAtLeast(x, threshold, ws.ids);
+  const { ids, logits, z } = ws;
   for (let k = 0; k < count; k++) {
-    const token = offset + compactIndex[k]!;
-    compactX[k] = x[token]!;
-    const probability = p[token]!;
-    compactP[k] = probability;
-    mass += probability;
+    const v = x[ids[k]!]!;
+    logits[k] = v;
+    z[k] = logWeight(weights, v);
   }
-  into.count = count;
-  into.mass = mass;
-  into.total = total;
-  return into;
+  return {
+    ids,
+    logits,
+    z,
+    count,
+    threshold,
+    ranked: false,
+    exact: threshold === Number.NEGATIVE_INFINITY,
+  };
+}
+
+/** The tokens not -Infinity (the gather at threshold -Infinity). */
+function gatherLive(x: FloatArray, into: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < x.length; i++) if (x[i]! > Number.NEGATIVE_INFINITY) into[count++] = i;
+  return count;
+}
+
+/**
+ * Puts the first `count` candidates in ranking order: logit descending, ties by lower index
+ * (SPEC step 3: never by rounded probabilities).
+ */
+export function rank(candidates: Candidates, ws: Workspace): void {
+  if (candidates.ranked) return;
+  const { ids, logits, z, count } = candidates;
+  const order = ws.order.subarray(0, count);
+  for (let k = 0; k < count; k++) order[k] = k;
+  order.sort((a, b) => {
+    const difference = logits[b]! - logits[a]!;
+    // Equal logits (and equal infinities, whose difference is NaN) rank by index.
+    return difference > 0 ? 1 : difference < 0 ? -1 : ids[a]! - ids[b]!;
+  });
+  const sortedIds = Int32Array.from(order, (k) => ids[k]!);
+  const sortedLogits = Float64Array.from(order, (k) => logits[k]!);
+  const sortedZ = Float64Array.from(order, (k) => z[k]!);
+  ids.set(sortedIds);
+  logits.set(sortedLogits);
+  z.set(sortedZ);
+  candidates.ranked = true;
+}
+
+/** Keeps the candidates for which `keep(k)` holds, in their order. */
+export function compact(candidates: Candidates, keep: (k: number) => boolean): void {
+  const { ids, logits, z } = candidates;
+  let count = 0;
+  for (let k = 0; k < candidates.count; k++) {
+    if (!keep(k)) continue;
+    ids[count] = ids[k]!;
+    logits[count] = logits[k]!;
+    z[count] = z[k]!;
+    count++;
+  }
+  candidates.count = count;
+}
+
+/** The first `count` tokens of the row's ranking (for outputs over the whole row). */
+export function rankedTop(context: RowContext, count: number): Int32Array {
+  const ws = new Workspace();
+  ws.prepare(context.n);
+  for (let attempt = 0; ; attempt++) {
+    const threshold = guessByRank(context, count, attempt);
+    const candidates = gather(context, threshold, ws);
+    if (candidates.count >= count || threshold === Number.NEGATIVE_INFINITY) {
+      rank(candidates, ws);
+      return candidates.ids.slice(0, Math.min(count, candidates.count));
+    }
+  }
 }

@@ -1,9 +1,10 @@
 import type { Softmax, SyncSoftmax } from '@softmax-kit/core';
 import { SoftmaxError } from '@softmax-kit/core';
+import { describe as show } from '@softmax-kit/core/internal';
 import { type BeamCandidates, type BeamStepOptions, beamStepSteps } from './beam-step.js';
 import { createSampler } from './create-sampler.js';
 import { type DecodingSteps, runAsync, runSync } from './decoding-steps.js';
-import { fail, show } from './errors.js';
+import { fail } from './errors.js';
 import { type ScoreOptions, type ScoreResult, scoreSteps } from './score.js';
 import type { SamplerInput, SyncSampler } from './types.js';
 import { type VerifyOptions, type VerifyResult, verifySteps } from './verify.js';

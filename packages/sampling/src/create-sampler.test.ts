@@ -1,9 +1,9 @@
 import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
+import { float64Backend } from '@softmax-kit/core/internal';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drawMargin, referenceRow, referenceToken, testRng } from '../test/reference-sampler.js';
 import { createSampler } from './create-sampler.js';
 import { uniformAt } from './philox.js';
-import { float64Backend } from './test-support/float64-backend.js';
 import type { SampleOptions, SyncSampler } from './types.js';
 
 let sampler: SyncSampler;

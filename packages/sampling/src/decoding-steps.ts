@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { Softmax, SyncSoftmax } from '@softmax-kit/core';
-import type { Floats } from './process-logits.js';
+import type { FloatArray as Floats } from '@softmax-kit/core/internal';
 import type { SampleOptions, SampleResult, Sampler, SyncSampler } from './types.js';
 
 /** A backend request of a primitive. */

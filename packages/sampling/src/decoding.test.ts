@@ -1,10 +1,10 @@
 import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
+import { float64Backend } from '@softmax-kit/core/internal';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testRng } from '../test/reference-sampler.js';
 import { createDecoder, type SyncDecoder } from './create-decoder.js';
 import { createSampler } from './create-sampler.js';
 import { uniformPairAt } from './philox.js';
-import { float64Backend } from './test-support/float64-backend.js';
 import type { SyncSampler } from './types.js';
 
 let decoder: SyncDecoder;

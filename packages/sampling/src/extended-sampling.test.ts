@@ -1,11 +1,11 @@
 import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
+import { float64Backend } from '@softmax-kit/core/internal';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testRng } from '../test/reference-sampler.js';
 import { createSampler } from './create-sampler.js';
-import { dryMatchLengths, dryScratch } from './dry.js';
 import { philox4x32, uniformAt, uniformPairAt } from './philox.js';
-import { float64Backend } from './test-support/float64-backend.js';
+import { dryMatchLengths, dryScratch } from './steps/dry-match.js';
 import type { SampleOptions, SyncSampler } from './types.js';
 
 let sampler: SyncSampler;

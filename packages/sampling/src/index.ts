@@ -14,7 +14,12 @@ export {
   type SyncDecoder,
 } from './create-decoder.js';
 export { createSampler, type SamplerFor } from './create-sampler.js';
-export { EXTENDED_NUMBER_OPTIONS } from './extended-options.js';
+export {
+  type DocsControl,
+  OPTIONS as SAMPLE_OPTIONS,
+  type OptionKind,
+  type OptionSpec,
+} from './options.js';
 export { philox4x32, uniformAt, uniformPairAt } from './philox.js';
 export type { ScoreOptions, ScoreResult, ScoreTotals } from './score.js';
 export type {

@@ -5,34 +5,21 @@
  *
  * @packageDocumentation
  */
-import { dryScratch } from './dry.js';
-import { readExtendedOptions } from './extended-options.js';
-import { type Floats, processRow } from './process-logits.js';
-import { type LogitRows, readLogits } from './read-logits.js';
-import { rowLists, rowNumbers } from './row-parameters.js';
-import type {
-  AllowedTokens,
-  LogitBias,
-  SampleOptions,
-  SamplerInput,
-  TokenHistory,
-} from './types.js';
+import { type Plan, readPlan } from './plan.js';
+import { PROCESSING } from './steps/index.js';
+import type { SampleOptions, SamplerInput } from './types.js';
 
-/** Processed rows: `x'` (a copy in the input's dtype) and one temperature per row. */
+/** Processed rows: `x'` (a float64 copy) and one temperature per row. */
 export interface ProcessedRows {
-  readonly logits: LogitRows;
-  readonly x: Floats;
+  readonly plan: Plan;
+  readonly x: Float64Array;
   readonly temperatures: Float64Array;
 }
 
-const isSingleList = (v: unknown) =>
-  ArrayBuffer.isView(v) || (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number'));
-const isSingleBias = (v: unknown) => v instanceof Map || isSingleList(v);
-
 /**
- * Reads the logits and the processing options once and returns `x'` for every row (bias,
- * allowed, penalties, DRY, over the penalty window), with each row's temperature. The same
- * checks and errors as the sampler's.
+ * Reads the logits and the sampling options once (the sampler's plan: the same checks and
+ * errors) and returns `x'` for every row (bias, allowed, penalties, DRY), with each row's
+ * temperature.
  *
  * @example
  * ```ts
@@ -40,74 +27,14 @@ const isSingleBias = (v: unknown) => v instanceof Map || isSingleList(v);
  * ```
  */
 export function processRows(input: SamplerInput, options: SampleOptions): ProcessedRows {
-  const logits = readLogits(input, options.shape);
-  const { rows, n } = logits;
-  const temperature = rowNumbers(
-    options.temperature,
-    rows,
-    'temperature',
-    1,
-    (v) => v >= 0,
-    'a number >= 0 (0 = greedy, Infinity = uniform)',
-    'INVALID_TEMPERATURE',
-  );
-  const repetition = rowNumbers(
-    options.repetitionPenalty,
-    rows,
-    'repetitionPenalty',
-    1,
-    (v) => v > 0 && v < Number.POSITIVE_INFINITY,
-    'a finite number > 0',
-  );
-  const presence = rowNumbers(
-    options.presencePenalty,
-    rows,
-    'presencePenalty',
-    0,
-    Number.isFinite,
-    'a finite number',
-  );
-  const frequency = rowNumbers(
-    options.frequencyPenalty,
-    rows,
-    'frequencyPenalty',
-    0,
-    Number.isFinite,
-    'a finite number',
-  );
-  const bias = rowLists<LogitBias>(options.bias, rows, 'bias', isSingleBias);
-  const allowed = rowLists<AllowedTokens>(options.allowed, rows, 'allowed', isSingleList);
-  const history = rowLists<TokenHistory>(options.history, rows, 'history', isSingleList);
-  const extended = readExtendedOptions(options, rows, n);
-  const Type = logits.dtype === 'float32' ? Float32Array : Float64Array;
-  const x = new Type(rows * n);
-  x.set(logits.flat.subarray(0, rows * n));
-  const scratch = {
-    counts: new Int32Array(n),
-    marks: new Uint8Array(n),
-    dry: dryScratch(),
-    longest: new Int32Array(n).fill(-1),
-  };
+  const plan = readPlan(input, { ...options, seed: 0 }, true);
+  const { rows, n } = plan;
+  const x = Float64Array.from(plan.logits.subarray(0, rows * n));
   const temperatures = new Float64Array(rows);
   for (let row = 0; row < rows; row++) {
-    temperatures[row] = temperature(row);
-    processRow(
-      x,
-      row * n,
-      n,
-      row,
-      {
-        bias: bias(row),
-        allowed: allowed(row),
-        history: history(row),
-        repetition: repetition(row),
-        presence: presence(row),
-        frequency: frequency(row),
-        window: extended.numbers.penaltyWindow(row),
-        dry: extended.dryOn ? extended.dry(row) : undefined,
-      },
-      scratch,
-    );
+    temperatures[row] = plan.number('temperature', row);
+    const steps = PROCESSING.filter((step) => step.active(plan, row));
+    for (const step of steps) step.apply(x.subarray(row * n, row * n + n), plan, row);
   }
-  return { logits, x, temperatures };
+  return { plan, x, temperatures };
 }

@@ -6,10 +6,12 @@
  * @packageDocumentation
  */
 import { SoftmaxError } from '@softmax-kit/core';
+import type { FloatArray as Floats } from '@softmax-kit/core/internal';
+import { describe as show, typedArrayName } from '@softmax-kit/core/internal';
+import { isListLike } from './decoding-input.js';
 import type { DecodingSteps } from './decoding-steps.js';
-import { fail, isListLike, show } from './errors.js';
-import type { Floats } from './process-logits.js';
-import { readLogits } from './read-logits.js';
+import { fail } from './errors.js';
+import { readPlan } from './plan.js';
 import type { SampleOptions, SampleResult, SamplerInput } from './types.js';
 
 /** Options of `score`. */
@@ -53,7 +55,7 @@ function totals(logprobs: Float64Array): ScoreTotals {
   return { logprobs, sum, meanNll, perplexity: Math.exp(meanNll) };
 }
 
-function readTargets(targets: unknown, rows: number, n: number): Int32Array {
+function readTargets(targets: ArrayLike<unknown> | unknown, rows: number, n: number): Int32Array {
   if (!isListLike(targets))
     fail('INVALID_INPUT', `targets are ${show(targets)}; accepted: one token id per row`);
   if (targets.length !== rows)
@@ -92,8 +94,9 @@ export function* scoreSteps(
 ): DecodingSteps<ScoreResult> {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_INPUT', `score options are ${show(options)}; accepted: an object with targets`);
-  const logits = readLogits(input, options.shape);
-  const { rows, n, flat } = logits;
+  const plan = readPlan(input, { shape: options.shape, seed: 0 }, true);
+  const { rows, n } = plan;
+  const flat = plan.logits;
   const targets = readTargets(options.targets, rows, n);
   const processed = options.processed;
   if (processed !== undefined) {
@@ -105,7 +108,7 @@ export function* scoreSteps(
   const raw = new Float64Array(rows);
   const chunk = Math.max(1, Math.floor(CHUNK / Math.max(n, 1)));
   const out =
-    logits.dtype === 'float32'
+    typedArrayName(flat) === 'Float32Array'
       ? new Float32Array(Math.min(rows, chunk) * n)
       : new Float64Array(Math.min(rows, chunk) * n);
   for (let first = 0; first < rows; first += chunk) {

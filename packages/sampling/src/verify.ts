@@ -6,10 +6,13 @@
  *
  * @packageDocumentation
  */
+
+import { describe as show } from '@softmax-kit/core/internal';
+import { isFloat32Array, isListLike } from './decoding-input.js';
 import type { DecodingSteps } from './decoding-steps.js';
-import { fail, isFloat32Array, isListLike, show } from './errors.js';
+import { fail } from './errors.js';
 import { uniformPairAt } from './philox.js';
-import { readLogits } from './read-logits.js';
+import { readPlan } from './plan.js';
 import type { SampleOptions, SampleResult, SamplerInput, TokenHistory } from './types.js';
 
 /** Options of `verify`: the draft, and SPEC's sampling parameters (one sequence: scalars). */
@@ -168,7 +171,8 @@ export function* verifySteps(
       'INVALID_INPUT',
       "verify refuses xtcProbability: XTC's coin would share v with the correction draw",
     );
-  const logits = readLogits(input, shape);
+  const plan = readPlan(input, { shape, seed: 0 }, true);
+  const logits = { rows: plan.rows, n: plan.n, flat: plan.logits };
   const { rows, n } = logits;
   const { draft, rows: r } = readDraft(options, n);
   const k = draft.length;

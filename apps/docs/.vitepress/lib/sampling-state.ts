@@ -1,3 +1,16 @@
+import { type DocsControl, type OptionSpec, SAMPLE_OPTIONS } from '@softmax-kit/sampling';
+
+/** The options the playground has a control for. */
+export type ControlName = 'temperature' | 'topK' | 'topP' | 'minP' | 'seed' | 'draws';
+
+/** The playground's controls, in the sampler's table order: derived from its options table. */
+export const SAMPLING_CONTROLS = SAMPLE_OPTIONS.filter(
+  (spec) => spec.docs !== null,
+) as (OptionSpec & {
+  name: ControlName;
+  docs: DocsControl;
+})[];
+
 /**
  * The sampling histogram's setup, kept in the URL's hash (`#sample?logits=...&topP=...`) so a
  * setup can be shared without touching the query string the softmax playground owns. Only the

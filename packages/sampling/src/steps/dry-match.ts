@@ -1,23 +1,9 @@
 /**
- * DRY ("don't repeat yourself", koboldcpp's and llama.cpp's repetition penalty), SPEC v1.1
- * step 1: a token that would continue a repeat of the history's own ending loses
- * `multiplier * base^(l - allowedLength)`, `l` the length of that repeat.
+ * DRY's match lengths (SPEC v1.1 step 1) in time linear in the history window, for
+ * {@link dryStep}.
  *
  * @packageDocumentation
  */
-import type { Floats } from './process-logits.js';
-
-/** DRY's parameters for one row (SPEC v1.1: `mu >= 0`, `b >= 1`, `a >= 1` an integer). */
-export interface DryParameters {
-  /** `mu`: 0 is off. */
-  readonly multiplier: number;
-  /** `b`, the growth per token of repeat (default 1.75). */
-  readonly base: number;
-  /** `a`: repeats shorter than this cost nothing (default 2). */
-  readonly allowedLength: number;
-  /** Token ids that end a repeat (a marker set, `breakers[t] === 1`), or undefined for none. */
-  readonly breakers: Uint8Array | undefined;
-}
 
 /** Scratch for {@link dryMatchLengths}: grown to the history's length, never shrunk. */
 export interface DryScratch {
@@ -90,48 +76,5 @@ export function dryMatchLengths(
     if (breakers !== undefined && breakers[token] === 1) continue; // l = 0: never penalised
     const matched = j === 0 ? 0 : Math.min(z[length - j]!, cap);
     visit(token, matched);
-  }
-}
-
-/**
- * Applies DRY to row `x[offset..offset+n)` in place (SPEC v1.1 step 1): every token `t` with
- * `l(t) >= allowedLength` loses `multiplier * base^(l(t) - allowedLength)`, computed in float64;
- * a penalty that overflows to Infinity bans the token (`-Infinity`, also over a `+Infinity`
- * logit). `longest` is an Int32Array of length >= n, all -1 on entry, left all -1.
- *
- * @example
- * ```ts
- * const x = new Float64Array(4); // history 0 1 2 0 1: token 2 would repeat "0 1 2" (l = 2)
- * applyDry(x, 0, 4, [0, 1, 2, 0, 1], 0, 5,
- *   { multiplier: 1, base: 2, allowedLength: 2, breakers: undefined },
- *   dryScratch(), new Int32Array(4).fill(-1));
- * x[2]; // -1 (1 * 2^(2 - 2))
- * ```
- */
-export function applyDry(
-  x: Floats,
-  offset: number,
-  n: number,
-  history: ArrayLike<number>,
-  start: number,
-  end: number,
-  parameters: DryParameters,
-  scratch: DryScratch,
-  longest: Int32Array,
-): void {
-  const { multiplier, base, allowedLength, breakers } = parameters;
-  if (multiplier === 0 || end - start < 2) return;
-  const touched: number[] = [];
-  dryMatchLengths(history, start, end, breakers, scratch, (token, matched) => {
-    if (longest[token] === -1) touched.push(token);
-    if (matched > longest[token]!) longest[token] = matched;
-  });
-  for (const token of touched) {
-    const matched = longest[token]!;
-    longest[token] = -1;
-    if (matched < allowedLength || token >= n) continue;
-    const penalty = multiplier * base ** (matched - allowedLength);
-    const at = offset + token;
-    x[at] = penalty === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : x[at]! - penalty;
   }
 }

@@ -1,0 +1,60 @@
+import type { FloatArray, RowPasses, RowStats } from './backend.js';
+
+/**
+ * The sampler's row passes in plain JavaScript: the generic path, for every backend that does
+ * not offer its own ({@link RowPasses}). Each pass reads the row once; sums are float64, in index
+ * order.
+ */
+export const genericRowPasses: RowPasses = Object.freeze({
+  stats(x: FloatArray, into: RowStats): RowStats {
+    const n = x.length;
+    let max = Number.NEGATIVE_INFINITY;
+    let argmax = -1;
+    let masked = 0;
+    let firstNaN = -1;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      if (v > max) {
+        max = v;
+        argmax = i;
+      } else if (v === Number.NEGATIVE_INFINITY) masked++;
+      else if (Number.isNaN(v) && firstNaN < 0) firstNaN = i;
+    }
+    let positive = 0;
+    if (max === Number.POSITIVE_INFINITY)
+      for (let i = argmax; i < n; i++) if (x[i] === Number.POSITIVE_INFINITY) positive++;
+    into.max = max;
+    into.argmax = argmax;
+    into.firstNaN = firstNaN;
+    into.masked = masked;
+    into.positive = positive;
+    return into;
+  },
+
+  expSum(x: FloatArray, max: number, temperature: number): number {
+    const n = x.length;
+    let s0 = 0;
+    let s1 = 0;
+    let i = 0;
+    for (const stop = n - 1; i < stop; i += 2) {
+      s0 += Math.exp((x[i]! - max) / temperature);
+      s1 += Math.exp((x[i + 1]! - max) / temperature);
+    }
+    if (i < n) s0 += Math.exp((x[i]! - max) / temperature);
+    return s0 + s1;
+  },
+
+  countAtLeast(x: FloatArray, threshold: number): number {
+    const n = x.length;
+    let count = 0;
+    for (let i = 0; i < n; i++) count += +(x[i]! >= threshold);
+    return count;
+  },
+
+  gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
+    const n = x.length;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (x[i]! >= threshold) into[count++] = i;
+    return count;
+  },
+});

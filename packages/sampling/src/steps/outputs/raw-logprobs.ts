@@ -1,0 +1,48 @@
+import type { FloatArray, RowStats } from '@softmax-kit/core/internal';
+import type { RowContext } from '../step.js';
+import type { OutputStep, RowOutputs } from './output.js';
+
+/**
+ * `log(1 + s)` of the raw row at T = 1, `s` the sum of `exp(x_j - m)` over every `j` but the
+ * first maximum (SPEC's accurate form). Reuses the sampler's own row mass when the row was not
+ * processed, its temperature is 1 and `s` is large enough that `Z - 1` loses nothing that
+ * matters; otherwise one pass of its own.
+ */
+function logSum(context: RowContext, raw: FloatArray, stats: RowStats): number {
+  if (context.x === raw && context.temperature === 1 && context.weights.kind === 'exp') {
+    const s = context.rowMass() - 1;
+    if (s > 0.5) return Math.log1p(s);
+  }
+  let s = 0;
+  const m = stats.max;
+  for (let j = 0; j < raw.length; j++) if (j !== stats.argmax) s += Math.exp(raw[j]! - m);
+  return Math.log1p(s);
+}
+
+/** The drawn tokens' log-probabilities under the raw `logSoftmax(x)` (T = 1, nothing processed). */
+function rawLogprobs(context: RowContext, tokens: Int32Array, into: RowOutputs): void {
+  const { plan, row, n } = context;
+  const raw = plan.logits.subarray(row * n, row * n + n);
+  const stats =
+    context.x === raw
+      ? context.stats
+      : context.passes.stats(raw, { max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
+  const values = new Float64Array(tokens.length);
+  if (stats.max === Number.POSITIVE_INFINITY) {
+    const share = 0 - Math.log(stats.positive);
+    for (let k = 0; k < tokens.length; k++)
+      values[k] = raw[tokens[k]!] === Number.POSITIVE_INFINITY ? share : Number.NEGATIVE_INFINITY;
+  } else {
+    const log = logSum(context, raw, stats);
+    for (let k = 0; k < tokens.length; k++) values[k] = raw[tokens[k]!]! - stats.max - log;
+  }
+  into.rawLogprobs = values;
+}
+
+/** SPEC step 5, `rawLogprobs`. */
+export const rawLogprobsOutput: OutputStep = {
+  name: 'rawLogprobs',
+  active: (plan) => plan.flag('rawLogprobs'),
+  write: (context, _kept, drawn, into) => rawLogprobs(context, drawn.tokens, into),
+  writeGreedy: (context, _token, drawn, into) => rawLogprobs(context, drawn.tokens, into),
+};
