@@ -6,7 +6,7 @@
  */
 
 import type { FloatArray as Floats } from '@softmax-kit/core/internal';
-import { describe as show } from '@softmax-kit/core/internal';
+import { describe as show, typedArrayName } from '@softmax-kit/core/internal';
 import { isListLike } from './decoding-input.js';
 import type { DecodingSteps } from './decoding-steps.js';
 import { fail } from './errors.js';
@@ -143,12 +143,16 @@ function readScores(scores: unknown, rows: number): Float64Array {
 export function* beamStepSteps(
   input: SamplerInput,
   options: BeamStepOptions,
+  synchronous = false,
 ): DecodingSteps<BeamCandidates> {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_INPUT', `beamStep options are ${show(options)}; accepted: an object with scores`);
   if (options.xtcProbability !== undefined && options.xtcProbability !== 0)
     fail('INVALID_INPUT', 'beamStep refuses xtcProbability: beam search draws no coin');
-  const { plan, x, temperatures } = processRows(input, options);
+  // Every read of the logits happens before the first yield (the backend call snapshots its
+  // input), so even an asynchronous call reads them in place.
+  void synchronous;
+  const { plan, x, copied, temperatures } = processRows(input, options, false);
   const { rows, n } = plan;
   const logits = { flat: plan.logits };
   const scores = readScores(options.scores, rows);
@@ -178,9 +182,28 @@ export function* beamStepSteps(
       input: x,
       shape: [rows, n],
       temperature: temperatures,
-      out: x, // in place: x' is this call's own copy
+      // In place when x' is this call's own copy; else into a buffer of the input's dtype.
+      out: copied
+        ? x
+        : typedArrayName(x) === 'Float32Array'
+          ? new Float32Array(rows * n)
+          : new Float64Array(rows * n),
     }) as Floats;
   }
+  return select(logq, scores, rows, n, kept);
+}
+
+/**
+ * The best `kept` candidates by `s_b + log q_b(t)` in one pass (a function of its own, outside
+ * the generator, so that the engine optimises the loop).
+ */
+function select(
+  logq: Floats,
+  scores: Float64Array,
+  rows: number,
+  n: number,
+  kept: number,
+): BeamCandidates {
   const best = new Best(Math.max(kept, 1));
   for (let beam = 0; beam < rows; beam++) {
     const base = scores[beam]!;
@@ -197,7 +220,7 @@ export function* beamStepSteps(
   }
   const order = best.ordered();
   const count = order.length;
-  const result: BeamCandidates = {
+  const result = {
     beams: new Int32Array(count),
     tokens: new Int32Array(count),
     scores: new Float64Array(count),
@@ -206,10 +229,10 @@ export function* beamStepSteps(
   order.forEach((k, rank) => {
     const beam = best.beam[k]!;
     const token = best.token[k]!;
-    (result.beams as Int32Array)[rank] = beam;
-    (result.tokens as Int32Array)[rank] = token;
-    (result.scores as Float64Array)[rank] = best.score[k]!;
-    (result.logprobs as Float64Array)[rank] = logq[beam * n + token]!;
+    result.beams[rank] = beam;
+    result.tokens[rank] = token;
+    result.scores[rank] = best.score[k]!;
+    result.logprobs[rank] = logq[beam * n + token]!;
   });
   return result;
 }

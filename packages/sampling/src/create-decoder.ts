@@ -65,10 +65,13 @@ export function createDecoder<S extends Softmax>(softmax: S): DecoderFor<S> {
     fail('INVALID_INPUT', `createDecoder needs a createSoftmax instance, got ${show(softmax)}`);
   const sampler = createSampler(softmax as Softmax);
   const asynchronous =
-    <O, R>(name: string, steps: (input: SamplerInput, options: O) => DecodingSteps<R>) =>
+    <O, R>(
+      name: string,
+      steps: (input: SamplerInput, options: O, synchronous: boolean) => DecodingSteps<R>,
+    ) =>
     async (input: SamplerInput, options: O): Promise<R> => {
       try {
-        return await runAsync(steps(input, options), softmax, sampler);
+        return await runAsync(steps(input, options, false), softmax, sampler);
       } catch (error) {
         throw wrap(name, error);
       }
@@ -83,10 +86,13 @@ export function createDecoder<S extends Softmax>(softmax: S): DecoderFor<S> {
   const syncSoftmax = softmax as unknown as SyncSoftmax;
   const syncSampler = sampler as SyncSampler;
   const synchronous =
-    <O, R>(name: string, steps: (input: SamplerInput, options: O) => DecodingSteps<R>) =>
+    <O, R>(
+      name: string,
+      steps: (input: SamplerInput, options: O, synchronous: boolean) => DecodingSteps<R>,
+    ) =>
     (input: SamplerInput, options: O): R => {
       try {
-        return runSync(steps(input, options), syncSoftmax, syncSampler);
+        return runSync(steps(input, options, true), syncSoftmax, syncSampler);
       } catch (error) {
         throw wrap(name, error);
       }

@@ -91,12 +91,17 @@ function renamed(error: unknown, first: number): unknown {
 export function* scoreSteps(
   input: SamplerInput,
   options: ScoreOptions,
+  synchronous = false,
 ): DecodingSteps<ScoreResult> {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_INPUT', `score options are ${show(options)}; accepted: an object with targets`);
-  const plan = readPlan(input, { shape: options.shape, seed: 0 }, true);
+  const plan = readPlan(input, { shape: options.shape, seed: 0 }, false);
   const { rows, n } = plan;
-  const flat = plan.logits;
+  // An asynchronous call that reads the logits in several chunks (after awaits) works on a copy,
+  // so that the caller changing its array meanwhile changes nothing; one chunk is read by the
+  // backend call itself, which snapshots it.
+  const chunk = Math.max(1, Math.floor(CHUNK / Math.max(n, 1)));
+  const flat = !synchronous && rows > chunk ? plan.logits.slice(0, rows * n) : plan.logits;
   const targets = readTargets(options.targets, rows, n);
   const processed = options.processed;
   if (processed !== undefined) {
@@ -106,7 +111,6 @@ export function* scoreSteps(
       fail('INVALID_INPUT', 'score refuses xtcProbability: XTC draws a coin, scores are exact');
   }
   const raw = new Float64Array(rows);
-  const chunk = Math.max(1, Math.floor(CHUNK / Math.max(n, 1)));
   const out =
     typedArrayName(flat) === 'Float32Array'
       ? new Float32Array(Math.min(rows, chunk) * n)

@@ -153,6 +153,7 @@ function drawIndex(w: ArrayLike<number>, n: number, u: number): number {
 export function* verifySteps(
   input: SamplerInput,
   options: VerifyOptions,
+  synchronous = false,
 ): DecodingSteps<VerifyResult> {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_INPUT', `verify options are ${show(options)}; accepted: an object with draft`);
@@ -171,7 +172,8 @@ export function* verifySteps(
       'INVALID_INPUT',
       "verify refuses xtcProbability: XTC's coin would share v with the correction draw",
     );
-  const plan = readPlan(input, { shape, seed: 0 }, true);
+  // Rows are read one by one after awaits: an asynchronous call works on a snapshot.
+  const plan = readPlan(input, { shape, seed: 0 }, !synchronous);
   const logits = { rows: plan.rows, n: plan.n, flat: plan.logits };
   const { rows, n } = logits;
   const { draft, rows: r } = readDraft(options, n);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
+import { type DecodingResult, runDecodingBench } from '../bench/decoding-bench.js';
 import { kernelSubject } from '../bench/kernel-subject.js';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
 import { samplingSubjects } from '../bench/sampling-subjects.js';
@@ -22,7 +23,9 @@ export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [-
   cold start, per-call fixed cost (1x1) and memory. k = 1024, M = 1024^2. --peers adds
   onnxruntime-node, transformers.js, raw tf.softmax (cpu, wasm) and a naive JS softmax.
   --sampling (on with --peers) adds @softmax-kit/sampling on ts (top-p 0.9, top-k 50) and a naive
-  sort-based sampler at one-row sizes of >= 32k (with --peers also transformers.js's top-k path).`;
+  sort-based sampler at one-row sizes of >= 32k (with --peers also transformers.js's top-k path);
+  --sampling also times DRY over history windows of 64, 1k and 16k (1x32k), score (512x32k) and
+  beamStep (8x128k) on ts, each next to a softmax of the same rows (ratio x softmax).`;
 
 const OPTIONS = {
   backend: { type: 'string', default: 'all' },
@@ -162,6 +165,20 @@ export function formatBenchReport(report: BenchReport): string {
   return parts.join('\n\n');
 }
 
+/** The decoding measurements as a table: median ms per call, the softmax's, and their ratio. */
+function formatDecoding(results: readonly DecodingResult[]): string {
+  return formatTable(
+    ['decoding (ts)', 'rows x cols', 'median ms', 'softmax ms', 'x softmax'],
+    results.map((r) => [
+      r.id,
+      `${r.rows}x${r.cols}`,
+      cell(r.medianMs),
+      cell(r.softmaxMedianMs),
+      cell(r.ratioToSoftmax, 'x'),
+    ]),
+  );
+}
+
 /**
  * Writes a JSON file, creating its folder.
  *
@@ -226,7 +243,13 @@ export async function benchCommand(args: readonly string[], io: CommandIo): Prom
     sampling: values.sampling === true,
   };
   const report = await runBenchWithProgress(options, io, values['no-progress'] !== true);
-  if (values.json !== undefined) await writeJson(values.json, report);
+  // --sampling: the decoding primitives and DRY next to a softmax of the same rows (SPEC v1.1).
+  const decoding: DecodingResult[] | undefined = options.sampling
+    ? await runDecodingBench(options.settings, options.settings.dtype)
+    : undefined;
+  if (values.json !== undefined)
+    await writeJson(values.json, decoding === undefined ? report : { ...report, decoding });
   io.stdout(`${formatBenchReport(report)}\n`);
+  if (decoding !== undefined) io.stdout(`\n${formatDecoding(decoding)}\n`);
   return 0;
 }
