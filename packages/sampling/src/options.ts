@@ -125,7 +125,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'penalty-window', help: 'the penalties and DRY see the last W history entries' },
-    docs: { label: 'penalty window', placeholder: 'all' },
+    docs: null, // the playground has no history field
   },
   {
     name: 'dryMultiplier',
@@ -139,7 +139,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
       flag: 'dry-multiplier',
       help: 'DRY: a repeat of length l >= a costs mu * b^(l - a) (0: off)',
     },
-    docs: { label: 'DRY multiplier', placeholder: '0' },
+    docs: null, // the playground has no history field
   },
   {
     name: 'dryBase',
@@ -150,7 +150,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'dry-base', help: 'DRY base b >= 1 (default 1.75)' },
-    docs: { label: 'DRY base', placeholder: '1.75' },
+    docs: null, // the playground has no history field
   },
   {
     name: 'dryAllowedLength',
@@ -164,7 +164,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
       flag: 'dry-allowed-length',
       help: 'DRY: repeats shorter than this are free (default 2)',
     },
-    docs: { label: 'DRY allowed length', placeholder: '2' },
+    docs: null, // the playground has no history field
   },
   {
     name: 'dryBreakers',
