@@ -22,12 +22,49 @@ export interface Drawn {
 }
 
 /**
+ * First token of the whole row with `C_i > target`, scanning only the block where the running
+ * sum crosses it (the exp-sum pass left each block's sum), else -1.
+ */
+function scanRow(context: RowContext, target: number): number {
+  const { x } = context;
+  const weights = context.weights();
+  const blocks = context.rowBlocks();
+  const n = x.length;
+  if (weights.kind !== 'exp' || blocks === null) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      sum += Math.exp(logWeight(weights, x[i]!));
+      if (sum > target) return i;
+    }
+    return -1;
+  }
+  const { max, temperature } = weights;
+  const size = blocks.size;
+  let before = 0;
+  for (let b = 0; b < blocks.sums.length; b++) {
+    const blockSum = blocks.sums[b]!;
+    if (before + blockSum > target) {
+      // The crossing is in this block (by the pass's sums); walk it term by term.
+      let sum = before;
+      const end = Math.min(n, (b + 1) * size);
+      for (let i = b * size; i < end; i++) {
+        sum += Math.exp((x[i]! - max) / temperature);
+        if (sum > target) return i;
+      }
+    }
+    before += blockSum;
+  }
+  return -1;
+}
+
+/**
  * SPEC step 4: each draw's `u` from Philox4x32-10 keyed by `(seed, row, step)` (a per-row seed:
  * `(seed[row], 0, step)`); the token is the first kept index `i`, in index order, with
  * `C_i > u * S`, else (rounding) the last kept index. Its log-probability is `z_i - log S`.
  */
 export function drawTokens(context: RowContext, kept: Kept): Drawn {
-  const { plan, row, x, weights } = context;
+  const { plan, row, x } = context;
+  const weights = context.weights();
   const draws = plan.number('draws', row);
   const first = plan.number('step', row);
   const seed = plan.seeds === null ? plan.seed : plan.seeds[row]!;
@@ -35,20 +72,20 @@ export function drawTokens(context: RowContext, kept: Kept): Drawn {
   const tokens = new Int32Array(draws);
   const logprobs = new Float64Array(draws);
   const logTotal = Math.log(kept.total);
-  const { ids, z } = kept;
+  const { candidates } = kept;
   let last = -1;
-  if (ids !== null) last = ids[kept.count - 1]!;
+  if (candidates !== null) last = candidates.ids[kept.count - 1]!;
   else
     for (let i = x.length - 1; i >= 0 && last < 0; i--)
       if (x[i]! > Number.NEGATIVE_INFINITY) last = i;
   // Many draws search a stored C; a few scan and stop at the token.
+  const span = candidates === null ? x.length : kept.count;
   let cumulative: Float64Array | null = null;
-  const span = ids === null ? x.length : kept.count;
   if (draws > 2) {
     cumulative = new Float64Array(span);
     let sum = 0;
     for (let k = 0; k < span; k++) {
-      sum += Math.exp(z === null ? logWeight(weights, x[k]!) : z[k]!);
+      sum += candidates === null ? Math.exp(logWeight(weights, x[k]!)) : candidates.w[k]!;
       cumulative[k] = sum;
     }
   }
@@ -56,17 +93,18 @@ export function drawTokens(context: RowContext, kept: Kept): Drawn {
     const target = uniformAt(seed, streamRow, first + draw) * kept.total;
     let at = -1;
     if (cumulative !== null) at = firstAbove(cumulative, span, target);
+    else if (candidates === null) at = scanRow(context, target);
     else {
       let sum = 0;
       for (let k = 0; k < span; k++) {
-        sum += Math.exp(z === null ? logWeight(weights, x[k]!) : z[k]!);
+        sum += candidates.w[k]!;
         if (sum > target) {
           at = k;
           break;
         }
       }
     }
-    const token = at < 0 ? last : ids === null ? at : ids[at]!;
+    const token = at < 0 ? last : candidates === null ? at : candidates.ids[at]!;
     tokens[draw] = token;
     logprobs[draw] = logWeight(weights, x[token]!) - logTotal;
   }

@@ -9,7 +9,7 @@ import type { OutputStep, RowOutputs } from './output.js';
  * matters; otherwise one pass of its own.
  */
 function logSum(context: RowContext, raw: FloatArray, stats: RowStats): number {
-  if (context.x === raw && context.temperature === 1 && context.weights.kind === 'exp') {
+  if (context.x === raw && context.temperature === 1 && context.weights().kind === 'exp') {
     const s = context.rowMass() - 1;
     if (s > 0.5) return Math.log1p(s);
   }
@@ -25,7 +25,7 @@ function rawLogprobs(context: RowContext, tokens: Int32Array, into: RowOutputs):
   const raw = plan.logits.subarray(row * n, row * n + n);
   const stats =
     context.x === raw
-      ? context.stats
+      ? context.stats()
       : context.passes.stats(raw, { max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
   const values = new Float64Array(tokens.length);
   if (stats.max === Number.POSITIVE_INFINITY) {

@@ -1,4 +1,4 @@
-import { rankedTop } from '../../candidates.js';
+import { gather, guessByRank, rankedIds } from '../../candidates.js';
 import { logWeight } from '../step.js';
 import type { OutputStep } from './output.js';
 
@@ -9,19 +9,24 @@ export const topNOutput: OutputStep = {
   write(context, kept, _drawn, into) {
     const count = Math.min(context.plan.number('topN', context.row), kept.count);
     let tokens: Int32Array;
-    if (kept.ranked !== null) tokens = kept.ranked.ids.slice(0, count);
-    else if (kept.ids !== null) {
-      const x = context.x;
-      tokens = kept.ids.slice(0, kept.count).sort((a, b) => {
-        const d = x[b]! - x[a]!;
-        return d > 0 ? 1 : d < 0 ? -1 : a - b;
-      });
-      tokens = tokens.slice(0, count);
-    } else tokens = rankedTop(context, count);
+    if (kept.candidates !== null) tokens = rankedIds(kept.candidates, count, context.ws);
+    else {
+      // The whole row is kept: gather its top (the candidates' scratch is free: nothing was
+      // truncated).
+      for (let attempt = 0; ; attempt++) {
+        const threshold = guessByRank(context, count, attempt);
+        const candidates = gather(context, threshold, context.ws);
+        if (candidates.count >= count || threshold === Number.NEGATIVE_INFINITY) {
+          tokens = rankedIds(candidates, count, context.ws);
+          break;
+        }
+      }
+    }
+    const weights = context.weights();
     const logTotal = Math.log(kept.total);
     const logprobs = Float64Array.from(
       tokens,
-      (token) => logWeight(context.weights, context.x[token]!) - logTotal,
+      (token) => logWeight(weights, context.x[token]!) - logTotal,
     );
     into.top = { tokens, logprobs };
   },
