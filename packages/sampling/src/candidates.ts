@@ -1,6 +1,6 @@
 import type { FloatArray } from '@softmax-kit/core/internal';
 import { fail } from './errors.js';
-import { type Candidates, logWeight, type RowContext, type Weights } from './steps/step.js';
+import { type Candidates, logWeight, type RowContext } from './steps/step.js';
 
 /** Row-sized scratch, grown and never shrunk; its contents never outlive the row that wrote them. */
 export class Workspace {
@@ -26,7 +26,7 @@ export class Workspace {
 /** Values read for the threshold guesses: the row itself up to this length, else a strided sample. */
 const SAMPLE = 1024;
 
-/** The sampled values of a row, largest first (every value of a short row). */
+/** The sampled values of a row, unsorted (every value of a short row), NaN read as -Infinity. */
 export function sampleOf(x: FloatArray): { values: Float64Array; stride: number } {
   const n = x.length;
   const stride = n <= SAMPLE ? 1 : n / SAMPLE;
@@ -36,10 +36,38 @@ export function sampleOf(x: FloatArray): { values: Float64Array; stride: number 
     const v = x[Math.floor(k * stride)]!;
     values[k] = Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v; // the gather reports NaN
   }
-  values.sort();
-  values.reverse();
   return { values, stride };
 }
+
+/** The `index`-th largest of `values` (0: the largest), by quickselect on a scratch copy. */
+function largestAt(values: Float64Array, index: number, scratch: Float64Array): number {
+  const a = scratch.subarray(0, values.length);
+  a.set(values);
+  let low = 0;
+  let high = a.length - 1;
+  while (low < high) {
+    const pivot = a[(low + high) >>> 1]!;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (index <= j) high = j;
+    else if (index >= i) low = i;
+    else return a[index]!;
+  }
+  return a[index]!;
+}
+
+const selectScratch = new Float64Array(SAMPLE);
 
 /** How many attempts a guess makes before it gives up (gathers the whole row). */
 const ATTEMPTS = 6;
@@ -57,8 +85,7 @@ export function guessByRank(context: RowContext, rank: number, attempt: number):
     ? rank - 1 + attempt * values.length
     : Math.ceil((rank / stride) * 4 ** attempt * 1.5) + 4 * 2 ** attempt;
   if (attempt > ATTEMPTS || index >= values.length) return Number.NEGATIVE_INFINITY;
-  const value = values[index]!;
-  return Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
+  return largestAt(values, index, selectScratch);
 }
 
 /**
@@ -67,30 +94,43 @@ export function guessByRank(context: RowContext, rank: number, attempt: number):
  */
 export function guessByMass(context: RowContext, mass: number, attempt: number): number {
   const { values } = context.sample();
-  // Weights relative to the sample's max (a guess needs no pass for the row's own max).
-  const top = values[0]!;
-  const weights: Weights =
-    top === Number.POSITIVE_INFINITY
-      ? { kind: 'infinite', max: top, temperature: context.temperature }
-      : context.temperature === Number.POSITIVE_INFINITY
-        ? { kind: 'uniform', max: top, temperature: context.temperature }
-        : { kind: 'exp', max: top, temperature: context.temperature };
-  let total = 0;
-  for (let k = 0; k < values.length; k++) total += Math.exp(logWeight(weights, values[k]!));
-  if (!(total > 0)) return Number.NEGATIVE_INFINITY;
-  let sum = 0;
-  let at = values.length - 1;
+  // Weights relative to the sample's max (a guess needs no pass for the row's own max), summed
+  // in buckets of logit (no sort): the threshold is the lower edge of the bucket where the
+  // sample's mass from the top reaches `mass`, lowered by a margin that grows every attempt.
+  let top = Number.NEGATIVE_INFINITY;
+  let low = Number.POSITIVE_INFINITY;
   for (let k = 0; k < values.length; k++) {
-    sum += Math.exp(logWeight(weights, values[k]!));
+    const v = values[k]!;
+    if (v > top) top = v;
+    if (v < low && v > Number.NEGATIVE_INFINITY) low = v;
+  }
+  const t = context.temperature;
+  if (!Number.isFinite(top) || !Number.isFinite(low) || t === Number.POSITIVE_INFINITY)
+    return Number.NEGATIVE_INFINITY;
+  const bins = 256;
+  const width = (top - low) / bins;
+  if (!(width > 0) || !Number.isFinite(width)) return Number.NEGATIVE_INFINITY;
+  const masses = new Float64Array(bins);
+  let total = 0;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (v === Number.NEGATIVE_INFINITY) continue;
+    const w = Math.exp((v - top) / t);
+    masses[Math.min(bins - 1, ((top - v) / width) | 0)]! += w;
+    total += w;
+  }
+  let sum = 0;
+  let bin = bins - 1;
+  for (let b = 0; b < bins; b++) {
+    sum += masses[b]!;
     if (sum >= mass * total) {
-      at = k;
+      bin = b;
       break;
     }
   }
-  const index = Math.ceil((at + 1) * 1.25 * 2 ** attempt) + 4 * 2 ** attempt;
-  if (attempt > ATTEMPTS || index >= values.length) return Number.NEGATIVE_INFINITY;
-  const value = values[index]!;
-  return Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
+  const margin = 2 + 4 * 4 ** attempt;
+  if (attempt > ATTEMPTS || bin + margin >= bins) return Number.NEGATIVE_INFINITY;
+  return top - (bin + margin) * width;
 }
 
 const nanAt = (row: number, column: number): never =>
@@ -111,9 +151,11 @@ export function gather(context: RowContext, threshold: number, ws: Workspace): C
       ? gatherLive(x, ws.ids)
       : context.passes.gatherAtLeast(x, threshold, ws.ids);
   const { ids, logits } = ws;
+  let top = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < count; k++) {
     const v = x[ids[k]!]!;
-    if (Number.isNaN(v)) nanAt(context.row, ids[k]!);
+    if (v > top) top = v;
+    else if (Number.isNaN(v)) nanAt(context.row, ids[k]!);
     logits[k] = v;
   }
   return {
@@ -122,6 +164,8 @@ export function gather(context: RowContext, threshold: number, ws: Workspace): C
     w: ws.w,
     count,
     threshold,
+    top,
+    mass: Number.NaN,
     exact: threshold === Number.NEGATIVE_INFINITY,
   };
 }
@@ -134,8 +178,32 @@ export function weigh(candidates: Candidates, context: RowContext): void {
   const weights = context.weights();
   const { logits, w, count } = candidates;
   if (weights.kind === 'exp')
-    context.passes.weigh(context.x, candidates.ids, count, weights.max, weights.temperature, w);
-  else for (let k = 0; k < count; k++) w[k] = Math.exp(logWeight(weights, logits[k]!));
+    candidates.mass = context.passes.weigh(
+      context.x,
+      candidates.ids,
+      count,
+      weights.max,
+      weights.temperature,
+      w,
+    );
+  else {
+    let mass = 0;
+    for (let k = 0; k < count; k++) {
+      w[k] = Math.exp(logWeight(weights, logits[k]!));
+      mass += w[k]!;
+    }
+    candidates.mass = mass;
+  }
+}
+
+/** The sum of the candidates' weights (summed once after each change). */
+export function massOf(candidates: Candidates): number {
+  if (Number.isNaN(candidates.mass)) {
+    let mass = 0;
+    for (let k = 0; k < candidates.count; k++) mass += candidates.w[k]!;
+    candidates.mass = mass;
+  }
+  return candidates.mass;
 }
 
 /** The tokens not -Infinity, and NaN (the gather at threshold -Infinity). */
@@ -157,6 +225,23 @@ export function compact(candidates: Candidates, keep: (k: number) => boolean): v
     logits[count] = logits[k]!;
     w[count] = w[k]!;
     count++;
+  }
+  if (count !== candidates.count) candidates.mass = Number.NaN;
+  candidates.count = count;
+}
+
+/** Keeps the candidates marked 1 (clearing the marks), in their order. */
+function compactMarked(candidates: Candidates, marks: Uint8Array): void {
+  const { ids, logits, w } = candidates;
+  const total = candidates.count;
+  let count = 0;
+  for (let k = 0; k < total; k++) {
+    const kept = marks[k]!;
+    marks[k] = 0;
+    ids[count] = ids[k]!;
+    logits[count] = logits[k]!;
+    w[count] = w[k]!;
+    count += kept;
   }
   candidates.count = count;
 }
@@ -193,16 +278,17 @@ export function keepRankedPrefix(
   const { logits, w } = candidates;
   const marks = ws.marks;
   let keep = -1;
+  let keptMass = 0;
   if (count <= SORT_LIMIT) {
-    const ranked = rankPositions(
-      candidates,
-      Int32Array.from({ length: count }, (_, k) => k),
-    );
+    const positions = new Int32Array(count);
+    for (let k = 0; k < count; k++) positions[k] = k;
+    const ranked = rankPositions(candidates, positions);
     let mass = 0;
     for (let r = 0; r < count; r++) {
       mass += w[ranked[r]!]!;
       if (enough(r + 1, mass)) {
         keep = r + 1;
+        keptMass = mass;
         break;
       }
     }
@@ -211,25 +297,33 @@ export function keepRankedPrefix(
   } else {
     // Bucket 0 holds +Infinity; finite logits spread over the others by (high - x) * scale,
     // monotone in x, so higher logits never land in a later bucket, and equal ones share one.
-    let high = Number.NEGATIVE_INFINITY;
-    let low = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < count; k++) {
-      const v = logits[k]!;
-      if (v !== Number.POSITIVE_INFINITY) {
-        if (v > high) high = v;
-        if (v < low) low = v;
+    // The gather's bounds hold every candidate; a pass finds the finite ones otherwise.
+    let high = candidates.top;
+    let low = candidates.threshold;
+    if (!(high < Number.POSITIVE_INFINITY) || !(low > Number.NEGATIVE_INFINITY)) {
+      high = Number.NEGATIVE_INFINITY;
+      low = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < count; k++) {
+        const v = logits[k]!;
+        if (v !== Number.POSITIVE_INFINITY) {
+          if (v > high) high = v;
+          if (v < low) low = v;
+        }
       }
     }
+    // About four candidates a bucket: the boundary bucket stays small to rank.
+    const bucketCount = Math.min(BUCKETS, Math.max(64, count >>> 2));
     const half = Number.isFinite(high - low) ? 1 : 0.5; // halves keep ±1.8e308 finite
-    const span = high * half - low * half;
-    const scale = span > 0 ? (BUCKETS - 2) / span : 0;
-    const bucketOf = (v: number) =>
-      v === Number.POSITIVE_INFINITY ? 0 : 1 + Math.floor((high * half - v * half) * scale);
-    const counts = new Int32Array(BUCKETS);
-    const masses = new Float64Array(BUCKETS);
+    const top = high * half;
+    const span = top - low * half;
+    const scale = span > 0 ? (bucketCount - 2) / span : 0;
+    const counts = new Int32Array(bucketCount);
+    const masses = new Float64Array(bucketCount);
     const buckets = ws.buckets;
     for (let k = 0; k < count; k++) {
-      const b = bucketOf(logits[k]!);
+      const v = logits[k]!;
+      // In [0, bucketCount - 2] before the + 1: a truncation to int32 is the floor.
+      const b = v === Number.POSITIVE_INFINITY ? 0 : 1 + (((top - v * half) * scale) | 0);
       buckets[k] = b;
       counts[b]!++;
       masses[b]! += w[k]!;
@@ -237,7 +331,7 @@ export function keepRankedPrefix(
     let mass = 0;
     let before = 0;
     let boundary = -1;
-    for (let b = 0; b < BUCKETS; b++) {
+    for (let b = 0; b < bucketCount; b++) {
       if (counts[b] === 0) continue;
       if (enough(before + counts[b]!, mass + masses[b]!)) {
         boundary = b;
@@ -263,14 +357,13 @@ export function keepRankedPrefix(
         taken = r + 1;
         break;
       }
+      if (r === ranked.length - 1) mass = Number.NaN; // (cannot happen: the bucket was enough)
     }
     for (let r = 0; r < taken; r++) marks[ranked[r]!] = 1;
+    keptMass = mass;
   }
-  compact(candidates, (k) => {
-    const kept = marks[k] === 1;
-    marks[k] = 0;
-    return kept;
-  });
+  compactMarked(candidates, marks);
+  candidates.mass = keptMass; // summed by rank, not by index: any float64 order is SPEC's S
   return true;
 }
 

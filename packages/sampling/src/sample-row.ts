@@ -4,7 +4,7 @@ import {
   type RowPasses,
   type RowStats,
 } from '@softmax-kit/core/internal';
-import { gather, sampleOf, type Workspace, weigh } from './candidates.js';
+import { gather, massOf, sampleOf, type Workspace, weigh } from './candidates.js';
 import { fail } from './errors.js';
 import type { Plan } from './plan.js';
 import { type Drawn, drawTokens } from './steps/draw.js';
@@ -71,12 +71,7 @@ function gatherKept(
     const candidates = gather(context, threshold, ws);
     if (candidates.count === 0 && threshold !== Number.NEGATIVE_INFINITY) continue;
     // Every token >= the threshold is gathered, so the row's max is the candidates' (no pass).
-    if (!context.hasMax()) {
-      let found = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < candidates.count; k++)
-        if (candidates.logits[k]! > found) found = candidates.logits[k]!;
-      setMax(found);
-    }
+    if (!context.hasMax()) setMax(candidates.top);
     weigh(candidates, context);
     if (threshold === Number.NEGATIVE_INFINITY) return candidates;
     const covered =
@@ -95,9 +90,7 @@ function truncate(context: RowContext, setMax: (max: number) => void): Kept {
     return { candidates: null, count: context.live(), total: context.rowMass() };
   const candidates = gatherKept(context, steps, ws, setMax);
   for (const step of steps) step.apply(candidates, context);
-  let total = 0;
-  for (let k = 0; k < candidates.count; k++) total += candidates.w[k]!;
-  return { candidates, count: candidates.count, total };
+  return { candidates, count: candidates.count, total: massOf(candidates) };
 }
 
 const allMasked = (row: number): never =>

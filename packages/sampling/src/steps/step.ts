@@ -52,7 +52,7 @@ export interface RowContext {
   rowMass(): number;
   /** The exp-sum pass's sums of each block of `size` tokens (null when the row is not `'exp'`). */
   rowBlocks(): { readonly sums: Float64Array; readonly size: number } | null;
-  /** A sample of the row's values, largest first, and the row positions one sample stands for. */
+  /** A sample of the row's values (unsorted), and the row positions one sample stands for. */
   sample(): { readonly values: Float64Array; readonly stride: number };
 }
 
@@ -68,6 +68,10 @@ export interface Candidates {
   w: Float64Array;
   count: number;
   threshold: number;
+  /** The largest gathered logit (the row's max: every token above the threshold is here). */
+  top: number;
+  /** The sum of the weights, NaN until known ({@link massOf} in `../candidates.ts`). */
+  mass: number;
   /**
    * True when the candidates are exactly the set the steps so far kept (a step that covered its
    * set applied itself); false while that set is the whole row, or reaches past the candidates.

@@ -1,4 +1,4 @@
-import { guessByMass, keepRankedPrefix } from '../candidates.js';
+import { guessByMass, keepRankedPrefix, massOf } from '../candidates.js';
 import type { TruncationStep } from './step.js';
 
 /**
@@ -14,18 +14,13 @@ export const topPStep: TruncationStep = {
     guessByMass(context, context.plan.number('topP', context.row), attempt),
   covers(candidates, context) {
     if (candidates.threshold === Number.NEGATIVE_INFINITY) return true;
-    let mass = 0;
-    for (let k = 0; k < candidates.count; k++) mass += candidates.w[k]!;
-    return mass >= context.plan.number('topP', context.row) * context.rowMass();
+    return massOf(candidates) >= context.plan.number('topP', context.row) * context.rowMass();
   },
   apply(candidates, context) {
     const topP = context.plan.number('topP', context.row);
-    const { w, count } = candidates;
     // The mass of the tokens kept so far: the candidates' when they are exactly that set (the
     // driver makes every step before this one cover its set), else the whole row's.
-    let total = 0;
-    if (candidates.exact) for (let k = 0; k < count; k++) total += w[k]!;
-    else total = context.rowMass();
+    const total = candidates.exact ? massOf(candidates) : context.rowMass();
     // Not reached inside the candidates: this step's prefix holds them all (a later step,
     // whose kept set the candidates cover, cuts the row).
     // mass >= topP * total is the renormalised sum >= topP, with one rounding less.

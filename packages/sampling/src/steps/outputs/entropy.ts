@@ -11,9 +11,13 @@ export const entropyOutput: OutputStep = {
       if (z > Number.NEGATIVE_INFINITY) weighted += Math.exp(z) * z;
     };
     const weights = context.weights();
-    if (kept.candidates !== null)
-      for (let k = 0; k < kept.count; k++) add(logWeight(weights, kept.candidates.logits[k]!));
-    else if (weights.kind === 'exp')
+    const { candidates } = kept;
+    if (candidates !== null) {
+      for (let k = 0; k < kept.count; k++) {
+        const z = logWeight(weights, candidates.logits[k]!);
+        if (z > Number.NEGATIVE_INFINITY) weighted += candidates.w[k]! * z;
+      }
+    } else if (weights.kind === 'exp')
       for (let i = 0; i < context.n; i++) add(logWeight(weights, context.x[i]!));
     into.entropy = Math.max(0, Math.log(kept.total) - weighted / kept.total);
   },
