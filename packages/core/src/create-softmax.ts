@@ -42,7 +42,7 @@ function nameOf(backend: object): string {
   }
 }
 
-const ROW_PASSES = ['stats', 'expSum', 'countAtLeast', 'gatherAtLeast'] as const;
+const ROW_PASSES = ['stats', 'expSum', 'weigh', 'countAtLeast', 'gatherAtLeast'] as const;
 
 /** The backend's row passes (read once), or core's; an unusable value is `BACKEND_ERROR`. */
 function rowPassesOf(backend: Backend): RowPasses {

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export type { FloatArray, RowPasses, RowStats } from './backend.js';
+export { type FloatArray, ROW_BLOCK, type RowPasses, type RowStats } from './backend.js';
 export { describe, messageOf } from './describe.js';
 export { float64Backend } from './float64-backend.js';
 export { type InstanceInternals, internalsOf } from './instances.js';

@@ -1,4 +1,4 @@
-import type { FloatArray, RowPasses, RowStats } from './backend.js';
+import { type FloatArray, ROW_BLOCK, type RowPasses, type RowStats } from './backend.js';
 
 /**
  * The sampler's row passes in plain JavaScript: the generic path, for every backend that does
@@ -31,17 +31,41 @@ export const genericRowPasses: RowPasses = Object.freeze({
     return into;
   },
 
-  expSum(x: FloatArray, max: number, temperature: number): number {
+  expSum(x: FloatArray, max: number, temperature: number, blocks?: Float64Array): number {
     const n = x.length;
-    let s0 = 0;
-    let s1 = 0;
-    let i = 0;
-    for (const stop = n - 1; i < stop; i += 2) {
-      s0 += Math.exp((x[i]! - max) / temperature);
-      s1 += Math.exp((x[i + 1]! - max) / temperature);
+    let total = 0;
+    for (let start = 0, b = 0; start < n; start += ROW_BLOCK, b++) {
+      const end = Math.min(n, start + ROW_BLOCK);
+      let s0 = 0;
+      let s1 = 0;
+      let i = start;
+      for (const stop = end - 1; i < stop; i += 2) {
+        s0 += Math.exp((x[i]! - max) / temperature);
+        s1 += Math.exp((x[i + 1]! - max) / temperature);
+      }
+      if (i < end) s0 += Math.exp((x[i]! - max) / temperature);
+      const sum = s0 + s1;
+      if (blocks !== undefined) blocks[b] = sum;
+      total += sum;
     }
-    if (i < n) s0 += Math.exp((x[i]! - max) / temperature);
-    return s0 + s1;
+    return total;
+  },
+
+  weigh(
+    x: FloatArray,
+    ids: Int32Array,
+    count: number,
+    max: number,
+    temperature: number,
+    out: Float64Array,
+  ): number {
+    let sum = 0;
+    for (let k = 0; k < count; k++) {
+      const w = Math.exp((x[ids[k]!]! - max) / temperature);
+      out[k] = w;
+      sum += w;
+    }
+    return sum;
   },
 
   countAtLeast(x: FloatArray, threshold: number): number {
@@ -54,7 +78,7 @@ export const genericRowPasses: RowPasses = Object.freeze({
   gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
     const n = x.length;
     let count = 0;
-    for (let i = 0; i < n; i++) if (x[i]! >= threshold) into[count++] = i;
+    for (let i = 0; i < n; i++) if (!(x[i]! < threshold)) into[count++] = i; // NaN too
     return count;
   },
 });

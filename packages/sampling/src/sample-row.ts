@@ -1,12 +1,17 @@
-import type { FloatArray, RowPasses, RowStats } from '@softmax-kit/core/internal';
-import { gather, rank, type Workspace } from './candidates.js';
+import {
+  type FloatArray,
+  ROW_BLOCK,
+  type RowPasses,
+  type RowStats,
+} from '@softmax-kit/core/internal';
+import { gather, massOf, sampleOf, type Workspace, weigh } from './candidates.js';
 import { fail } from './errors.js';
 import type { Plan } from './plan.js';
 import { type Drawn, drawTokens } from './steps/draw.js';
 import { OUTPUTS, PROCESSING, TRUNCATION } from './steps/index.js';
 import type { Kept } from './steps/kept.js';
 import type { RowOutputs } from './steps/outputs/output.js';
-import type { Candidates, RowContext, TruncationStep } from './steps/step.js';
+import type { Candidates, RowContext, TruncationStep, Weights } from './steps/step.js';
 import { temperatureWeights } from './steps/temperature.js';
 import { excludeTopChoices, xtcActive, xtcFires } from './steps/xtc.js';
 import type { SampledRow } from './types.js';
@@ -45,6 +50,7 @@ function gatherKept(
   context: RowContext,
   steps: readonly TruncationStep[],
   ws: Workspace,
+  setMax: (max: number) => void,
 ): Candidates {
   let lastRenormalising = -1;
   steps.forEach((step, k) => {
@@ -64,6 +70,10 @@ function gatherKept(
       for (const step of leaders) threshold = Math.max(threshold, step.floor(context, attempt));
     }
     const candidates = gather(context, threshold, ws);
+    if (candidates.count === 0 && threshold !== Number.NEGATIVE_INFINITY) continue;
+    // Every token >= the threshold is gathered, so the row's max is the candidates' (no pass).
+    if (!context.hasMax()) setMax(candidates.top);
+    weigh(candidates, context);
     if (threshold === Number.NEGATIVE_INFINITY) return candidates;
     const covered =
       required.length > 0
@@ -74,97 +84,111 @@ function gatherKept(
 }
 
 /** SPEC step 3: the kept set. */
-function truncate(context: RowContext, ws: Workspace): Kept {
-  const { plan, row } = context;
+function truncate(context: RowContext, setMax: (max: number) => void): Kept {
+  const { plan, row, ws } = context;
   const steps = TRUNCATION.filter((step) => step.active(plan, row));
   if (steps.length === 0)
-    return { ids: null, z: null, count: context.live, ranked: null, total: context.rowMass() };
-  const candidates = gatherKept(context, steps, ws);
-  for (const step of steps) {
-    if (step.ranks) rank(candidates, ws);
-    step.apply(candidates, context);
-  }
-  const count = candidates.count;
-  let ids = candidates.ids.slice(0, count);
-  let z = candidates.z.slice(0, count);
-  if (candidates.ranked) {
-    // Back to index order for the draw.
-    const order = Int32Array.from({ length: count }, (_, k) => k).sort((a, b) => ids[a]! - ids[b]!);
-    ids = Int32Array.from(order, (k) => candidates.ids[k]!);
-    z = Float64Array.from(order, (k) => candidates.z[k]!);
-  }
-  let total = 0;
-  for (let k = 0; k < count; k++) total += Math.exp(z[k]!);
-  return { ids, z, count, ranked: candidates.ranked ? candidates : null, total };
+    return { candidates: null, count: context.live(), total: context.rowMass() };
+  const candidates = gatherKept(context, steps, ws, setMax);
+  for (const step of steps) step.apply(candidates, context);
+  return { candidates, count: candidates.count, total: massOf(candidates) };
 }
+
+const allMasked = (row: number): never =>
+  fail(
+    'ALL_MASKED',
+    `row ${row}: every token is -Infinity or banned (bias, allowed); nothing to sample`,
+  );
 
 /** One row through SPEC's steps 1 to 5. */
 export function sampleRow(plan: Plan, row: number, passes: RowPasses, ws: Workspace): SampledRow {
   const n = plan.n;
   const raw = plan.logits.subarray(row * n, row * n + n);
   const x = processedRow(plan, row, raw, ws);
-  const stats = passes.stats(x, {
-    max: 0,
-    argmax: 0,
-    firstNaN: 0,
-    masked: 0,
-    positive: 0,
-  } as RowStats);
-  if (stats.firstNaN >= 0) nanAt(row, stats.firstNaN);
-  const live = n - stats.masked;
-  if (live === 0)
-    fail(
-      'ALL_MASKED',
-      `row ${row}: every token is -Infinity or banned (bias, allowed); nothing to sample`,
-    );
   const temperature = plan.number('temperature', row);
-  const weights = temperatureWeights(stats, temperature);
+  let stats: RowStats | null = null;
+  let max = Number.NaN;
+  let weights: Weights | null = null;
   let mass = Number.NaN;
+  let blocks: { sums: Float64Array; size: number } | null = null;
+  let sampled: { values: Float64Array; stride: number } | null = null;
+  const blockSums = () => {
+    blocks = { sums: new Float64Array(Math.ceil(n / ROW_BLOCK)), size: ROW_BLOCK };
+    return blocks.sums;
+  };
   const context: RowContext = {
     plan,
     row,
     n,
     x,
     passes,
-    stats,
+    ws,
     temperature,
-    weights,
-    live,
+    stats() {
+      if (stats === null) {
+        const found = passes.stats(x, { max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
+        if (found.firstNaN >= 0) nanAt(row, found.firstNaN);
+        if (found.masked === n) allMasked(row);
+        stats = found;
+      }
+      return stats;
+    },
+    max: () => (Number.isNaN(max) ? context.stats().max : max),
+    hasMax: () => stats !== null || !Number.isNaN(max),
+    weights() {
+      weights ??= temperatureWeights(context.max(), temperature);
+      return weights;
+    },
+    live: () => n - context.stats().masked,
     rowMass() {
-      if (Number.isNaN(mass))
+      if (Number.isNaN(mass)) {
+        const w = context.weights();
         mass =
-          weights.kind === 'exp'
-            ? passes.expSum(x, weights.max, temperature)
-            : weights.kind === 'uniform'
-              ? live
-              : stats.positive;
+          w.kind === 'exp'
+            ? passes.expSum(x, w.max, temperature, blockSums())
+            : w.kind === 'uniform'
+              ? context.live()
+              : context.stats().positive;
+      }
       return mass;
+    },
+    rowBlocks() {
+      context.rowMass();
+      return blocks;
+    },
+    sample() {
+      sampled ??= sampleOf(x);
+      return sampled;
     },
   };
   const outputs = OUTPUTS.filter((output) => output.active(plan, row));
   const into: RowOutputs = {};
   if (temperature === 0) {
     // Greedy: the lowest index among the maxima, whatever the seed; q one-hot there.
+    const argmax = context.stats().argmax;
     const draws = plan.number('draws', row);
     const drawn: Drawn = {
-      tokens: new Int32Array(draws).fill(stats.argmax),
+      tokens: new Int32Array(draws).fill(argmax),
       logprobs: new Float64Array(draws),
     };
-    for (const output of outputs) output.writeGreedy(context, stats.argmax, drawn, into);
+    for (const output of outputs) output.writeGreedy(context, argmax, drawn, into);
     return { tokens: drawn.tokens, logprobs: drawn.logprobs, kept: 1, ...into };
   }
-  const truncated = truncate(context, ws);
+  const kept = truncate(context, (found) => {
+    if (found === Number.NEGATIVE_INFINITY) allMasked(row);
+    max = found;
+  });
   if (!xtcActive(plan, row)) {
-    const drawn = drawTokens(context, truncated);
-    for (const output of outputs) output.write(context, truncated, drawn, into);
-    return { tokens: drawn.tokens, logprobs: drawn.logprobs, kept: truncated.count, ...into };
+    const drawn = drawTokens(context, kept);
+    for (const output of outputs) output.write(context, kept, drawn, into);
+    return { tokens: drawn.tokens, logprobs: drawn.logprobs, kept: kept.count, ...into };
   }
   // XTC, last of the truncations: each draw's own coin picks the set with or without it; the
   // outputs (kept, q, top, entropy) describe the set of the first draw (of `step` if none).
-  const excluded = excludeTopChoices(context, truncated);
-  const choose = (draw: number) => (xtcFires(plan, row, draw) ? excluded : truncated);
-  const kept = choose(0);
-  const drawn = drawTokens(context, truncated, choose);
-  for (const output of outputs) output.write(context, kept, drawn, into);
-  return { tokens: drawn.tokens, logprobs: drawn.logprobs, kept: kept.count, ...into };
+  const excluded = excludeTopChoices(context, kept);
+  const choose = (draw: number) => (xtcFires(plan, row, draw) ? excluded : kept);
+  const shown = choose(0);
+  const drawn = drawTokens(context, kept, choose);
+  for (const output of outputs) output.write(context, shown, drawn, into);
+  return { tokens: drawn.tokens, logprobs: drawn.logprobs, kept: shown.count, ...into };
 }

@@ -22,10 +22,11 @@ export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [-
   Median / p10 / p90 ns per element (tinybench), ratios to the fastest and to a copy baseline,
   cold start, per-call fixed cost (1x1) and memory. k = 1024, M = 1024^2. --peers adds
   onnxruntime-node, transformers.js, raw tf.softmax (cpu, wasm) and a naive JS softmax.
-  --sampling (on with --peers) adds @softmax-kit/sampling on ts (top-p 0.9, top-k 50) and a naive
-  sort-based sampler at one-row sizes of >= 32k (with --peers also transformers.js's top-k path);
-  --sampling also times DRY over history windows of 64, 1k and 16k (1x32k), score (512x32k) and
-  beamStep (8x128k) on ts, each next to a softmax of the same rows (ratio x softmax).`;
+  --sampling (on with --peers) adds @softmax-kit/sampling on ts and wasm (greedy, top-k 50, top-p 0.9,
+  min-p 0.05, top-p with rawLogprobs / topN 5 / entropy) and a naive sort-based sampler at one-row
+  sizes of >= 32k, batched top-p with and without wasm threads at 64 rows (e.g. --sizes 64x128k),
+  and with --peers transformers.js's top-k path. Add the softmax subjects (--backend ts,wasm) for
+  the ratios.`;
 
 const OPTIONS = {
   backend: { type: 'string', default: 'all' },

@@ -1,4 +1,4 @@
-import { guessByRank } from '../candidates.js';
+import { compact, guessByRank, rankedIds } from '../candidates.js';
 import type { Candidates, RowContext } from './step.js';
 
 /**
@@ -21,7 +21,7 @@ export function coversMinKeep(candidates: Candidates, context: RowContext): bool
   return (
     k <= 1 ||
     candidates.threshold === Number.NEGATIVE_INFINITY ||
-    candidates.count >= Math.min(k, context.live)
+    candidates.count >= Math.min(k, context.live())
   );
 }
 
@@ -38,27 +38,11 @@ export function keepAtLeast(
   const least = Math.min(minKeepOf(context), candidates.count);
   let passing = 0;
   for (let k = 0; k < candidates.count; k++) if (keep(k)) passing++;
-  const { ids, logits, z } = candidates;
-  let chosen = keep;
-  if (passing < least) {
-    let first: Set<number>;
-    if (candidates.ranked) first = new Set(Array.from({ length: least }, (_, k) => k));
-    else {
-      const order = Array.from({ length: candidates.count }, (_, k) => k).sort((a, b) => {
-        const d = logits[b]! - logits[a]!;
-        return d > 0 ? 1 : d < 0 ? -1 : ids[a]! - ids[b]!;
-      });
-      first = new Set(order.slice(0, least));
-    }
-    chosen = (k) => first.has(k);
+  if (passing >= least) {
+    compact(candidates, keep);
+    return;
   }
-  let count = 0;
-  for (let k = 0; k < candidates.count; k++) {
-    if (!chosen(k)) continue;
-    ids[count] = ids[k]!;
-    logits[count] = logits[k]!;
-    z[count] = z[k]!;
-    count++;
-  }
-  candidates.count = count;
+  const first = new Set(rankedIds(candidates, least, context.ws));
+  const { ids } = candidates;
+  compact(candidates, (k) => first.has(ids[k]!));
 }

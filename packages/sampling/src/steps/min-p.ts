@@ -3,7 +3,7 @@ import type { RowContext, TruncationStep } from './step.js';
 
 /** The lowest logit min-p can keep (a little lower than exact, so the gather never misses one). */
 function minPFloor(context: RowContext): number {
-  const { weights } = context;
+  const weights = context.weights();
   if (weights.kind === 'uniform') return Number.NEGATIVE_INFINITY;
   if (weights.kind === 'infinite') return Number.POSITIVE_INFINITY;
   const floor =
@@ -19,7 +19,6 @@ function minPFloor(context: RowContext): number {
  */
 export const minPStep: TruncationStep = {
   name: 'minP',
-  ranks: false,
   renormalises: false,
   cost: 'free',
   active: (plan, row) => plan.number('minP', row) > 0,
@@ -27,7 +26,7 @@ export const minPStep: TruncationStep = {
   covers: (candidates, context) =>
     candidates.threshold <= minPFloor(context) && coversMinKeep(candidates, context),
   apply(candidates, context) {
-    const { weights } = context;
+    const weights = context.weights();
     if (weights.kind === 'uniform') return;
     const logMinP = Math.log(context.plan.number('minP', context.row));
     const { logits } = candidates;

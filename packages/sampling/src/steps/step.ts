@@ -1,4 +1,5 @@
 import type { FloatArray, RowPasses, RowStats } from '@softmax-kit/core/internal';
+import type { Workspace } from '../candidates.js';
 import type { Plan } from '../plan.js';
 
 /**
@@ -25,7 +26,7 @@ export function logWeight(weights: Weights, v: number): number {
   }
 }
 
-/** One row on its way through the steps. */
+/** One row on its way through the steps. Every pass over the row runs on first use, once. */
 export interface RowContext {
   readonly plan: Plan;
   readonly row: number;
@@ -33,29 +34,44 @@ export interface RowContext {
   /** The processed logits `x'` of the row (the caller's row when nothing processed it). */
   readonly x: FloatArray;
   readonly passes: RowPasses;
-  /** max, argmax, NaN, -Infinity and +Infinity counts of `x'`. */
-  readonly stats: RowStats;
+  /** Row-sized scratch for the candidates. */
+  readonly ws: Workspace;
   /** The row's temperature. */
   readonly temperature: number;
-  readonly weights: Weights;
+  /** max, argmax, NaN, -Infinity and +Infinity counts of `x'` (a pass, NaN and ALL_MASKED checked). */
+  stats(): RowStats;
+  /** The row's max: from a gather that holds it when there was one, else from {@link stats}. */
+  max(): number;
+  /** True once the max is known (no pass needed for it). */
+  hasMax(): boolean;
+  /** How the kept tokens weigh (from the max and the temperature). */
+  weights(): Weights;
   /** Tokens not `-Infinity`: the most a truncation can keep. */
-  readonly live: number;
-  /** The total weight of the whole row (one pass, run on first use and kept). */
+  live(): number;
+  /** The total weight of the whole row (an exp-sum pass). */
   rowMass(): number;
+  /** The exp-sum pass's sums of each block of `size` tokens (null when the row is not `'exp'`). */
+  rowBlocks(): { readonly sums: Float64Array; readonly size: number } | null;
+  /** A sample of the row's values (unsorted), and the row positions one sample stands for. */
+  sample(): { readonly values: Float64Array; readonly stride: number };
 }
 
 /**
  * Tokens gathered from a row: every token with `x' >= threshold` (a ranking prefix with all its
- * ties), with their logits and log-weights. After {@link Candidates.rank} they are in ranking
- * order (x' descending, ties by lower index); truncation steps then shrink `count` or compact.
+ * ties), in index order, with their logits and weights. Truncation steps keep a subset,
+ * still in index order (`keepRankedPrefix` and `compact` in `../candidates.ts`).
  */
 export interface Candidates {
   ids: Int32Array;
   logits: Float64Array;
-  z: Float64Array;
+  /** The weights `exp(z)`, `z` the log-weight of the logit ({@link logWeight}). */
+  w: Float64Array;
   count: number;
   threshold: number;
-  ranked: boolean;
+  /** The largest gathered logit (the row's max: every token above the threshold is here). */
+  top: number;
+  /** The sum of the weights, NaN until known ({@link massOf} in `../candidates.ts`). */
+  mass: number;
   /**
    * True when the candidates are exactly the set the steps so far kept (a step that covered its
    * set applied itself); false while that set is the whole row, or reaches past the candidates.
@@ -76,13 +92,11 @@ export interface ProcessingStep {
  * keep: each active step proposes a `floor` (a logit below which it keeps nothing; a guess that
  * may be too high on early attempts, lower on later ones, `-Infinity` when unknown) and says
  * whether a gathered prefix `covers` its kept set. Then each step, in SPEC's order, `apply`s
- * itself to the ranked candidates, seeing what the steps before it kept.
+ * itself to the candidates, seeing what the steps before it kept.
  */
 export interface TruncationStep {
   readonly name: string;
   active(plan: Plan, row: number): boolean;
-  /** True when the step needs the candidates in ranking order. */
-  readonly ranks: boolean;
   /**
    * True when the step renormalises over the tokens kept so far (top-p): every active step
    * before it must then cover its own kept set, so that the candidates hold that set exactly.

@@ -1,4 +1,3 @@
-import type { RowStats } from '@softmax-kit/core/internal';
 import type { Weights } from './step.js';
 
 /**
@@ -7,10 +6,8 @@ import type { Weights } from './step.js';
  * softmax does, also at `T = Infinity`); `T = Infinity` is uniform over the tokens not
  * `-Infinity`; otherwise `exp((x - max) / T)`, the max subtracted first.
  */
-export function temperatureWeights(stats: RowStats, temperature: number): Weights {
-  if (stats.max === Number.POSITIVE_INFINITY)
-    return { kind: 'infinite', max: stats.max, temperature };
-  if (temperature === Number.POSITIVE_INFINITY)
-    return { kind: 'uniform', max: stats.max, temperature };
-  return { kind: 'exp', max: stats.max, temperature };
+export function temperatureWeights(max: number, temperature: number): Weights {
+  if (max === Number.POSITIVE_INFINITY) return { kind: 'infinite', max, temperature };
+  if (temperature === Number.POSITIVE_INFINITY) return { kind: 'uniform', max, temperature };
+  return { kind: 'exp', max, temperature };
 }

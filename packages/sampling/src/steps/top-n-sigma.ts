@@ -11,9 +11,10 @@ const thresholds = new WeakMap<RowContext, number>();
 function sigmaThreshold(context: RowContext): number {
   const cached = thresholds.get(context);
   if (cached !== undefined) return cached;
-  const { x, stats } = context;
+  const { x } = context;
+  const max = context.max();
   let threshold: number;
-  if (stats.max === Number.POSITIVE_INFINITY) threshold = Number.POSITIVE_INFINITY;
+  if (max === Number.POSITIVE_INFINITY) threshold = Number.POSITIVE_INFINITY;
   else {
     let count = 0;
     let sum = 0;
@@ -31,7 +32,7 @@ function sigmaThreshold(context: RowContext): number {
       if (Number.isFinite(v)) squares += (v - mean) * (v - mean);
     }
     const sigma = count === 0 ? 0 : Math.sqrt(squares / count);
-    threshold = stats.max - context.plan.number('topNSigma', context.row) * sigma;
+    threshold = max - context.plan.number('topNSigma', context.row) * sigma;
   }
   thresholds.set(context, threshold);
   return threshold;
@@ -50,7 +51,6 @@ function sigmaThreshold(context: RowContext): number {
  */
 export const topNSigmaStep: TruncationStep = {
   name: 'topNSigma',
-  ranks: false,
   renormalises: false,
   cost: 'pass',
   active: (plan, row) => plan.number('topNSigma', row) > 0,

@@ -1,3 +1,4 @@
+import { compact, massOf } from '../candidates.js';
 import type { TruncationStep } from './step.js';
 
 /**
@@ -5,7 +6,7 @@ import type { TruncationStep } from './step.js';
  * `TypicalLogitsWarper`), after min-p: with `H = -sum q log q` over the tokens kept so far, they
  * are ordered by `|-log q_i - H|` ascending (ties by the ranking) and the shortest prefix of that
  * order with mass `>= typicalP` is kept (at least `minKeep`). The kept set need not be a prefix
- * of the ranking; the candidates stay in ranking order.
+ * of the ranking.
  *
  * @example
  * ```ts
@@ -15,7 +16,6 @@ import type { TruncationStep } from './step.js';
  */
 export const typicalPStep: TruncationStep = {
   name: 'typicalP',
-  ranks: true,
   // q is renormalised over the kept set: the steps before must hold it exactly.
   renormalises: true,
   cost: 'free',
@@ -24,39 +24,32 @@ export const typicalPStep: TruncationStep = {
   covers: (candidates) => candidates.threshold === Number.NEGATIVE_INFINITY || candidates.exact,
   apply(candidates, context) {
     const tau = context.plan.number('typicalP', context.row);
-    const { z, count } = candidates;
+    const { w, ids, logits, count } = candidates;
     if (count <= 1) return;
-    let total = 0;
-    for (let k = 0; k < count; k++) total += Math.exp(z[k]!);
+    const total = massOf(candidates);
     let entropy = 0;
     for (let k = 0; k < count; k++) {
-      const q = Math.exp(z[k]!) / total;
+      const q = w[k]! / total;
       if (q > 0) entropy -= q * Math.log(q);
     }
     const distance = new Float64Array(count);
-    for (let k = 0; k < count; k++) distance[k] = Math.abs(Math.log(total) - z[k]! - entropy); // |-log q - H|; q = 0: Infinity
-    // Positions in the ranking, by distance; equal distances keep their ranking order.
-    const order = Int32Array.from({ length: count }, (_, k) => k).sort(
-      (a, b) => distance[a]! - distance[b]! || a - b,
-    );
+    for (let k = 0; k < count; k++) distance[k] = Math.abs(-Math.log(w[k]! / total) - entropy); // q = 0: Infinity
+    // By distance; equal distances by the ranking (logit descending, then lower index).
+    const order = Int32Array.from({ length: count }, (_, k) => k).sort((a, b) => {
+      const d = distance[a]! - distance[b]!;
+      if (d !== 0) return d;
+      const l = logits[b]! - logits[a]!;
+      return l > 0 ? 1 : l < 0 ? -1 : ids[a]! - ids[b]!;
+    });
     const least = Math.min(context.plan.number('minKeep', context.row), count);
     const keep = new Uint8Array(count);
     let cumulative = 0;
     for (let k = 0; k < count; k++) {
       keep[order[k]!] = 1;
-      cumulative += Math.exp(z[order[k]!]!) / total;
+      cumulative += w[order[k]!]! / total;
       if (k + 1 >= least && cumulative >= tau) break;
     }
-    const { ids, logits } = candidates;
-    let kept = 0;
-    for (let k = 0; k < count; k++) {
-      if (keep[k] !== 1) continue;
-      ids[kept] = ids[k]!;
-      logits[kept] = logits[k]!;
-      z[kept] = z[k]!;
-      kept++;
-    }
-    candidates.count = kept;
+    compact(candidates, (k) => keep[k] === 1);
     candidates.exact = true;
   },
 };

@@ -1,7 +1,8 @@
+import { massOf } from '../candidates.js';
 import { uniformPairAt } from '../philox.js';
 import type { Plan } from '../plan.js';
 import type { Kept } from './kept.js';
-import { logWeight, type RowContext } from './step.js';
+import { type Candidates, logWeight, type RowContext } from './step.js';
 
 /**
  * SPEC v1.1 step 3, XTC ("exclude top choices": text-generation-webui, koboldcpp, llama.cpp),
@@ -35,36 +36,48 @@ export function xtcFires(plan: Plan, row: number, draw: number): boolean {
  */
 export function excludeTopChoices(context: RowContext, kept: Kept): Kept {
   const threshold = context.plan.number('xtcThreshold', context.row);
-  const { x, weights } = context;
-  const ids = kept.ids ?? Int32Array.from({ length: context.n }, (_, i) => i);
-  const count = kept.ids === null ? context.n : kept.count;
-  const zOf = (k: number) => (kept.z === null ? logWeight(weights, x[ids[k]!]!) : kept.z[k]!);
+  const { x } = context;
+  let ids: Int32Array;
+  let w: Float64Array;
+  let count: number;
+  if (kept.candidates !== null) {
+    count = kept.count;
+    ids = kept.candidates.ids.slice(0, count);
+    w = kept.candidates.w.slice(0, count);
+  } else {
+    const weights = context.weights();
+    const live: number[] = [];
+    for (let i = 0; i < x.length; i++) if (x[i] !== Number.NEGATIVE_INFINITY) live.push(i);
+    ids = Int32Array.from(live);
+    w = Float64Array.from(live, (i) => Math.exp(logWeight(weights, x[i]!)));
+    count = ids.length;
+  }
   // The top choices, and the last of them in the ranking (lowest x', ties: highest index).
-  const top: number[] = [];
+  let above = 0;
   let last = -1;
   for (let k = 0; k < count; k++) {
-    const value = x[ids[k]!]!;
-    if (value === Number.NEGATIVE_INFINITY) continue;
-    if (Math.exp(zOf(k)) / kept.total < threshold) continue;
-    top.push(k);
-    if (last < 0 || value <= x[ids[last]!]!) last = k;
+    if (w[k]! / kept.total < threshold) continue;
+    above++;
+    if (last < 0 || x[ids[k]!]! <= x[ids[last]!]!) last = k;
   }
-  if (top.length < 2) return kept;
-  const removed = new Set(top.filter((k) => k !== last));
-  const keptIds: number[] = [];
-  const keptZ: number[] = [];
-  let total = 0;
+  if (above < 2) return kept;
+  let remaining = 0;
   for (let k = 0; k < count; k++) {
-    if (removed.has(k) || x[ids[k]!] === Number.NEGATIVE_INFINITY) continue;
-    keptIds.push(ids[k]!);
-    keptZ.push(zOf(k));
-    total += Math.exp(zOf(k));
+    if (k !== last && w[k]! / kept.total >= threshold) continue;
+    ids[remaining] = ids[k]!;
+    w[remaining] = w[k]!;
+    remaining++;
   }
-  return {
-    ids: Int32Array.from(keptIds),
-    z: Float64Array.from(keptZ),
-    count: keptIds.length,
-    ranked: null,
-    total,
+  const logits = Float64Array.from(ids.subarray(0, remaining), (id) => x[id]!);
+  const candidates: Candidates = {
+    ids,
+    logits,
+    w,
+    count: remaining,
+    threshold: Number.NaN,
+    top: Number.NaN,
+    mass: Number.NaN,
+    exact: true,
   };
+  return { candidates, count: remaining, total: massOf(candidates) };
 }

@@ -10,9 +10,15 @@ export const entropyOutput: OutputStep = {
     const add = (z: number) => {
       if (z > Number.NEGATIVE_INFINITY) weighted += Math.exp(z) * z;
     };
-    if (kept.z !== null) for (let k = 0; k < kept.count; k++) add(kept.z[k]!);
-    else if (context.weights.kind === 'exp')
-      for (let i = 0; i < context.n; i++) add(logWeight(context.weights, context.x[i]!));
+    const weights = context.weights();
+    const { candidates } = kept;
+    if (candidates !== null) {
+      for (let k = 0; k < kept.count; k++) {
+        const z = logWeight(weights, candidates.logits[k]!);
+        if (z > Number.NEGATIVE_INFINITY) weighted += candidates.w[k]! * z;
+      }
+    } else if (weights.kind === 'exp')
+      for (let i = 0; i < context.n; i++) add(logWeight(weights, context.x[i]!));
     into.entropy = Math.max(0, Math.log(kept.total) - weighted / kept.total);
   },
   writeGreedy(_context, _token, _drawn, into) {

@@ -7,11 +7,14 @@ export const qOutput: OutputStep = {
   active: (plan) => plan.flag('q'),
   write(context, kept, _drawn, into) {
     const q = new Float64Array(context.n);
-    if (kept.ids !== null && kept.z !== null)
-      for (let k = 0; k < kept.count; k++) q[kept.ids[k]!] = Math.exp(kept.z[k]!) / kept.total;
-    else
+    const { candidates } = kept;
+    if (candidates !== null)
+      for (let k = 0; k < kept.count; k++) q[candidates.ids[k]!] = candidates.w[k]! / kept.total;
+    else {
+      const weights = context.weights();
       for (let i = 0; i < context.n; i++)
-        q[i] = Math.exp(logWeight(context.weights, context.x[i]!)) / kept.total;
+        q[i] = Math.exp(logWeight(weights, context.x[i]!)) / kept.total;
+    }
     into.q = q;
   },
   writeGreedy(context, token, _drawn, into) {

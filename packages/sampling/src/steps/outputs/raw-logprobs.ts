@@ -1,4 +1,4 @@
-import type { FloatArray, RowStats } from '@softmax-kit/core/internal';
+import type { FloatArray } from '@softmax-kit/core/internal';
 import type { RowContext } from '../step.js';
 import type { OutputStep, RowOutputs } from './output.js';
 
@@ -8,14 +8,14 @@ import type { OutputStep, RowOutputs } from './output.js';
  * processed, its temperature is 1 and `s` is large enough that `Z - 1` loses nothing that
  * matters; otherwise one pass of its own.
  */
-function logSum(context: RowContext, raw: FloatArray, stats: RowStats): number {
-  if (context.x === raw && context.temperature === 1 && context.weights.kind === 'exp') {
+function logSum(context: RowContext, raw: FloatArray, m: number, argmax: () => number): number {
+  if (context.x === raw && context.temperature === 1 && context.weights().kind === 'exp') {
     const s = context.rowMass() - 1;
     if (s > 0.5) return Math.log1p(s);
   }
+  const first = argmax();
   let s = 0;
-  const m = stats.max;
-  for (let j = 0; j < raw.length; j++) if (j !== stats.argmax) s += Math.exp(raw[j]! - m);
+  for (let j = 0; j < raw.length; j++) if (j !== first) s += Math.exp(raw[j]! - m);
   return Math.log1p(s);
 }
 
@@ -23,18 +23,24 @@ function logSum(context: RowContext, raw: FloatArray, stats: RowStats): number {
 function rawLogprobs(context: RowContext, tokens: Int32Array, into: RowOutputs): void {
   const { plan, row, n } = context;
   const raw = plan.logits.subarray(row * n, row * n + n);
+  const fresh = () => ({ max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
+  // The sampled row's own max serves when the row was not processed (no pass for it).
+  const max = context.x === raw ? context.max() : Number.NaN;
   const stats =
-    context.x === raw
-      ? context.stats
-      : context.passes.stats(raw, { max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
+    context.x !== raw
+      ? context.passes.stats(raw, fresh())
+      : max === Number.POSITIVE_INFINITY
+        ? context.stats()
+        : null;
+  const m = stats === null ? max : stats.max;
   const values = new Float64Array(tokens.length);
-  if (stats.max === Number.POSITIVE_INFINITY) {
-    const share = 0 - Math.log(stats.positive);
+  if (m === Number.POSITIVE_INFINITY) {
+    const share = 0 - Math.log(stats!.positive);
     for (let k = 0; k < tokens.length; k++)
       values[k] = raw[tokens[k]!] === Number.POSITIVE_INFINITY ? share : Number.NEGATIVE_INFINITY;
   } else {
-    const log = logSum(context, raw, stats);
-    for (let k = 0; k < tokens.length; k++) values[k] = raw[tokens[k]!]! - stats.max - log;
+    const log = logSum(context, raw, m, () => (stats ?? context.passes.stats(raw, fresh())).argmax);
+    for (let k = 0; k < tokens.length; k++) values[k] = raw[tokens[k]!]! - m - log;
   }
   into.rawLogprobs = values;
 }
