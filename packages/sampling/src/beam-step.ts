@@ -8,7 +8,7 @@
 import type { FloatArray as Floats } from '@softmax-kit/core/internal';
 import { describe as show, typedArrayName } from '@softmax-kit/core/internal';
 import { isListLike } from './decoding-input.js';
-import type { DecodingSteps } from './decoding-steps.js';
+import { DecodingScratch, type DecodingSteps } from './decoding-steps.js';
 import { fail } from './errors.js';
 import { processRows } from './process-rows.js';
 import type { SampleOptions, SampleResult, SamplerInput } from './types.js';
@@ -144,6 +144,7 @@ export function* beamStepSteps(
   input: SamplerInput,
   options: BeamStepOptions,
   synchronous = false,
+  scratch: DecodingScratch = new DecodingScratch(),
 ): DecodingSteps<BeamCandidates> {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_INPUT', `beamStep options are ${show(options)}; accepted: an object with scores`);
@@ -185,9 +186,10 @@ export function* beamStepSteps(
       // In place when x' is this call's own copy; else into a buffer of the input's dtype.
       out: copied
         ? x
-        : typedArrayName(x) === 'Float32Array'
-          ? new Float32Array(rows * n)
-          : new Float64Array(rows * n),
+        : scratch.floats(
+            typedArrayName(x) === 'Float32Array' ? 'Float32Array' : 'Float64Array',
+            rows * n,
+          ),
     }) as Floats;
   }
   return select(logq, scores, rows, n, kept);

@@ -3,7 +3,7 @@ import { SoftmaxError } from '@softmax-kit/core';
 import { describe as show } from '@softmax-kit/core/internal';
 import { type BeamCandidates, type BeamStepOptions, beamStepSteps } from './beam-step.js';
 import { createSampler } from './create-sampler.js';
-import { type DecodingSteps, runAsync, runSync } from './decoding-steps.js';
+import { DecodingScratch, type DecodingSteps, runAsync, runSync } from './decoding-steps.js';
 import { fail } from './errors.js';
 import { type ScoreOptions, type ScoreResult, scoreSteps } from './score.js';
 import type { SamplerInput, SyncSampler } from './types.js';
@@ -64,16 +64,34 @@ export function createDecoder<S extends Softmax>(softmax: S): DecoderFor<S> {
   if (typeof softmax !== 'object' || softmax === null || typeof softmax.softmax !== 'function')
     fail('INVALID_INPUT', `createDecoder needs a createSoftmax instance, got ${show(softmax)}`);
   const sampler = createSampler(softmax as Softmax);
+  const shared = new DecodingScratch();
+  /** The shared scratch, or a fresh one while another call holds it. */
+  const acquire = (): DecodingScratch => {
+    if (shared.busy) return new DecodingScratch();
+    shared.busy = true;
+    return shared;
+  };
+  const release = (scratch: DecodingScratch) => {
+    scratch.busy = false;
+  };
   const asynchronous =
     <O, R>(
       name: string,
-      steps: (input: SamplerInput, options: O, synchronous: boolean) => DecodingSteps<R>,
+      steps: (
+        input: SamplerInput,
+        options: O,
+        synchronous: boolean,
+        scratch: DecodingScratch,
+      ) => DecodingSteps<R>,
     ) =>
     async (input: SamplerInput, options: O): Promise<R> => {
+      const scratch = acquire();
       try {
-        return await runAsync(steps(input, options, false), softmax, sampler);
+        return await runAsync(steps(input, options, false, scratch), softmax, sampler);
       } catch (error) {
         throw wrap(name, error);
+      } finally {
+        release(scratch);
       }
     };
   const decoder: Decoder = {
@@ -88,13 +106,21 @@ export function createDecoder<S extends Softmax>(softmax: S): DecoderFor<S> {
   const synchronous =
     <O, R>(
       name: string,
-      steps: (input: SamplerInput, options: O, synchronous: boolean) => DecodingSteps<R>,
+      steps: (
+        input: SamplerInput,
+        options: O,
+        synchronous: boolean,
+        scratch: DecodingScratch,
+      ) => DecodingSteps<R>,
     ) =>
     (input: SamplerInput, options: O): R => {
+      const scratch = acquire();
       try {
-        return runSync(steps(input, options, true), syncSoftmax, syncSampler);
+        return runSync(steps(input, options, true, scratch), syncSoftmax, syncSampler);
       } catch (error) {
         throw wrap(name, error);
+      } finally {
+        release(scratch);
       }
     };
   return {

@@ -73,3 +73,24 @@ export async function runAsync<R>(
   }
   return next.value;
 }
+
+/**
+ * Output buffers a decoder reuses between calls (grown, never shrunk): a fresh row-sized
+ * buffer per call costs more than the log-softmax it receives. A call that finds the scratch
+ * busy (an overlapping asynchronous call) gets buffers of its own.
+ */
+export class DecodingScratch {
+  private f32 = new Float32Array(0);
+  private f64 = new Float64Array(0);
+  busy = false;
+
+  /** A buffer of `length` entries of the dtype (its contents are not cleared). */
+  floats(dtype: 'Float32Array' | 'Float64Array', length: number): Floats {
+    if (dtype === 'Float32Array') {
+      if (this.f32.length < length) this.f32 = new Float32Array(length);
+      return this.f32.subarray(0, length);
+    }
+    if (this.f64.length < length) this.f64 = new Float64Array(length);
+    return this.f64.subarray(0, length);
+  }
+}

@@ -9,7 +9,7 @@ import { SoftmaxError } from '@softmax-kit/core';
 import type { FloatArray as Floats } from '@softmax-kit/core/internal';
 import { describe as show, typedArrayName } from '@softmax-kit/core/internal';
 import { isListLike } from './decoding-input.js';
-import type { DecodingSteps } from './decoding-steps.js';
+import { DecodingScratch, type DecodingSteps } from './decoding-steps.js';
 import { fail } from './errors.js';
 import { readPlan } from './plan.js';
 import type { SampleOptions, SampleResult, SamplerInput } from './types.js';
@@ -92,6 +92,7 @@ export function* scoreSteps(
   input: SamplerInput,
   options: ScoreOptions,
   synchronous = false,
+  scratch: DecodingScratch = new DecodingScratch(),
 ): DecodingSteps<ScoreResult> {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_INPUT', `score options are ${show(options)}; accepted: an object with targets`);
@@ -111,10 +112,10 @@ export function* scoreSteps(
       fail('INVALID_INPUT', 'score refuses xtcProbability: XTC draws a coin, scores are exact');
   }
   const raw = new Float64Array(rows);
-  const out =
-    typedArrayName(flat) === 'Float32Array'
-      ? new Float32Array(Math.min(rows, chunk) * n)
-      : new Float64Array(Math.min(rows, chunk) * n);
+  const out = scratch.floats(
+    typedArrayName(flat) === 'Float32Array' ? 'Float32Array' : 'Float64Array',
+    Math.min(rows, chunk) * n,
+  );
   for (let first = 0; first < rows; first += chunk) {
     const count = Math.min(chunk, rows - first);
     let values: Floats;
