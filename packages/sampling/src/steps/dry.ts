@@ -26,7 +26,10 @@ export const dryStep: ProcessingStep = {
     const breakerList = plan.tokens('dryBreakers', row);
     let breakers: Uint8Array | undefined;
     if (breakerList !== undefined && 'ids' in breakerList && breakerList.ids.length > 0) {
-      breakers = new Uint8Array(x.length);
+      // Marks up to the largest breaker id (a read past the end is undefined: not a breaker).
+      let largest = 0;
+      for (const id of breakerList.ids) if (id > largest) largest = id;
+      breakers = new Uint8Array(largest + 1);
       for (const id of breakerList.ids) breakers[id] = 1;
     }
     const longest = new Map<number, number>();
