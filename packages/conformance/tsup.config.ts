@@ -13,6 +13,7 @@ export default defineConfig({
     'src/node.ts',
     'src/backends.ts',
     'src/time-limits.ts',
+    'src/sampling-reference.ts',
     'src/bin.ts',
     'src/child.ts',
   ],

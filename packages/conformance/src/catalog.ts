@@ -11,6 +11,7 @@ import { orderCases } from './cases/order.js';
 import { resourceCases } from './cases/resources.js';
 import { samplingCases } from './cases/sampling.js';
 import { samplingExtendedCases } from './cases/sampling-extended.js';
+import type { SamplingProfile } from './cases/sampling-sizes.js';
 import { stabilityCases } from './cases/stability.js';
 import { temperatureCases } from './cases/temperature.js';
 import { CHECK_GROUPS, type CheckGroup } from './report.js';
@@ -19,6 +20,12 @@ import { CHECK_GROUPS, type CheckGroup } from './report.js';
 export interface CatalogOptions {
   /** Row lengths of the accuracy group (default {@link DEFAULT_SIZES}). */
   readonly sizes?: readonly number[] | undefined;
+  /**
+   * Sizes of the sampling group's real-size cases: `'fast'` (default; rows of 601 to 262,144
+   * tokens, a batch of 64 x 32k: what CI runs on every backend) or `'full'` (every split size
+   * of the sampler's paths, more rows per call, a batch of 128 x 32k). See `SIZE_PROFILES`.
+   */
+  readonly samplingProfile?: SamplingProfile | undefined;
 }
 
 /**
@@ -26,21 +33,25 @@ export interface CatalogOptions {
  * to add a group, add its name to `CHECK_GROUPS` (before `resources`, which must run after all
  * others) and its builder here; TypeScript refuses a group missing from either.
  */
-const GROUP_CASES: { readonly [G in CheckGroup]: (sizes: readonly number[]) => ConformanceCase[] } =
-  {
-    examples: () => exampleCases(),
-    accuracy: (sizes) => accuracyCases(sizes),
-    stability: () => [...stabilityCases(), ...everyLaneCases()],
-    invariance: () => invarianceCases(),
-    temperature: () => temperatureCases(),
-    consistency: () => consistencyCases(),
-    order: () => orderCases(),
-    determinism: () => determinismCases(),
-    buffers: () => bufferCases(),
-    sampling: () => [...samplingCases(), ...samplingExtendedCases()],
-    errors: () => errorCases(),
-    resources: () => resourceCases(),
-  };
+const GROUP_CASES: {
+  readonly [G in CheckGroup]: (
+    sizes: readonly number[],
+    profile: SamplingProfile,
+  ) => ConformanceCase[];
+} = {
+  examples: () => exampleCases(),
+  accuracy: (sizes) => accuracyCases(sizes),
+  stability: () => [...stabilityCases(), ...everyLaneCases()],
+  invariance: () => invarianceCases(),
+  temperature: () => temperatureCases(),
+  consistency: () => consistencyCases(),
+  order: () => orderCases(),
+  determinism: () => determinismCases(),
+  buffers: () => bufferCases(),
+  sampling: (_sizes, profile) => [...samplingCases(undefined, profile), ...samplingExtendedCases()],
+  errors: () => errorCases(),
+  resources: () => resourceCases(),
+};
 
 /**
  * Every conformance case, in run order (the groups in {@link CHECK_GROUPS} order), for the given
@@ -55,7 +66,9 @@ const GROUP_CASES: { readonly [G in CheckGroup]: (sizes: readonly number[]) => C
 export function buildCases(options: CatalogOptions = {}): ConformanceCase[] {
   const sizes = options.sizes ?? DEFAULT_SIZES;
   return [
-    ...CHECK_GROUPS.flatMap((group) => GROUP_CASES[group](sizes)),
+    ...CHECK_GROUPS.flatMap((group) =>
+      GROUP_CASES[group](sizes, options.samplingProfile ?? 'fast'),
+    ),
     backendInUseCase,
     disposedCase,
   ];

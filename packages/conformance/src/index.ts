@@ -16,6 +16,8 @@ export type { CaseContext, CaseOutcome, ConformanceCase } from './case.js';
 export { SkipCase } from './case.js';
 export { DEFAULT_SIZES } from './cases/accuracy.js';
 export { WORKED_EXAMPLES } from './cases/examples.js';
+export type { SamplingProfile } from './cases/sampling-sizes.js';
+export { DRAW_COUNTS, SAMPLING_PROFILES, SIZE_PROFILES } from './cases/sampling-sizes.js';
 export type { CaseInfo, CatalogOptions } from './catalog.js';
 export { buildCases, caseCatalog } from './catalog.js';
 export { detectEnvironment } from './environment.js';

@@ -86,6 +86,8 @@ export interface ConformanceReport {
   };
   seed: number;
   sizes: number[];
+  /** The sampling group's profile (absent in reports written before it existed). */
+  samplingProfile?: 'fast' | 'full';
   /** The time limits the run used, in ms (absent in reports written before they existed). */
   timeLimits?: { initMs: number; caseMs: number; runMs: number };
   startedAt: string;

@@ -1,6 +1,7 @@
 import { type Backend, createSoftmax, type Dtype, type Softmax } from '@softmax-kit/core';
 import { type CaseContext, type ConformanceCase, SkipCase } from './case.js';
 import { DEFAULT_SIZES } from './cases/accuracy.js';
+import type { SamplingProfile } from './cases/sampling-sizes.js';
 import { buildCases } from './catalog.js';
 import { detectEnvironment, now } from './environment.js';
 import { type PrecisionModel, precisionModel } from './precision.js';
@@ -41,6 +42,11 @@ export interface ConformanceOptions {
   readonly seed?: number;
   /** Row lengths of the accuracy group (default 1 to 1,000,000, see `DEFAULT_SIZES`). */
   readonly sizes?: readonly number[];
+  /**
+   * Sizes of the sampling group's real-size cases (default `'fast'`, what CI runs; `'full'`
+   * adds every split size of the sampler's paths). Written into the report.
+   */
+  readonly samplingProfile?: SamplingProfile;
   /** Called as cases start and end (e.g. to print progress). */
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Runs only the cases it accepts (the others are left out of the report). */
@@ -145,7 +151,8 @@ export function createConformanceSession(
   const seed = options.seed ?? DEFAULT_SEED;
   const limits = resolveTimeLimits(options.timeLimits);
   const sizes = [...(options.sizes ?? DEFAULT_SIZES)];
-  const allCases = buildCases({ sizes });
+  const samplingProfile = options.samplingProfile ?? 'fast';
+  const allCases = buildCases({ sizes, samplingProfile });
   const cases = options.filter ? allCases.filter((c) => options.filter?.(c)) : allCases;
   const startedAt = new Date().toISOString();
   const started = now();
@@ -338,6 +345,7 @@ export function createConformanceSession(
         environment: detectEnvironment({ ...options.versions }),
         seed,
         sizes,
+        samplingProfile,
         timeLimits: { ...limits },
         startedAt,
         durationMs: now() - started,
@@ -402,13 +410,17 @@ export async function runConformance(
 export function skippedReport(
   backend: string,
   reason: string,
-  options: Pick<ConformanceOptions, 'seed' | 'sizes' | 'versions' | 'filter' | 'timeLimits'> & {
+  options: Pick<
+    ConformanceOptions,
+    'seed' | 'sizes' | 'samplingProfile' | 'versions' | 'filter' | 'timeLimits'
+  > & {
     readonly status?: 'skip' | 'fail';
   } = {},
 ): ConformanceReport {
   const status = options.status ?? 'skip';
   const sizes = [...(options.sizes ?? DEFAULT_SIZES)];
-  const all = buildCases({ sizes });
+  const samplingProfile = options.samplingProfile ?? 'fast';
+  const all = buildCases({ sizes, samplingProfile });
   const cases = (options.filter ? all.filter((c) => options.filter?.(c)) : all).map((c) =>
     unrunResult(c, status, status === 'skip' ? reason : `not run: ${reason}`),
   );
@@ -423,6 +435,7 @@ export function skippedReport(
     environment: detectEnvironment({ ...options.versions }),
     seed: options.seed ?? DEFAULT_SEED,
     sizes,
+    samplingProfile,
     timeLimits: resolveTimeLimits(options.timeLimits),
     startedAt: new Date().toISOString(),
     durationMs: 0,

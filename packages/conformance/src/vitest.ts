@@ -84,7 +84,13 @@ export function describeConformance(
 ): void {
   const limits = resolveTimeLimits(options.timeLimits);
   const timeout = options.timeout ?? Math.max(limits.caseMs, limits.initMs) + 30_000;
-  const all = buildCases({ sizes: options.sizes });
+  // The sampling profile: the option, else SOFTMAX_KIT_SAMPLING_PROFILE=full|fast, else 'fast'.
+  const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env?.SOFTMAX_KIT_SAMPLING_PROFILE;
+  const samplingProfile =
+    options.samplingProfile ?? (fromEnv === 'full' || fromEnv === 'fast' ? fromEnv : 'fast');
+  const sessionOptions = { ...options, samplingProfile };
+  const all = buildCases({ sizes: options.sizes, samplingProfile });
   const cases = options.filter ? all.filter((c) => options.filter?.(c)) : all;
   describe(`softmax-kit conformance: ${name}`, () => {
     let session: ConformanceSession | null = null;
@@ -92,7 +98,7 @@ export function describeConformance(
 
     beforeAll(async () => {
       const backend = await makeBackend();
-      session = createConformanceSession(backend, options);
+      session = createConformanceSession(backend, sessionOptions);
       unavailable = await session.start();
       if (unavailable !== null)
         console.warn(`[softmax-kit conformance] ${name}: no check runs: ${unavailable}`);

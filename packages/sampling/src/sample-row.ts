@@ -121,6 +121,8 @@ export function sampleRow(plan: Plan, row: number, passes: RowPasses, ws: Worksp
     row,
     n,
     x,
+    raw,
+    processed: x !== raw,
     passes,
     ws,
     temperature,

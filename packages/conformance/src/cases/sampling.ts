@@ -8,7 +8,7 @@
  * The sampler is injectable (`samplingCases(makeSampler)`) so the suite's own tests can prove
  * that deliberately broken samplers fail.
  */
-import type { Dtype, Softmax } from '@softmax-kit/core';
+import type { Dtype } from '@softmax-kit/core';
 import {
   createSampler,
   type SampledRow,
@@ -17,7 +17,7 @@ import {
   type Sampler,
   uniformAt,
 } from '@softmax-kit/sampling';
-import { type CaseContext, type CaseOutcome, type ConformanceCase, Tracker } from '../case.js';
+import type { ConformanceCase, Tracker } from '../case.js';
 import {
   chiSquareTail,
   drawMargin,
@@ -25,9 +25,10 @@ import {
   referenceDistribution,
   referenceToken,
 } from '../sampling-reference.js';
+import { type SamplerFactory, samplingCase } from './sampling-case.js';
+import { type SamplingProfile, samplingSizeCases } from './sampling-sizes.js';
 
-/** Makes the sampler under test from the instance under test. */
-export type SamplerFactory = (sm: Softmax) => Sampler;
+export type { SamplerFactory } from './sampling-case.js';
 
 const DTYPES: readonly Dtype[] = ['float32', 'float64'];
 /** The seed of the chi-square test, fixed in the suite so the test cannot flake. */
@@ -59,34 +60,6 @@ const keptOf = (row: SampledRow): number[] =>
   [...(row.q ?? [])].flatMap((value, token) => (value > 0 ? [token] : []));
 
 const list = (values: readonly number[]) => `[${values.join(', ')}]`;
-
-function samplingCase(
-  id: string,
-  title: string,
-  boundDerivation: string | undefined,
-  makeSampler: SamplerFactory,
-  body: (sampler: Sampler, context: CaseContext, t: Tracker) => Promise<string | undefined>,
-): ConformanceCase {
-  return {
-    id,
-    group: 'sampling',
-    title,
-    ...(boundDerivation === undefined ? {} : { boundDerivation }),
-    async run(context): Promise<CaseOutcome> {
-      const t = new Tracker();
-      let note: string | undefined;
-      try {
-        note = await body(makeSampler(context.sm), context, t);
-      } catch (error) {
-        t.fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      const outcome = t.outcome();
-      return outcome.status === 'pass' && note !== undefined
-        ? { ...outcome, reason: note }
-        : outcome;
-    },
-  };
-}
 
 /** A kept-set expectation: the row, the parameters, the tokens SPEC keeps. */
 type KeptCase = readonly [
@@ -577,14 +550,18 @@ function errorsCase(make: SamplerFactory): ConformanceCase {
 
 /**
  * The sampling group's cases; `makeSampler` (default: `createSampler` of
- * `@softmax-kit/sampling`) builds the sampler under test from the instance under test.
+ * `@softmax-kit/sampling`) builds the sampler under test from the instance under test;
+ * `profile` sets the real-size cases' sizes (`'fast'`, the default, is what CI runs).
  *
  * @example
  * ```ts
  * samplingCases().map((c) => c.id); // ['sampling.greedy.float32', ...]
  * ```
  */
-export function samplingCases(makeSampler: SamplerFactory = createSampler): ConformanceCase[] {
+export function samplingCases(
+  makeSampler: SamplerFactory = createSampler,
+  profile: SamplingProfile = 'fast',
+): ConformanceCase[] {
   return [
     ...DTYPES.flatMap((dtype) => [
       greedyCase(dtype, makeSampler),
@@ -597,5 +574,6 @@ export function samplingCases(makeSampler: SamplerFactory = createSampler): Conf
     reproducibleCase(makeSampler),
     chiSquareCase(makeSampler),
     errorsCase(makeSampler),
+    ...samplingSizeCases(profile, makeSampler),
   ];
 }

@@ -33,6 +33,10 @@ export interface RowContext {
   readonly n: number;
   /** The processed logits `x'` of the row (the caller's row when nothing processed it). */
   readonly x: FloatArray;
+  /** The row as given (SPEC step 5's raw log-probabilities read it). */
+  readonly raw: FloatArray;
+  /** True when a processing step changed the row (`x` is then a copy). */
+  readonly processed: boolean;
   readonly passes: RowPasses;
   /** Row-sized scratch for the candidates. */
   readonly ws: Workspace;

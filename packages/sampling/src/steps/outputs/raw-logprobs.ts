@@ -9,7 +9,7 @@ import type { OutputStep, RowOutputs } from './output.js';
  * matters; otherwise one pass of its own.
  */
 function logSum(context: RowContext, raw: FloatArray, m: number, argmax: () => number): number {
-  if (context.x === raw && context.temperature === 1 && context.weights().kind === 'exp') {
+  if (!context.processed && context.temperature === 1 && context.weights().kind === 'exp') {
     const s = context.rowMass() - 1;
     if (s > 0.5) return Math.log1p(s);
   }
@@ -21,17 +21,15 @@ function logSum(context: RowContext, raw: FloatArray, m: number, argmax: () => n
 
 /** The drawn tokens' log-probabilities under the raw `logSoftmax(x)` (T = 1, nothing processed). */
 function rawLogprobs(context: RowContext, tokens: Int32Array, into: RowOutputs): void {
-  const { plan, row, n } = context;
-  const raw = plan.logits.subarray(row * n, row * n + n);
+  const { raw, processed } = context;
   const fresh = () => ({ max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
   // The sampled row's own max serves when the row was not processed (no pass for it).
-  const max = context.x === raw ? context.max() : Number.NaN;
-  const stats =
-    context.x !== raw
-      ? context.passes.stats(raw, fresh())
-      : max === Number.POSITIVE_INFINITY
-        ? context.stats()
-        : null;
+  const max = processed ? Number.NaN : context.max();
+  const stats = processed
+    ? context.passes.stats(raw, fresh())
+    : max === Number.POSITIVE_INFINITY
+      ? context.stats()
+      : null;
   const m = stats === null ? max : stats.max;
   const values = new Float64Array(tokens.length);
   if (m === Number.POSITIVE_INFINITY) {
