@@ -38,6 +38,8 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Writing a backend', link: '/guide/writing-a-backend' },
       { text: 'Sampling', link: '/guide/sampling' },
       { text: 'Use with transformers.js', link: '/guide/transformers-js' },
+      { text: 'Sampling methods (v1.1)', link: '/guide/sampling-methods' },
+      { text: 'Speculative decoding and beam search', link: '/guide/decoding' },
       { text: 'Conformance in CI', link: '/guide/conformance-in-ci' },
       { text: 'CLI reference', link: '/guide/cli' },
     ],

@@ -1,6 +1,7 @@
 import type { BackendCapabilities, KernelRequest, SyncBackend } from '@softmax-kit/core';
 import { logSoftmaxRows } from './log-softmax-rows.js';
 import { logSumExpRows } from './log-sum-exp-rows.js';
+import { tsRowPasses } from './row-passes.js';
 import { softmaxRows } from './softmax-rows.js';
 
 const kernels = { softmax: softmaxRows, logSoftmax: logSoftmaxRows, logSumExp: logSumExpRows };
@@ -50,5 +51,7 @@ export function tsBackend(): SyncBackend {
     async doDispose() {},
     // Nothing to leak: the only state is the module's immutable exp table.
     doResourceCount: () => 0,
+    // The sampler's row passes with this backend's exp and unrolled scans.
+    rowPasses: tsRowPasses,
   };
 }

@@ -8,6 +8,7 @@ import { Arena, type WasmArray } from './arena.js';
 import { KERNEL_WASM_BASE64 } from './generated/kernel-wasm.js';
 import { KernelInstance } from './kernel-instance.js';
 import { CHUNK_ROWS, DATA_AT, META_BYTES } from './layout.js';
+import { wasmRowPasses } from './row-passes.js';
 import { type Placement, runRequest } from './run-request.js';
 
 /** Options of {@link wasmBackend}. */
@@ -346,6 +347,8 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
       staging = null;
     },
     doResourceCount: () => arena?.liveCount ?? 0,
+    // The sampler's exp sums on the kernel's SIMD exp (row-passes.ts).
+    rowPasses: wasmRowPasses(() => staging),
     allocate(length: number): WasmArray {
       if (arena === null) {
         throw new SoftmaxError(

@@ -11,6 +11,7 @@ import { orderCases } from './cases/order.js';
 import { realSizeCases } from './cases/real-size.js';
 import { resourceCases } from './cases/resources.js';
 import { samplingCases } from './cases/sampling.js';
+import { samplingExtendedCases } from './cases/sampling-extended.js';
 import { stabilityCases } from './cases/stability.js';
 import { temperatureCases } from './cases/temperature.js';
 import { DEFAULT_PROFILE, type Profile } from './profile.js';
@@ -41,7 +42,7 @@ const GROUP_CASES: {
   order: () => orderCases(),
   determinism: () => determinismCases(),
   buffers: () => bufferCases(),
-  sampling: (_sizes, profile) => samplingCases(undefined, profile),
+  sampling: (_sizes, profile) => [...samplingCases(undefined, profile), ...samplingExtendedCases()],
   errors: () => errorCases(),
   resources: () => resourceCases(),
 };

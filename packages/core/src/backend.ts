@@ -81,6 +81,54 @@ export interface SplitThreshold {
 }
 
 /**
+ * What {@link RowPasses.stats} finds in one row: its max (NaN ignored), the lowest index of the
+ * max (-1 when no entry exceeds -Infinity), the first NaN's index (-1 for none), and the counts
+ * of `-Infinity` and `+Infinity` entries.
+ */
+export interface RowStats {
+  max: number;
+  argmax: number;
+  firstNaN: number;
+  masked: number;
+  positive: number;
+}
+
+/** Block length of {@link RowPasses.expSum}'s block sums. */
+export const ROW_BLOCK = 4096;
+
+/**
+ * Optional (v1, since core 0.3): the sampler's row passes, run by the backend at its own speed
+ * (SPEC "Sampling (v1.1)", last paragraphs). Each function reads one row `x` (any length, either
+ * dtype) and returns what the plain JavaScript pass would: `stats` exactly; `expSum` the sum of
+ * `exp((x_i - max) / temperature)` over the row (float64 accumulation, each term as accurate as
+ * the backend's compute precision; entries at `-Infinity` add 0, a NaN gives NaN), and, when
+ * `blocks` is given (length `ceil(n / ROW_BLOCK)`), each block's sum (entries
+ * `[b * ROW_BLOCK, (b + 1) * ROW_BLOCK)`) in `blocks[b]`, the total being their sum in order; `countAtLeast` the entries `>= threshold`
+ * (NaN never); `gatherAtLeast` writes the indices of the entries that are not below `threshold`
+ * (`>= threshold`, and NaN, so that the gather is also a NaN check) in increasing order into
+ * `into` (room for the whole row) and returns their count. Backends without it (tfjs) get core's
+ * JavaScript passes; the sampler gives the same tokens on either path.
+ */
+export interface RowPasses {
+  stats(x: FloatArray, into: RowStats): RowStats;
+  expSum(x: FloatArray, max: number, temperature: number, blocks?: Float64Array): number;
+  /**
+   * `out[k] = exp((x[ids[k]] - max) / temperature)` for `k < count` (the weights of gathered
+   * tokens, as accurate as `expSum`'s terms); returns their float64 sum in order.
+   */
+  weigh(
+    x: FloatArray,
+    ids: Int32Array,
+    count: number,
+    max: number,
+    temperature: number,
+    out: Float64Array,
+  ): number;
+  countAtLeast(x: FloatArray, threshold: number): number;
+  gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number;
+}
+
+/**
  * What a scanning kernel (capabilities `scansRows: true`) writes for core, in its own first
  * pass over the rows, before it writes any output.
  *
@@ -209,6 +257,11 @@ export interface Backend {
    * limit) before its fixed wait, then compares the caller's buffers again.
    */
   doIdle?(): Promise<void>;
+  /**
+   * Optional: the sampler's row passes in the backend's own code ({@link RowPasses}). Read once
+   * by `createSoftmax`; omitted, the sampler runs core's JavaScript passes.
+   */
+  readonly rowPasses?: RowPasses;
 }
 
 /** A backend whose kernel can run synchronously. */

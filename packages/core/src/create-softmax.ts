@@ -5,10 +5,13 @@ import type {
   FloatArray,
   Operation,
   Precision,
+  RowPasses,
   SplitThreshold,
 } from './backend.js';
 import { describe, messageOf } from './describe.js';
 import { SoftmaxError } from './errors.js';
+import { registerInstance } from './instances.js';
+import { genericRowPasses } from './row-passes.js';
 import { Session } from './session.js';
 import type { SoftmaxFor } from './types.js';
 
@@ -38,6 +41,21 @@ function nameOf(backend: object): string {
   } catch {
     return '(unnamed)';
   }
+}
+
+const ROW_PASSES = ['stats', 'expSum', 'weigh', 'countAtLeast', 'gatherAtLeast'] as const;
+
+/** The backend's row passes (read once), or core's; an unusable value is `BACKEND_ERROR`. */
+function rowPassesOf(backend: Backend): RowPasses {
+  const passes = backend.rowPasses;
+  if (passes === undefined) return genericRowPasses;
+  for (const name of ROW_PASSES)
+    if (typeof passes !== 'object' || passes === null || typeof passes[name] !== 'function')
+      throw new SoftmaxError(
+        'BACKEND_ERROR',
+        `backend '${backend.name}' has rowPasses without a ${name}() function.`,
+      );
+  return passes;
 }
 
 /** Checks the backend object's shape; throws `INVALID_INPUT`, `BACKEND_UNAVAILABLE` or `BACKEND_ERROR`. */
@@ -200,8 +218,10 @@ export async function createSoftmax<B extends Backend>(backend: B): Promise<Soft
   }
   inUse.add(backend);
   let capabilities: BackendCapabilities;
+  let rowPasses: RowPasses;
   try {
     capabilities = await initialise(backend);
+    rowPasses = rowPassesOf(backend);
   } catch (error) {
     inUse.delete(backend);
     throw error;
@@ -252,5 +272,11 @@ export async function createSoftmax<B extends Backend>(backend: B): Promise<Soft
     api.logSoftmaxSync = runSync('logSoftmax');
     api.logSumExpSync = runSync('logSumExp');
   }
-  return Object.freeze(api) as unknown as SoftmaxFor<B>;
+  const instance = Object.freeze(api);
+  registerInstance(instance, {
+    name: backend.name,
+    rowPasses,
+    checkAlive,
+  });
+  return instance as unknown as SoftmaxFor<B>;
 }

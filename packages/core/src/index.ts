@@ -6,11 +6,13 @@ export type {
   KernelRequest,
   Operation,
   Precision,
+  RowPasses,
   RowScan,
+  RowStats,
   SplitThreshold,
   SyncBackend,
 } from './backend.js';
-export { unitRoundoff } from './backend.js';
+export { ROW_BLOCK, unitRoundoff } from './backend.js';
 export { createSoftmax } from './create-softmax.js';
 export type { SoftmaxErrorCode } from './errors.js';
 export { ERROR_CODES, SoftmaxError } from './errors.js';

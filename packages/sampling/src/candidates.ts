@@ -1,141 +1,384 @@
-import type { Floats } from './process-logits.js';
+import type { FloatArray } from '@softmax-kit/core/internal';
+import { fail } from './errors.js';
+import { type Candidates, logWeight, type RowContext } from './steps/step.js';
 
-/** Scratch for {@link gather}: compact copies of a row's candidates, reused between calls. */
-export interface CandidateScratch {
-  readonly compactX: Float64Array;
-  readonly compactP: Float64Array;
-  /** The original token index of each compact entry (increasing). */
-  readonly compactIndex: Int32Array;
-  /** Room for {@link SAMPLE} values. */
-  readonly sample: Float64Array;
+/** Row-sized scratch, grown and never shrunk; its contents never outlive the row that wrote them. */
+export class Workspace {
+  ids = new Int32Array(0);
+  logits = new Float64Array(0);
+  w = new Float64Array(0);
+  buckets = new Int32Array(0);
+  marks = new Uint8Array(0);
+  processed = new Float64Array(0);
+
+  /** Room for rows of `n` tokens. */
+  prepare(n: number): void {
+    if (this.ids.length >= n) return;
+    this.ids = new Int32Array(n);
+    this.logits = new Float64Array(n);
+    this.w = new Float64Array(n);
+    this.buckets = new Int32Array(n);
+    this.marks = new Uint8Array(n);
+    this.processed = new Float64Array(n);
+  }
 }
 
-/** Entries of a row read to place the candidate threshold (a quarter of them for rows below 64k). */
-export const SAMPLE = 512;
+/** Values read for the threshold guesses: the row itself up to this length, else a strided sample. */
+const SAMPLE = 1024;
+
+/** The sampled values of a row, unsorted (every value of a short row), NaN read as -Infinity. */
+export function sampleOf(x: FloatArray): { values: Float64Array; stride: number } {
+  const n = x.length;
+  const stride = n <= SAMPLE ? 1 : n / SAMPLE;
+  const count = Math.min(n, SAMPLE);
+  const values = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const v = x[Math.floor(k * stride)]!;
+    values[k] = Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v; // the gather reports NaN
+  }
+  return { values, stride };
+}
+
+/** The `index`-th largest of `values` (0: the largest), by quickselect on a scratch copy. */
+function largestAt(values: Float64Array, index: number, scratch: Float64Array): number {
+  const a = scratch.subarray(0, values.length);
+  a.set(values);
+  let low = 0;
+  let high = a.length - 1;
+  while (low < high) {
+    const pivot = a[(low + high) >>> 1]!;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (index <= j) high = j;
+    else if (index >= i) low = i;
+    else return a[index]!;
+  }
+  return a[index]!;
+}
+
+const selectScratch = new Float64Array(SAMPLE);
+
+/** How many attempts a guess makes before it gives up (gathers the whole row). */
+const ATTEMPTS = 6;
 
 /**
- * A value below which no token of the kept set lies, probably: read from {@link SAMPLE} evenly
- * spaced entries of the row, sorted. Each stands for `n / SAMPLE` tokens, so top-k needs about
- * `k * SAMPLE / n` of them above the threshold and top-p the sampled mass (weights
- * `exp((x - top) / T)`) up to `topP`; the rank is widened for the sampling error, more on every
- * `attempt`. It is only a guess: the caller checks the gathered set (count >= k, mass >= topP
- * of the row) and retries lower, down to `-Infinity` (every token).
+ * A logit threshold for which, most likely, at least `rank` tokens are `>= threshold`: read
+ * from a sample of the row with a margin that grows with every attempt; `-Infinity` when the
+ * sample cannot tell (the caller checks the count and asks again with `attempt + 1`). On a row
+ * of at most {@link SAMPLE} tokens the first guess is exact.
  */
-export function candidateThreshold(
-  x: Floats,
-  offset: number,
-  n: number,
-  temperature: number,
-  topK: number,
-  topP: number,
-  attempt: number,
-  sample: Float64Array,
-): number {
-  // A quarter of the entries below 64k tokens: on short rows the sort and the exps would cost
-  // a noticeable part of the call.
-  const size = n >= 65_536 ? SAMPLE : SAMPLE / 4;
-  if (n <= 8 * size || attempt >= 3) return Number.NEGATIVE_INFINITY;
-  const stride = n / size;
-  for (let j = 0; j < size; j++) sample[j] = x[offset + Math.floor(j * stride)]!;
-  const sorted = sample.subarray(0, size).sort(); // ascending; -Infinity first
-  const top = sorted[size - 1]!;
-  if (!(Math.abs(top) < Number.POSITIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
-  let rank = 0;
-  if (topK < Number.POSITIVE_INFINITY) rank = Math.ceil((topK * size) / n);
-  if (topP < 1) {
-    let total = 0;
-    for (let j = 0; j < size; j++) total += weight(sorted[j]!, top, temperature);
-    let cumulative = 0;
-    let needed = size - 1;
-    for (let r = 0; r < size; r++) {
-      cumulative += weight(sorted[size - 1 - r]!, top, temperature);
-      if (cumulative >= topP * total) {
-        needed = r;
+export function guessByRank(context: RowContext, rank: number, attempt: number): number {
+  const { values, stride } = context.sample();
+  const exact = stride === 1;
+  const index = exact
+    ? rank - 1 + attempt * values.length
+    : Math.ceil((rank / stride) * 4 ** attempt * 1.5) + 4 * 2 ** attempt;
+  if (attempt > ATTEMPTS || index >= values.length) return Number.NEGATIVE_INFINITY;
+  return largestAt(values, index, selectScratch);
+}
+
+/**
+ * A logit threshold above which, most likely, the tokens hold at least `mass` of the row's
+ * weight: the sample's weighted prefix, with a margin that grows with every attempt.
+ */
+export function guessByMass(context: RowContext, mass: number, attempt: number): number {
+  const { values } = context.sample();
+  // Weights relative to the sample's max (a guess needs no pass for the row's own max), summed
+  // in buckets of logit (no sort): the threshold is the lower edge of the bucket where the
+  // sample's mass from the top reaches `mass`, lowered by a margin that grows every attempt.
+  let top = Number.NEGATIVE_INFINITY;
+  let low = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (v > top) top = v;
+    if (v < low && v > Number.NEGATIVE_INFINITY) low = v;
+  }
+  const t = context.temperature;
+  if (!Number.isFinite(top) || !Number.isFinite(low) || t === Number.POSITIVE_INFINITY)
+    return Number.NEGATIVE_INFINITY;
+  const bins = 256;
+  const width = (top - low) / bins;
+  if (!(width > 0) || !Number.isFinite(width)) return Number.NEGATIVE_INFINITY;
+  const masses = new Float64Array(bins);
+  let total = 0;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (v === Number.NEGATIVE_INFINITY) continue;
+    const w = Math.exp((v - top) / t);
+    masses[Math.min(bins - 1, ((top - v) / width) | 0)]! += w;
+    total += w;
+  }
+  let sum = 0;
+  let bin = bins - 1;
+  for (let b = 0; b < bins; b++) {
+    sum += masses[b]!;
+    if (sum >= mass * total) {
+      bin = b;
+      break;
+    }
+  }
+  const margin = 2 + 4 * 4 ** attempt;
+  if (attempt > ATTEMPTS || bin + margin >= bins) return Number.NEGATIVE_INFINITY;
+  return top - (bin + margin) * width;
+}
+
+const nanAt = (row: number, column: number): never =>
+  fail(
+    'NAN_INPUT',
+    `row ${row} has NaN at column ${column}; logits must be numbers (±Infinity allowed)`,
+  );
+
+/**
+ * Every token with `x' >= threshold`, in index order, with its logit (log-weights come later,
+ * {@link weigh}). A NaN is gathered too, whatever the threshold, and reported (`NAN_INPUT`, its
+ * column), so the gather is also the row's NaN check.
+ */
+export function gather(context: RowContext, threshold: number, ws: Workspace): Candidates {
+  const { x } = context;
+  const count =
+    threshold === Number.NEGATIVE_INFINITY
+      ? gatherLive(x, ws.ids)
+      : context.passes.gatherAtLeast(x, threshold, ws.ids);
+  const { ids, logits } = ws;
+  let top = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < count; k++) {
+    const v = x[ids[k]!]!;
+    if (v > top) top = v;
+    else if (Number.isNaN(v)) nanAt(context.row, ids[k]!);
+    logits[k] = v;
+  }
+  return {
+    ids,
+    logits,
+    w: ws.w,
+    count,
+    threshold,
+    top,
+    mass: Number.NaN,
+    exact: threshold === Number.NEGATIVE_INFINITY,
+  };
+}
+
+/**
+ * The candidates' weights `exp(z)`, `z` their log-weight (once the row's max is known); the exps
+ * of an `'exp'` row are the row passes' (the backend's exp, consistent with its exp sums).
+ */
+export function weigh(candidates: Candidates, context: RowContext): void {
+  const weights = context.weights();
+  const { logits, w, count } = candidates;
+  if (weights.kind === 'exp')
+    candidates.mass = context.passes.weigh(
+      context.x,
+      candidates.ids,
+      count,
+      weights.max,
+      weights.temperature,
+      w,
+    );
+  else {
+    let mass = 0;
+    for (let k = 0; k < count; k++) {
+      w[k] = Math.exp(logWeight(weights, logits[k]!));
+      mass += w[k]!;
+    }
+    candidates.mass = mass;
+  }
+}
+
+/** The sum of the candidates' weights (summed once after each change). */
+export function massOf(candidates: Candidates): number {
+  if (Number.isNaN(candidates.mass)) {
+    let mass = 0;
+    for (let k = 0; k < candidates.count; k++) mass += candidates.w[k]!;
+    candidates.mass = mass;
+  }
+  return candidates.mass;
+}
+
+/** The tokens not -Infinity, and NaN (the gather at threshold -Infinity). */
+function gatherLive(x: FloatArray, into: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== Number.NEGATIVE_INFINITY) into[count++] = i;
+  return count;
+}
+
+/** Keeps the candidates for which `keep(k)` holds, in their order. */
+export function compact(candidates: Candidates, keep: (k: number) => boolean): void {
+  const { ids, logits, w } = candidates;
+  let count = 0;
+  // The kept ones before the first dropped stay where they are.
+  while (count < candidates.count && keep(count)) count++;
+  for (let k = count + 1; k < candidates.count; k++) {
+    if (!keep(k)) continue;
+    ids[count] = ids[k]!;
+    logits[count] = logits[k]!;
+    w[count] = w[k]!;
+    count++;
+  }
+  if (count !== candidates.count) candidates.mass = Number.NaN;
+  candidates.count = count;
+}
+
+/** Keeps the candidates marked 1 (clearing the marks), in their order. */
+function compactMarked(candidates: Candidates, marks: Uint8Array): void {
+  const { ids, logits, w } = candidates;
+  const total = candidates.count;
+  let count = 0;
+  for (let k = 0; k < total; k++) {
+    const kept = marks[k]!;
+    marks[k] = 0;
+    ids[count] = ids[k]!;
+    logits[count] = logits[k]!;
+    w[count] = w[k]!;
+    count += kept;
+  }
+  candidates.count = count;
+}
+
+/** Positions of candidates sorted by rank: logit descending, ties by lower index (stable). */
+function rankPositions(candidates: Candidates, positions: Int32Array): Int32Array {
+  const { logits } = candidates;
+  // The positions are in index order, and the sort is stable: equal logits stay by index.
+  return positions.sort((a, b) => {
+    const difference = logits[b]! - logits[a]!;
+    return difference > 0 ? 1 : difference < 0 ? -1 : 0; // +Infinity - +Infinity is NaN: a tie
+  });
+}
+
+/** Buckets of the ranking for a long candidate list. */
+const BUCKETS = 2048;
+/** Up to this many candidates are simply sorted. */
+const SORT_LIMIT = 1024;
+
+/**
+ * Keeps the shortest prefix of the candidates' ranking (logit descending, ties by lower index)
+ * for which `enough(count, mass)` holds, `mass` the prefix's weight (sum of `exp(z)`, float64);
+ * keeps them all (and returns false) when no prefix is enough. The
+ * candidates stay in index order. Without a full sort: a long list is bucketed by logit (ties
+ * share a bucket, order between buckets is the ranking), and only the bucket where the prefix
+ * ends is sorted.
+ */
+export function keepRankedPrefix(
+  candidates: Candidates,
+  ws: Workspace,
+  enough: (count: number, mass: number) => boolean,
+): boolean {
+  const count = candidates.count;
+  const { logits, w } = candidates;
+  const marks = ws.marks;
+  let keep = -1;
+  let keptMass = 0;
+  if (count <= SORT_LIMIT) {
+    const positions = new Int32Array(count);
+    for (let k = 0; k < count; k++) positions[k] = k;
+    const ranked = rankPositions(candidates, positions);
+    let mass = 0;
+    for (let r = 0; r < count; r++) {
+      mass += w[ranked[r]!]!;
+      if (enough(r + 1, mass)) {
+        keep = r + 1;
+        keptMass = mass;
         break;
       }
     }
-    rank = Math.max(rank, needed);
-  }
-  rank = Math.ceil(rank * (1.2 + attempt) + 6 * (attempt + 1));
-  if (rank >= size - 1) return Number.NEGATIVE_INFINITY;
-  return sorted[size - 1 - rank]!;
-}
-
-function weight(value: number, top: number, temperature: number): number {
-  if (value === Number.NEGATIVE_INFINITY) return 0;
-  if (temperature === Number.POSITIVE_INFINITY) return 1;
-  return Math.exp((value - top) / temperature);
-}
-
-/** What {@link gather} found. */
-export interface Gathered {
-  /** Tokens gathered (all not `-Infinity`, `x >= threshold`). */
-  count: number;
-  /** Their sum of p, and the whole row's (only when asked). */
-  mass: number;
-  total: number;
-}
-
-/**
- * Copies the tokens with `x >= threshold` (never `-Infinity`) into the compact scratch, in index
- * order: one branch-free pass (every entry is written, the end advances when it is kept). The
- * set is a ranking prefix with all its ties, so a kept set inside it is found there exactly.
- */
-export function gather(
-  x: Floats,
-  p: Floats,
-  offset: number,
-  n: number,
-  threshold: number,
-  withMass: boolean,
-  scratch: CandidateScratch,
-  into: Gathered,
-): Gathered {
-  const { compactX, compactP, compactIndex } = scratch;
-  const floor = threshold === Number.NEGATIVE_INFINITY ? -Number.MAX_VALUE : threshold;
-  // Pass 1: the indices, branch-free (each written, the end advances when kept), unrolled by
-  // four; with the row's mass in four running sums (independent additions pipeline).
-  let count = 0;
-  let total = 0;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let token = 0;
-  for (; token + 3 < n; token += 4) {
-    const at = offset + token;
-    compactIndex[count] = token;
-    count += +(x[at]! >= floor);
-    compactIndex[count] = token + 1;
-    count += +(x[at + 1]! >= floor);
-    compactIndex[count] = token + 2;
-    count += +(x[at + 2]! >= floor);
-    compactIndex[count] = token + 3;
-    count += +(x[at + 3]! >= floor);
-    if (withMass) {
-      s0 += p[at]!;
-      s1 += p[at + 1]!;
-      s2 += p[at + 2]!;
-      s3 += p[at + 3]!;
+    if (keep < 0) return false;
+    for (let r = 0; r < keep; r++) marks[ranked[r]!] = 1;
+  } else {
+    // Bucket 0 holds +Infinity; finite logits spread over the others by (high - x) * scale,
+    // monotone in x, so higher logits never land in a later bucket, and equal ones share one.
+    // The gather's bounds hold every candidate; a pass finds the finite ones otherwise.
+    let high = candidates.top;
+    let low = candidates.threshold;
+    if (!(high < Number.POSITIVE_INFINITY) || !(low > Number.NEGATIVE_INFINITY)) {
+      high = Number.NEGATIVE_INFINITY;
+      low = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < count; k++) {
+        const v = logits[k]!;
+        if (v !== Number.POSITIVE_INFINITY) {
+          if (v > high) high = v;
+          if (v < low) low = v;
+        }
+      }
     }
+    // About four candidates a bucket: the boundary bucket stays small to rank.
+    const bucketCount = Math.min(BUCKETS, Math.max(64, count >>> 2));
+    const half = Number.isFinite(high - low) ? 1 : 0.5; // halves keep ±1.8e308 finite
+    const top = high * half;
+    const span = top - low * half;
+    const scale = span > 0 ? (bucketCount - 2) / span : 0;
+    const counts = new Int32Array(bucketCount);
+    const masses = new Float64Array(bucketCount);
+    const buckets = ws.buckets;
+    for (let k = 0; k < count; k++) {
+      const v = logits[k]!;
+      // In [0, bucketCount - 2] before the + 1: a truncation to int32 is the floor.
+      const b = v === Number.POSITIVE_INFINITY ? 0 : 1 + (((top - v * half) * scale) | 0);
+      buckets[k] = b;
+      counts[b]!++;
+      masses[b]! += w[k]!;
+    }
+    let mass = 0;
+    let before = 0;
+    let boundary = -1;
+    for (let b = 0; b < bucketCount; b++) {
+      if (counts[b] === 0) continue;
+      if (enough(before + counts[b]!, mass + masses[b]!)) {
+        boundary = b;
+        break;
+      }
+      mass += masses[b]!;
+      before += counts[b]!;
+    }
+    if (boundary < 0) return false;
+    // Rank the boundary bucket's members and walk them.
+    const members = new Int32Array(counts[boundary]!);
+    let m = 0;
+    for (let k = 0; k < count; k++) {
+      const b = buckets[k]!;
+      if (b < boundary) marks[k] = 1;
+      else if (b === boundary) members[m++] = k;
+    }
+    const ranked = rankPositions(candidates, members);
+    let taken = ranked.length;
+    for (let r = 0; r < ranked.length; r++) {
+      mass += w[ranked[r]!]!;
+      if (enough(before + r + 1, mass)) {
+        taken = r + 1;
+        break;
+      }
+      if (r === ranked.length - 1) mass = Number.NaN; // (cannot happen: the bucket was enough)
+    }
+    for (let r = 0; r < taken; r++) marks[ranked[r]!] = 1;
+    keptMass = mass;
   }
-  for (; token < n; token++) {
-    compactIndex[count] = token;
-    count += +(x[offset + token]! >= floor);
-    if (withMass) s0 += p[offset + token]!;
-  }
-  total = s0 + s1 + (s2 + s3);
-  // Pass 2, over the gathered only: their values and masses.
-  let mass = 0;
-  for (let k = 0; k < count; k++) {
-    const token = offset + compactIndex[k]!;
-    compactX[k] = x[token]!;
-    const probability = p[token]!;
-    compactP[k] = probability;
-    mass += probability;
-  }
-  into.count = count;
-  into.mass = mass;
-  into.total = total;
-  return into;
+  compactMarked(candidates, marks);
+  candidates.mass = keptMass; // summed by rank, not by index: any float64 order is SPEC's S
+  return true;
+}
+
+/** The first `count` of the candidates in ranking order (they are not changed). */
+export function rankedIds(candidates: Candidates, count: number, ws: Workspace): Int32Array {
+  const copy: Candidates = {
+    ...candidates,
+    ids: candidates.ids.slice(0, candidates.count),
+    logits: candidates.logits.slice(0, candidates.count),
+    w: new Float64Array(candidates.count), // weights play no part: keep by count
+  };
+  keepRankedPrefix(copy, ws, (kept) => kept >= count);
+  const order = rankPositions(
+    copy,
+    Int32Array.from({ length: copy.count }, (_, k) => k),
+  );
+  return Int32Array.from(order.subarray(0, Math.min(count, copy.count)), (k) => copy.ids[k]!);
 }

@@ -1,9 +1,9 @@
 import { createSoftmax, SoftmaxError } from '@softmax-kit/core';
+import { float64Backend } from '@softmax-kit/core/internal';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drawMargin, referenceRow, referenceToken, testRng } from '../test/reference-sampler.js';
 import { createSampler } from './create-sampler.js';
 import { uniformAt } from './philox.js';
-import { float64Backend } from './test-support/float64-backend.js';
 import type { SampleOptions, SyncSampler } from './types.js';
 
 let sampler: SyncSampler;
@@ -340,7 +340,9 @@ describe('against the float64 reference sampler', () => {
         { topK: 50 },
         { topK: 7_000 },
         { topP: 0.9 },
-        { topP: 0.3, topK: 20_000 },
+        // 19,999 (not 20,000): on the all-equal row 0.3 * 20,000 is an exact boundary, where the
+        // kept count depends only on how the sum is rounded.
+        { topP: 0.3, topK: 19_999 },
         { minP: 0.2 },
       ]) {
         const reference = referenceRow(logits, params);

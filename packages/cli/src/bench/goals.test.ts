@@ -90,3 +90,37 @@ describe('evaluateGoals', () => {
     expect(byId('wasm-threads-vs-onnxruntime-node@1x1M')).toMatchObject({ met: null });
   });
 });
+
+describe('issue 14 sampling goals', () => {
+  it('judges each ceiling against the softmax of the same backend and size, and the extras by the time they add', () => {
+    const size = '1x128k';
+    const r = (subject: string, median: number) => result(subject, size, 1, 131072, median);
+    const goals = evaluateGoals([
+      r('ts', 4),
+      r('sampling:ts:greedy', 1), // 0.25x: met
+      r('sampling:ts:top-k-50', 2.4), // 0.6x: missed
+      r('sampling:ts:top-p-0.9', 5), // 1.25x: met
+      r('sampling:ts:top-p-0.9+raw-logprobs', 6.6), // adds 1.6 = 0.4x: missed
+      r('sampling:ts:top-p-0.9+entropy', 5.8), // adds 0.8 = 0.2x: met
+      r('sampling:wasm:top-k-50', 1),
+      r('peer:transformers.js-top-k-50', 2),
+    ]);
+    const byId = new Map(goals.map((g) => [g.id, g]));
+    expect(byId.get('sampling-greedy-within-0.3x-softmax@ts@1x128k')).toMatchObject({
+      ratio: 4,
+      met: true,
+    });
+    expect(byId.get('sampling-top-k-50-within-0.5x-softmax@ts@1x128k')?.met).toBe(false);
+    expect(byId.get('sampling-top-p-0.9-within-1.3x-softmax@ts@1x128k')?.met).toBe(true);
+    // min-p was not measured: no verdict, never a pass.
+    expect(byId.get('sampling-min-p-0.05-within-1.3x-softmax@ts@1x128k')?.met).toBeNull();
+    expect(byId.get('sampling-raw-logprobs-adds-0.3x@ts@1x128k')?.ratio).toBeCloseTo(2.5, 12);
+    expect(byId.get('sampling-raw-logprobs-adds-0.3x@ts@1x128k')?.met).toBe(false);
+    expect(byId.get('sampling-entropy-adds-0.3x@ts@1x128k')?.met).toBe(true);
+    expect(byId.get('sampling-top-k-50-beats-transformers.js@1x128k')).toMatchObject({
+      ratio: 2,
+      met: true,
+    });
+    expect(byId.get('sampling-batch-threads-0.7x@64x128k')?.met).toBeNull();
+  });
+});

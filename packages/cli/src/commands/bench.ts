@@ -1,5 +1,6 @@
 import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
+import { type DecodingResult, runDecodingBench } from '../bench/decoding-bench.js';
 import { kernelSubject } from '../bench/kernel-subject.js';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
 import { samplingSubjects } from '../bench/sampling-subjects.js';
@@ -19,8 +20,11 @@ export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [-
   Median / p10 / p90 ns per element (tinybench), ratios to the fastest and to a copy baseline,
   cold start, per-call fixed cost (1x1) and memory. k = 1024, M = 1024^2. --peers adds
   onnxruntime-node, transformers.js, raw tf.softmax (cpu, wasm) and a naive JS softmax.
-  --sampling (on with --peers) adds @softmax-kit/sampling on ts (top-p 0.9, top-k 50) and a naive
-  sort-based sampler at one-row sizes of >= 32k (with --peers also transformers.js's top-k path).`;
+  --sampling (on with --peers) adds @softmax-kit/sampling on ts and wasm (greedy, top-k 50, top-p 0.9,
+  min-p 0.05, top-p with rawLogprobs / topN 5 / entropy) and a naive sort-based sampler at one-row
+  sizes of >= 32k, batched top-p with and without wasm threads at 64 rows (e.g. --sizes 64x128k),
+  and with --peers transformers.js's top-k path. Add the softmax subjects (--backend ts,wasm) for
+  the ratios.`;
 
 const OPTIONS = {
   backend: { type: 'string', default: 'all' },
@@ -175,6 +179,20 @@ export function formatBenchReport(report: BenchReport): string {
   return parts.join('\n\n');
 }
 
+/** The decoding measurements as a table: median ms per call, the softmax's, and their ratio. */
+function formatDecoding(results: readonly DecodingResult[]): string {
+  return formatTable(
+    ['decoding (ts)', 'rows x cols', 'median ms', 'softmax ms', 'x softmax'],
+    results.map((r) => [
+      r.id,
+      `${r.rows}x${r.cols}`,
+      cell(r.medianMs),
+      cell(r.softmaxMedianMs),
+      cell(r.ratioToSoftmax, 'x'),
+    ]),
+  );
+}
+
 /**
  * Writes a JSON file, creating its folder, within a time limit: a path that cannot be written
  * (or a file system that hangs, such as a missing folder under /proc) is a `FileWriteError`
@@ -250,7 +268,13 @@ export async function benchCommand(args: readonly string[], io: CommandIo): Prom
   };
   if (values.json !== undefined) await prepareOutput(values.json);
   const report = await runBenchWithProgress(options, io, values['no-progress'] !== true);
-  if (values.json !== undefined) await writeJson(values.json, report);
+  // --sampling: the decoding primitives and DRY next to a softmax of the same rows (SPEC v1.1).
+  const decoding: DecodingResult[] | undefined = options.sampling
+    ? await runDecodingBench(options.settings, options.settings.dtype)
+    : undefined;
+  if (values.json !== undefined)
+    await writeJson(values.json, decoding === undefined ? report : { ...report, decoding });
   io.stdout(`${formatBenchReport(report)}\n`);
+  if (decoding !== undefined) io.stdout(`\n${formatDecoding(decoding)}\n`);
   return 0;
 }

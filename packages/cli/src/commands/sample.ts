@@ -5,7 +5,13 @@ import {
   withTimeLimit,
 } from '@softmax-kit/conformance/time-limits';
 import { SoftmaxError } from '@softmax-kit/core';
-import { createSampler, type SampleOptions } from '@softmax-kit/sampling';
+import {
+  createSampler,
+  type OptionKind,
+  type OptionSpec,
+  SAMPLE_OPTIONS,
+  type SampleOptions,
+} from '@softmax-kit/sampling';
 import { openSoftmax } from '../open-softmax.js';
 import { numberOption, readNumber } from '../parse-number.js';
 import { UsageError } from '../usage-error.js';
@@ -13,40 +19,50 @@ import type { CommandIo } from './io.js';
 import { checkBackendSpec, readCommandRows } from './rows-input.js';
 import { writeSampleJson, writeSampleText } from './sample-output.js';
 
-export const SAMPLE_USAGE = `softmax-kit sample <row>... [-n N] [--seed S] [--step K] [-t T] [--top-k K] [--top-p P] [--min-p P]
-    [--bias ID:V,...] [--allowed ID,...] [--history ID,...] [--repetition-penalty R]
-    [--presence-penalty A] [--frequency-penalty F] [--top-n N] [--raw-logprobs] [--backend NAME|PATH] [--json]
+/** The table's options that have a flag (the outputs q and entropy are always printed). */
+const FLAGGED = SAMPLE_OPTIONS.filter(
+  (spec): spec is OptionSpec & { cli: NonNullable<OptionSpec['cli']> } => spec.cli !== null,
+);
+
+/** What each kind of option takes on the command line, for the usage line. */
+const METAVAR: Record<OptionKind, string> = {
+  number: 'X',
+  integer: 'N',
+  seed: 'S',
+  flag: '',
+  tokens: 'ID,...',
+  bias: 'ID:V,...',
+};
+
+const usageLine = (spec: OptionSpec & { cli: NonNullable<OptionSpec['cli']> }) =>
+  `${spec.cli.short ? `-${spec.cli.short}|` : ''}--${spec.cli.flag}${spec.kind === 'flag' ? '' : ` ${METAVAR[spec.kind]}`}`;
+
+/** The usage text: its flags and their help come from the sampler's options table. */
+export const SAMPLE_USAGE = `softmax-kit sample <row>... [options] [--backend NAME|PATH] [--json]
   Draws tokens from rows of logits (SPEC "Sampling (v1)"): prints the tokens, their log-probabilities
   under the processed distribution q, and q itself (kept tokens in ranking order, the first --top-n,
   default 20). Rows as for eval (arguments, or stdin one per line); all rows of one call have one
-  length. -n draws per row (default 1); --seed reproduces a run (without it one is drawn and printed);
-  --step is the first step of the generator (draw k uses step + k). --temperature accepts 0
-  (greedy) and inf. --bias takes token:value pairs (value may be -inf: a ban).`;
+  length. Numbers accept inf and -inf.
+${FLAGGED.map((spec) => `    ${usageLine(spec).padEnd(28)} ${spec.cli.help}`).join('\n')}`;
 
 const OPTIONS = {
-  draws: { type: 'string', short: 'n' },
-  seed: { type: 'string' },
-  step: { type: 'string' },
-  temperature: { type: 'string', short: 't' },
-  'top-k': { type: 'string' },
-  'top-p': { type: 'string' },
-  'min-p': { type: 'string' },
-  bias: { type: 'string' },
-  allowed: { type: 'string' },
-  history: { type: 'string' },
-  'repetition-penalty': { type: 'string' },
-  'presence-penalty': { type: 'string' },
-  'frequency-penalty': { type: 'string' },
-  'top-n': { type: 'string' },
-  'raw-logprobs': { type: 'boolean' },
+  ...Object.fromEntries(
+    FLAGGED.map((spec) => [
+      spec.cli.flag,
+      {
+        type: spec.kind === 'flag' ? 'boolean' : 'string',
+        ...(spec.cli.short ? { short: spec.cli.short } : {}),
+      },
+    ]),
+  ),
   backend: { type: 'string', default: 'ts' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-} as const;
+} as Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>;
 
 const VALUED = new Set(
   Object.entries(OPTIONS).flatMap(([name, spec]) =>
-    spec.type === 'string' ? [`--${name}`, ...('short' in spec ? [`-${spec.short}`] : [])] : [],
+    spec.type === 'string' ? [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])] : [],
   ),
 );
 
@@ -77,52 +93,53 @@ function idList(option: string, value: string): number[] {
   return text.split(/[\s,]+/).map((part) => integerOption(option, part));
 }
 
-function biasMap(value: string): Map<number, number> {
+function biasMap(option: string, value: string): Map<number, number> {
   const bias = new Map<number, number>();
   for (const pair of value.split(/[\s,]+/).filter((part) => part.length > 0)) {
     const [id, amount, ...rest] = pair.split(':');
     if (id === undefined || amount === undefined || rest.length > 0)
-      throw new UsageError(`--bias takes token:value pairs, got '${pair}'`, 'sample');
+      throw new UsageError(`${option} takes token:value pairs, got '${pair}'`, 'sample');
     const reading = readNumber(amount);
     if ('problem' in reading)
       throw new UsageError(
-        `--bias value for token ${id} ${reading.problem}: '${amount}'`,
+        `${option} value for token ${id} ${reading.problem}: '${amount}'`,
         'sample',
       );
-    bias.set(integerOption('--bias', id), reading.value);
+    bias.set(integerOption(option, id), reading.value);
   }
   return bias;
 }
 
-type Values = ReturnType<
-  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
->['values'];
+type Values = Record<string, string | boolean | undefined>;
 
+/** One flag's text as the option's value, by the kind the table gives it. */
+function optionValue(spec: OptionSpec, option: string, value: string | boolean): unknown {
+  if (typeof value === 'boolean') return value ? true : undefined;
+  switch (spec.kind) {
+    case 'integer':
+    case 'seed':
+      return integerOption(option, value);
+    case 'number':
+      return numberOption(option, value, 'sample');
+    case 'tokens':
+      return idList(option, value);
+    case 'bias':
+      return biasMap(option, value);
+    case 'flag':
+      return undefined;
+  }
+}
+
+/** The sampler's options from the parsed flags (every flag of the table). */
 function sampleOptions(values: Values): SampleOptions {
-  const number = (option: keyof Values, integer = false) => {
-    const value = values[option];
-    if (typeof value !== 'string') return undefined;
-    return integer
-      ? integerOption(`--${option}`, value)
-      : numberOption(`--${option}`, value, 'sample');
-  };
-  const entries: [keyof SampleOptions, unknown][] = [
-    ['draws', number('draws', true)],
-    ['seed', number('seed', true)],
-    ['step', number('step', true)],
-    ['temperature', number('temperature')],
-    ['topK', number('top-k', true)],
-    ['topP', number('top-p')],
-    ['minP', number('min-p')],
-    ['repetitionPenalty', number('repetition-penalty')],
-    ['presencePenalty', number('presence-penalty')],
-    ['frequencyPenalty', number('frequency-penalty')],
-    ['bias', values.bias === undefined ? undefined : biasMap(values.bias)],
-    ['allowed', values.allowed === undefined ? undefined : idList('--allowed', values.allowed)],
-    ['history', values.history === undefined ? undefined : idList('--history', values.history)],
-    ['rawLogprobs', values['raw-logprobs'] === true ? true : undefined],
-  ];
-  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as SampleOptions;
+  const entries: [string, unknown][] = [];
+  for (const spec of FLAGGED) {
+    const value = values[spec.cli.flag];
+    if (value === undefined) continue;
+    const converted = optionValue(spec, `--${spec.cli.flag}`, value);
+    if (converted !== undefined) entries.push([spec.name, converted]);
+  }
+  return Object.fromEntries(entries) as SampleOptions;
 }
 
 /**
@@ -134,7 +151,7 @@ function sampleOptions(values: Values): SampleOptions {
  * ```
  */
 export async function sampleCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  let parsed: { values: Values; positionals: string[] };
   try {
     parsed = parseArgs({ args: protectNegatives(args), options: OPTIONS, allowPositionals: true });
   } catch (error) {
@@ -146,8 +163,9 @@ export async function sampleCommand(args: readonly string[], io: CommandIo): Pro
     return 0;
   }
   const options = sampleOptions(values);
-  const shown = values['top-n'] === undefined ? 20 : integerOption('--top-n', values['top-n']);
-  const backendSpec = values.backend;
+  const topN = values['top-n'];
+  const shown = typeof topN === 'string' ? integerOption('--top-n', topN) : 20;
+  const backendSpec = values.backend as string;
   checkBackendSpec(backendSpec, 'sample');
   const rows = await readCommandRows(positionals, io, 'sample');
   const n = rows[0]!.length;

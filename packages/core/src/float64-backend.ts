@@ -1,7 +1,7 @@
-import type { KernelRequest, SyncBackend } from '@softmax-kit/core';
+import type { KernelRequest, SyncBackend } from './backend.js';
 
 /**
- * A plain float64 backend for this package's tests, written from the formulas of core's
+ * A plain float64 backend for tests (the sampler's and others'), written from the formulas of core's
  * `KernelRequest` docs (Math.exp, Math.log1p of the sum without the max's term). The sampler is
  * tested on every real backend by the conformance suite's `sampling` group; depending on
  * backend-ts here would make a build cycle (backend-ts tests with conformance, which uses this

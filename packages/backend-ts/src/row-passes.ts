@@ -1,0 +1,166 @@
+/**
+ * The sampler's row passes (`RowPasses` of `@softmax-kit/core`) at this backend's speed: the exp
+ * sum with the kernels' own exp (float32 rows: the table-driven exp, relative error < 5.9e-10;
+ * float64 rows: `Math.exp`, compensated sum), and the scans unrolled four entries at a time.
+ *
+ * @packageDocumentation
+ */
+import type { FloatArray, RowPasses, RowStats } from '@softmax-kit/core';
+import { EXP_TABLE } from './fast-exp.js';
+import { stepsPerUnit, sumExp32, sumExp64 } from './row-exp-sums.js';
+
+/** Block length of the block sums (core's `ROW_BLOCK`, the contract's value). */
+const BLOCK = 4096;
+
+function stats(x: FloatArray, into: RowStats): RowStats {
+  const n = x.length;
+  let max = Number.NEGATIVE_INFINITY;
+  let argmax = -1;
+  let masked = 0;
+  let firstNaN = -1;
+  let i = 0;
+  // Fast path, four at a time: a lane that is not below the running max (larger, equal, or
+  // NaN), or -Infinity, is looked at again one by one.
+  for (const stop = n - 3; i < stop; i += 4) {
+    const a = x[i]!;
+    const b = x[i + 1]!;
+    const c = x[i + 2]!;
+    const d = x[i + 3]!;
+    if (
+      a < max &&
+      b < max &&
+      c < max &&
+      d < max &&
+      a !== Number.NEGATIVE_INFINITY &&
+      b !== Number.NEGATIVE_INFINITY &&
+      c !== Number.NEGATIVE_INFINITY &&
+      d !== Number.NEGATIVE_INFINITY
+    )
+      continue;
+    for (let k = i; k < i + 4; k++) {
+      const v = x[k]!;
+      if (v > max) {
+        max = v;
+        argmax = k;
+      } else if (v === Number.NEGATIVE_INFINITY) masked++;
+      else if (Number.isNaN(v) && firstNaN < 0) firstNaN = k;
+    }
+  }
+  for (; i < n; i++) {
+    const v = x[i]!;
+    if (v > max) {
+      max = v;
+      argmax = i;
+    } else if (v === Number.NEGATIVE_INFINITY) masked++;
+    else if (Number.isNaN(v) && firstNaN < 0) firstNaN = i;
+  }
+  let positive = 0;
+  if (max === Number.POSITIVE_INFINITY)
+    for (let k = argmax; k < n; k++) if (x[k] === Number.POSITIVE_INFINITY) positive++;
+  into.max = max;
+  into.argmax = argmax;
+  into.firstNaN = firstNaN;
+  into.masked = masked;
+  into.positive = positive;
+  return into;
+}
+
+function expSum(x: FloatArray, max: number, temperature: number, blocks?: Float64Array): number {
+  const n = x.length;
+  const float32 = x instanceof Float32Array;
+  let total = 0;
+  for (let start = 0, b = 0; start < n; start += BLOCK, b++) {
+    const end = Math.min(n, start + BLOCK);
+    const sum = float32
+      ? sumExp32(x as Float32Array, start, end, max, temperature, null)
+      : sumExp64(x as Float64Array, start, end, max, temperature, null);
+    if (blocks !== undefined) blocks[b] = sum;
+    total += sum;
+  }
+  return total;
+}
+
+function weigh(
+  x: FloatArray,
+  ids: Int32Array,
+  count: number,
+  max: number,
+  temperature: number,
+  out: Float64Array,
+): number {
+  let sum = 0;
+  if (!(x instanceof Float32Array)) {
+    for (let k = 0; k < count; k++) {
+      const w = Math.exp((x[ids[k]!]! - max) / temperature);
+      out[k] = w;
+      sum += w;
+    }
+    return sum;
+  }
+  // float32 rows: fast-exp.ts's table exp (its literals, as row-exp-sums.ts inlines them).
+  const scale = stepsPerUnit(temperature);
+  const table = EXP_TABLE;
+  const cutoff = 4832; // EXP_CUTOFF_STEPS
+  const magic = 6755399441055744; // ROUND_MAGIC
+  const c1 = 0.02166084939249829;
+  const c2 = 2.3459619820224677e-4;
+  const c3 = 1.6938509724371819e-6;
+  for (let k = 0; k < count; k++) {
+    let u = (max - x[ids[k]!]!) * scale;
+    u = u < cutoff ? u : cutoff; // NaN and +Infinity (a -Infinity logit) to the cut-off: 0
+    const rounded = u + magic - magic;
+    const t = rounded - u;
+    const w = table[rounded | 0]! * (1 + t * (c1 + t * (c2 + t * c3)));
+    out[k] = w;
+    sum += w;
+  }
+  return sum;
+}
+
+function countAtLeast(x: FloatArray, threshold: number): number {
+  const n = x.length;
+  let count = 0;
+  let i = 0;
+  for (const stop = n - 3; i < stop; i += 4)
+    count +=
+      +(x[i]! >= threshold) +
+      +(x[i + 1]! >= threshold) +
+      +(x[i + 2]! >= threshold) +
+      +(x[i + 3]! >= threshold);
+  for (; i < n; i++) count += +(x[i]! >= threshold);
+  return count;
+}
+
+function gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
+  const n = x.length;
+  let count = 0;
+  let i = 0;
+  // `!(v < threshold)`: NaN is gathered too (the sampler reports it). Branch-free: every index
+  // is written, the count moves on only for a gathered one (a gather of a fifth of the row
+  // would mispredict a branch on every other group of four). `into` has room for the row, so
+  // the write after the last gathered index stays inside it or, at the row's end, is dropped.
+  for (const stop = n - 3; i < stop; i += 4) {
+    into[count] = i;
+    count += +!(x[i]! < threshold);
+    into[count] = i + 1;
+    count += +!(x[i + 1]! < threshold);
+    into[count] = i + 2;
+    count += +!(x[i + 2]! < threshold);
+    into[count] = i + 3;
+    count += +!(x[i + 3]! < threshold);
+  }
+  for (; i < n; i++) {
+    into[count] = i;
+    count += +!(x[i]! < threshold);
+  }
+  return count;
+}
+
+/** This backend's row passes (frozen; shared by every `tsBackend()`). */
+export const tsRowPasses: RowPasses = Object.freeze({
+  stats,
+  expSum,
+  weigh,
+  countAtLeast,
+  gatherAtLeast,
+});

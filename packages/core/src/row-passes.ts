@@ -1,0 +1,84 @@
+import { type FloatArray, ROW_BLOCK, type RowPasses, type RowStats } from './backend.js';
+
+/**
+ * The sampler's row passes in plain JavaScript: the generic path, for every backend that does
+ * not offer its own ({@link RowPasses}). Each pass reads the row once; sums are float64, in index
+ * order.
+ */
+export const genericRowPasses: RowPasses = Object.freeze({
+  stats(x: FloatArray, into: RowStats): RowStats {
+    const n = x.length;
+    let max = Number.NEGATIVE_INFINITY;
+    let argmax = -1;
+    let masked = 0;
+    let firstNaN = -1;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      if (v > max) {
+        max = v;
+        argmax = i;
+      } else if (v === Number.NEGATIVE_INFINITY) masked++;
+      else if (Number.isNaN(v) && firstNaN < 0) firstNaN = i;
+    }
+    let positive = 0;
+    if (max === Number.POSITIVE_INFINITY)
+      for (let i = argmax; i < n; i++) if (x[i] === Number.POSITIVE_INFINITY) positive++;
+    into.max = max;
+    into.argmax = argmax;
+    into.firstNaN = firstNaN;
+    into.masked = masked;
+    into.positive = positive;
+    return into;
+  },
+
+  expSum(x: FloatArray, max: number, temperature: number, blocks?: Float64Array): number {
+    const n = x.length;
+    let total = 0;
+    for (let start = 0, b = 0; start < n; start += ROW_BLOCK, b++) {
+      const end = Math.min(n, start + ROW_BLOCK);
+      let s0 = 0;
+      let s1 = 0;
+      let i = start;
+      for (const stop = end - 1; i < stop; i += 2) {
+        s0 += Math.exp((x[i]! - max) / temperature);
+        s1 += Math.exp((x[i + 1]! - max) / temperature);
+      }
+      if (i < end) s0 += Math.exp((x[i]! - max) / temperature);
+      const sum = s0 + s1;
+      if (blocks !== undefined) blocks[b] = sum;
+      total += sum;
+    }
+    return total;
+  },
+
+  weigh(
+    x: FloatArray,
+    ids: Int32Array,
+    count: number,
+    max: number,
+    temperature: number,
+    out: Float64Array,
+  ): number {
+    let sum = 0;
+    for (let k = 0; k < count; k++) {
+      const w = Math.exp((x[ids[k]!]! - max) / temperature);
+      out[k] = w;
+      sum += w;
+    }
+    return sum;
+  },
+
+  countAtLeast(x: FloatArray, threshold: number): number {
+    const n = x.length;
+    let count = 0;
+    for (let i = 0; i < n; i++) count += +(x[i]! >= threshold);
+    return count;
+  },
+
+  gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
+    const n = x.length;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (!(x[i]! < threshold)) into[count++] = i; // NaN too
+    return count;
+  },
+});

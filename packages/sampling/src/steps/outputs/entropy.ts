@@ -1,0 +1,37 @@
+import type { OutputStep } from './output.js';
+
+/**
+ * SPEC step 5, `entropy`: `H = -sum q log q = log S - (sum w z) / S` over the kept tokens with
+ * `w > 0` (`z` the log-weight). Off the `'exp'` kind every kept weight is 1 or 0 (z = 0): H is
+ * `log S`.
+ */
+export const entropyOutput: OutputStep = {
+  name: 'entropy',
+  active: (plan) => plan.flag('entropy'),
+  write(context, kept, _drawn, into) {
+    const weights = context.weights();
+    let weighted = 0;
+    if (weights.kind === 'exp') {
+      const { max, temperature } = weights;
+      const { candidates } = kept;
+      if (candidates !== null) {
+        const { logits, w } = candidates;
+        for (let k = 0; k < kept.count; k++) {
+          const weight = w[k]!;
+          if (weight > 0) weighted += weight * ((logits[k]! - max) / temperature);
+        }
+      } else {
+        const x = context.x;
+        for (let i = 0; i < context.n; i++) {
+          const z = (x[i]! - max) / temperature;
+          const weight = Math.exp(z);
+          if (weight > 0) weighted += weight * z;
+        }
+      }
+    }
+    into.entropy = Math.max(0, Math.log(kept.total) - weighted / kept.total);
+  },
+  writeGreedy(_context, _token, _drawn, into) {
+    into.entropy = 0;
+  },
+};

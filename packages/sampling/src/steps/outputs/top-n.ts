@@ -1,0 +1,66 @@
+import { gather, guessByRank, rankedIds } from '../../candidates.js';
+import { logWeight } from '../step.js';
+import type { OutputStep } from './output.js';
+
+/** Up to this many, the top is kept in a small sorted list in one pass. */
+const SMALL = 64;
+
+/**
+ * The first `count` of listed tokens (in index order) by rank, one pass: a later token enters
+ * only above the list's last (an equal logit ranks after: its index is higher).
+ */
+function smallTop(ids: Int32Array, logits: Float64Array, total: number, count: number): Int32Array {
+  const topIds = new Int32Array(count);
+  const topLogits = new Float64Array(count);
+  let size = 0;
+  for (let k = 0; k < total; k++) {
+    const v = logits[k]!;
+    if (size === count && !(v > topLogits[count - 1]!)) continue;
+    let at = size < count ? size++ : count - 1;
+    while (at > 0 && v > topLogits[at - 1]!) {
+      topIds[at] = topIds[at - 1]!;
+      topLogits[at] = topLogits[at - 1]!;
+      at--;
+    }
+    topIds[at] = ids[k]!;
+    topLogits[at] = v;
+  }
+  return topIds;
+}
+
+/** SPEC step 5, `topN`: the first N kept tokens in ranking order, with their log-probabilities under q. */
+export const topNOutput: OutputStep = {
+  name: 'topN',
+  active: (plan, row) => plan.number('topN', row) > 0,
+  write(context, kept, _drawn, into) {
+    const count = Math.min(context.plan.number('topN', context.row), kept.count);
+    let tokens: Int32Array;
+    if (kept.candidates !== null)
+      tokens =
+        count <= SMALL
+          ? smallTop(kept.candidates.ids, kept.candidates.logits, kept.count, count)
+          : rankedIds(kept.candidates, count, context.ws);
+    else {
+      // The whole row is kept: gather its top (the candidates' scratch is free: nothing was
+      // truncated).
+      for (let attempt = 0; ; attempt++) {
+        const threshold = guessByRank(context, count, attempt);
+        const candidates = gather(context, threshold, context.ws);
+        if (candidates.count >= count || threshold === Number.NEGATIVE_INFINITY) {
+          tokens = rankedIds(candidates, count, context.ws);
+          break;
+        }
+      }
+    }
+    const weights = context.weights();
+    const logTotal = Math.log(kept.total);
+    const logprobs = Float64Array.from(
+      tokens,
+      (token) => logWeight(weights, context.x[token]!) - logTotal,
+    );
+    into.top = { tokens, logprobs };
+  },
+  writeGreedy(_context, token, _drawn, into) {
+    into.top = { tokens: Int32Array.of(token), logprobs: Float64Array.of(0) };
+  },
+};
