@@ -36,8 +36,8 @@ export const MIN_MARGIN = 1.5;
 export const DECISION_RULE =
   `A backend replaces a cheaper one from the size where its median time is faster by more than ` +
   `the measured spread (the wider p90/p10 of the two, or of their medians over several runs; ` +
-  `at least ${MIN_MARGIN}x, this machine's run-to-run noise), at that size and at most larger ` +
-  `sizes. Within the spread the smaller install and fewer dependencies win: ts (none), ` +
+  `at least ${MIN_MARGIN}x, this machine's run-to-run noise), at that size and at more than ` +
+  `half of the sizes from there up. Within the spread the smaller install and fewer dependencies win: ts (none), ` +
   `then wasm, then wasm with threads, then TensorFlow.js. Sizes with the same pick merge into ` +
   `ranges of elements per call.`;
 
@@ -350,10 +350,10 @@ function chooseSizes(inputs: VerdictInputs): SizeChoice[] {
 
 /**
  * The smallest size index at which a challenger beats the pick by more than the margin there
- * and at most of that size and the larger ones (the median of log(speed-up / margin) over them
- * is positive); `excess.length` when there is none. Null entries (not measured) are left out.
- * The median, not the mean: one size where the challenger happens to be 4x faster must not
- * carry sizes where it ties.
+ * and at more than half of that size and the larger ones (`excess` is log(speed-up / margin)
+ * per size, positive where it wins); `excess.length` when there is none. Null entries (not
+ * measured) are left out. A count, not a mean: one size where the challenger happens to be 4x
+ * faster must not carry sizes where it ties.
  *
  * @example
  * ```ts
@@ -361,13 +361,15 @@ function chooseSizes(inputs: VerdictInputs): SizeChoice[] {
  * ```
  */
 export function takeoverIndex(excess: readonly (number | null)[]): number {
-  const tail: number[] = [];
+  let wins = 0;
+  let counted = 0;
   let from = excess.length;
   for (let index = excess.length - 1; index >= 0; index--) {
     const value = excess[index];
     if (value === null || value === undefined) continue;
-    tail.push(value);
-    if (value > 0 && median(tail) > 0) from = index;
+    counted += 1;
+    if (value > 0) wins += 1;
+    if (value > 0 && wins * 2 > counted) from = index;
   }
   return from;
 }
