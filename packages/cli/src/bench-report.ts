@@ -53,6 +53,12 @@ export interface BenchReport {
     cores: number;
     platform: string;
     versions: Record<string, string>;
+    /**
+     * Browser runs (optional, additive): the GPU the browser reported (WebGL's unmasked
+     * renderer), e.g. `ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...))`; null when no
+     * WebGL. SwiftShader is a software renderer: webgl/webgpu numbers are then not a GPU's.
+     */
+    device?: string | null;
   };
   subjects: BenchSubjectInfo[];
   results: BenchResult[];

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documents, fences } from './markdown-blocks.js';
+import { documents, type Fence, fences } from './markdown-blocks.js';
 
 const cliRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(cliRoot, '..', '..');

@@ -269,6 +269,5 @@ describe('the TypeScript blocks of the READMEs and guides', () => {
       expect(run.stderr, `${where}\n${run.stdout}`).not.toMatch(/COMMENT MISMATCH|Error/);
       expect(run.code).toBe(0);
     },
-    BLOCK_TIMEOUT_MS,
   );
 });

@@ -40,6 +40,18 @@ function quantile(values: number[], q: number): number {
 }
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** The GPU this browser reports through WebGL (the unmasked renderer when allowed), or null. */
+export function webglRenderer(): string | null {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  } catch {
+    return null;
+  }
+}
+
 /** Shortest batch: long enough for the page's timer (5 us when cross-origin isolated, else 100 us). */
 const MIN_BATCH_MS = 5;
 
@@ -102,10 +114,14 @@ export async function runBrowserBench(
       cores: navigator.hardwareConcurrency ?? 0,
       platform: navigator.platform,
       versions: {},
+      device: webglRenderer(),
     },
     subjects: [],
     results: [],
   };
+  // Core is shared by every backend: load it once before any cold start is timed, so the first
+  // backend measured does not carry the page's share (ts showed 67 ms cold, ~1.3 ms warm).
+  await import('@softmax-kit/core');
   const subjects = [...backends, 'peer:naive-js'] as const;
   const total = subjects.length * browserSizes.length;
   let done = 0;

@@ -67,6 +67,8 @@ export interface RuntimeVerdict {
   peers: string | null;
   /** Our sampler against transformers.js's top-k, or null when not measured. */
   sampling: string | null;
+  /** The browser run's device in words (SwiftShader: "a software renderer, not your GPU"). */
+  device: string | null;
 }
 
 export interface DecisionInputs {
@@ -207,6 +209,7 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
         }).`,
         peers: null,
         sampling: null,
+        device: null,
       };
     }
     const excluded: Record<string, string> = {};
@@ -280,6 +283,7 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
       headline: verdict.sentence,
       peers: verdict.peerSentence,
       sampling: verdict.samplingSentence,
+      device: verdict.device,
     };
   });
 }

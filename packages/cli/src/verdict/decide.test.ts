@@ -7,6 +7,7 @@ import type { BenchReport, BenchResult } from '../bench-report.js';
 import {
   DECISION_RULE,
   decideRuntime,
+  describeDevice,
   factoryCall,
   formatElements,
   MIN_MARGIN,
@@ -298,5 +299,19 @@ describe('names', () => {
     expect(formatElements(32 * 1024)).toBe('32k');
     expect(formatElements(4 * 1024 * 1024)).toBe('4M');
     expect(formatElements(1000)).toBe('1000');
+  });
+});
+
+describe('describeDevice', () => {
+  it('says SwiftShader is a software renderer, not a GPU', () => {
+    expect(
+      describeDevice(
+        'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)',
+      ),
+    ).toBe('SwiftShader: a software renderer, not your GPU (webgl and webgpu ran on the CPU)');
+    expect(describeDevice('ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)')).toBe(
+      'GPU: ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)',
+    );
+    expect(describeDevice(undefined)).toBeNull();
   });
 });

@@ -86,6 +86,8 @@ export interface RuntimeVerdict {
   /** Our sampler against transformers.js's top-k, when both were measured. */
   sampling: SamplingChoice[];
   samplingSentence: string | null;
+  /** The device a browser run used, in words (`describeDevice`); null for Node or when unknown. */
+  device: string | null;
 }
 
 export interface VerdictInputs {
@@ -542,5 +544,27 @@ export function decideRuntime(inputs: VerdictInputs): RuntimeVerdict {
     peerSentence: peerSentenceOf(sizes),
     sampling: sampling.sizes,
     samplingSentence: sampling.sentence,
+    device: describeDevice(
+      inputs.reports.find((report) => report.environment.device)?.environment.device,
+    ),
   };
+}
+
+/**
+ * What a browser report's device means for its numbers: SwiftShader (Chromium's software
+ * renderer, what headless Chromium uses without a GPU) is named as such, since its webgl and
+ * webgpu figures say nothing about a real GPU. Null when the report names no device.
+ *
+ * @example
+ * ```ts
+ * describeDevice('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)');
+ * // 'SwiftShader: a software renderer, not your GPU (webgl and webgpu ran on the CPU)'
+ * ```
+ */
+export function describeDevice(device: string | null | undefined): string | null {
+  if (!device) return null;
+  if (/swiftshader/i.test(device)) {
+    return 'SwiftShader: a software renderer, not your GPU (webgl and webgpu ran on the CPU)';
+  }
+  return `GPU: ${device}`;
 }

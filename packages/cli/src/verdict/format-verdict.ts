@@ -24,6 +24,7 @@ function spanOf(ratios: readonly number[]): string {
  */
 export function formatVerdict(verdict: RuntimeVerdict, options: { rule?: boolean } = {}): string[] {
   const lines = [verdict.sentence];
+  if (verdict.device) lines.push(`  measured on ${verdict.device}`);
   const runs = `${verdict.runs} ${verdict.quick ? 'quick ' : ''}run${verdict.runs === 1 ? '' : 's'}`;
   for (const range of verdict.ranges) {
     if (range.pick === null) continue;

@@ -8,6 +8,7 @@ export {
   beats,
   DECISION_RULE,
   decideRuntime,
+  describeDevice,
   factoryCall,
   formatElements,
   MIN_MARGIN,
