@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SIZES } from '../bench/sizes.js';
 import { firstLine, formatNumber, formatTable } from '../format.js';
+import { runPeerChecks } from '../peers/peer-checks.js';
 import { UsageError } from '../usage-error.js';
 import { decideRuntime } from '../verdict/decide.js';
 import { formatVerdict } from '../verdict/format-verdict.js';
@@ -77,6 +78,10 @@ export async function compareCommand(args: readonly string[], io: CommandIo): Pr
   // kernels every dtype and odd input, the JIT's view of them is no longer what a user's
   // steady workload sees, and tfjs would already be initialised (no cold start to measure).
   const bench = await runBenchWithProgress({ backends, settings, peers: true }, io, showProgress);
+  // What a faster peer costs, by our own checks (accuracy, edge rows, install size): the verdict
+  // and the docs' peers table read it from bench.json.
+  if (showProgress) io.stderr('peer checks: accuracy at 32k and 1M, edge rows, install size...\n');
+  bench.peerChecks = await runPeerChecks();
   await writeJson(join(out, 'bench', 'bench.json'), bench);
   // compare reports on what is installed: a backend that cannot load is skipped, not failed
   const { reports } = await runConformanceWithProgress({

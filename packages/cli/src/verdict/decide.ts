@@ -19,7 +19,7 @@
  *    the most sizes and the others by range of elements per call.
  */
 import { BUILTIN_BACKENDS, type BuiltinBackend } from '@softmax-kit/conformance/backends';
-import type { BenchReport, BenchResult } from '../bench-report.js';
+import type { BenchReport, BenchResult, PeerCheck } from '../bench-report.js';
 
 /** Where the verdict applies. */
 export type VerdictRuntime = 'node' | 'browser';
@@ -88,6 +88,8 @@ export interface RuntimeVerdict {
   samplingSentence: string | null;
   /** The device a browser run used, in words (`describeDevice`); null for Node or when unknown. */
   device: string | null;
+  /** Our own checks on ours and the peers (accuracy, edge rows, install), when the run has them. */
+  peerChecks: PeerCheck[];
 }
 
 export interface VerdictInputs {
@@ -547,6 +549,7 @@ export function decideRuntime(inputs: VerdictInputs): RuntimeVerdict {
     device: describeDevice(
       inputs.reports.find((report) => report.environment.device)?.environment.device,
     ),
+    peerChecks: inputs.reports.find((report) => report.peerChecks)?.peerChecks ?? [],
   };
 }
 
@@ -567,4 +570,44 @@ export function describeDevice(device: string | null | undefined): string | null
     return 'SwiftShader: a software renderer, not your GPU (webgl and webgpu ran on the CPU)';
   }
   return `GPU: ${device}`;
+}
+
+/** `302 MB`, `253 kB`: bytes in the units a user reads an install size in (1 MB = 10^6 bytes). */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${Number((bytes / 1e6).toPrecision(3))} MB`;
+  return `${Number((bytes / 1e3).toPrecision(3))} kB`;
+}
+
+/**
+ * What choosing a library costs, from our own checks: native or not, install size, float32
+ * error at the longest row checked, and what it returns for each edge row that is not what
+ * softmax-kit's contract gives.
+ *
+ * @example
+ * ```ts
+ * peerFacts(onnxCheck); // 'native, 302 MB installed (17 packages); float32 error 5.8e-5 at 1M; NaN for: ...'
+ * ```
+ */
+export function peerFacts(check: PeerCheck): string {
+  if (check.unavailable) return `not checked (${check.unavailable.split('\n')[0]})`;
+  const parts: string[] = [];
+  if (check.native !== null) parts.push(check.native ? 'native addon' : 'no native code');
+  if (check.installBytes !== null) {
+    parts.push(
+      `${formatBytes(check.installBytes)} installed (${check.installPackages} package${check.installPackages === 1 ? '' : 's'})`,
+    );
+  }
+  const lengths = Object.keys(check.maxRelativeError).sort((a, b) => Number(a) - Number(b));
+  const longest = lengths.at(-1);
+  if (longest !== undefined) {
+    const error = check.maxRelativeError[longest] as number;
+    parts.push(
+      `float32 error ${error.toExponential(1)} at ${formatElements(Number(longest))} entries`,
+    );
+  }
+  const nan = Object.entries(check.edges)
+    .filter(([, result]) => result === 'NaN')
+    .map(([edge]) => edge);
+  if (nan.length > 0) parts.push(`NaN for: ${nan.join('; ')}`);
+  return parts.join('; ');
 }

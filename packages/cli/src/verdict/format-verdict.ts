@@ -1,5 +1,5 @@
 import { formatNumber } from '../format.js';
-import { DECISION_RULE, type Pooled, peerLabel, type RuntimeVerdict } from './decide.js';
+import { DECISION_RULE, type Pooled, peerFacts, peerLabel, type RuntimeVerdict } from './decide.js';
 
 const ns = (stats: Pooled) => `${formatNumber(stats.median, 3)} ns/element`;
 const times = (ratio: number) => `${formatNumber(ratio, 2)}x`;
@@ -57,8 +57,12 @@ export function formatVerdict(verdict: RuntimeVerdict, options: { rule?: boolean
           .map((choice) => choice.size)
           .join(', ')}`,
       );
+      const check = verdict.peerChecks.find((item) => item.subject === peer);
+      if (check) lines.push(`    ${peerFacts(check)}`);
     }
   }
+  const ours = verdict.peerChecks.filter((check) => !check.subject.startsWith('peer:'));
+  for (const check of ours) lines.push(`  ours, ${check.subject}: ${peerFacts(check)}`);
   if (verdict.samplingSentence) {
     lines.push(verdict.samplingSentence);
     lines.push(
