@@ -40,8 +40,9 @@ const hasChromium = existsSync(chromium);
 const reportsDir = join(root, 'reports');
 const summary = [];
 const started = Date.now();
-/** A step longer than this without output gets a "still running" line. */
+/** A step longer than this without output gets a "still running" line, then one every REPEAT_MS. */
 const QUIET_MS = 5_000;
+const REPEAT_MS = 15_000;
 
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 /** ANSI colour and cursor sequences (ESC [ ... letter), built without a control character literal. */
@@ -75,7 +76,11 @@ const stepDone = () => console.log(`   (${seconds(Date.now() - stepStarted)})`);
  * not shown again), with a "still running" line after QUIET_MS without output. `quiet: true`
  * keeps the output back and returns it. Resolves with { status, output }.
  */
-function run(command, commandArgs, { quiet = false, label = command, ...options } = {}) {
+function run(
+  command,
+  commandArgs,
+  { quiet = false, label = command, progress = () => '', ...options } = {},
+) {
   console.log(`$ ${command} ${commandArgs.join(' ')}`);
   return new Promise((done) => {
     const child = spawn(command, commandArgs, {
@@ -87,11 +92,16 @@ function run(command, commandArgs, { quiet = false, label = command, ...options 
     const seen = new Map();
     const kept = [];
     let lastOutput = Date.now();
+    let quietFor = QUIET_MS;
     const begun = Date.now();
     const ticker = setInterval(() => {
-      if (Date.now() - lastOutput >= QUIET_MS) {
-        console.log(`   ... ${label}: still running (${seconds(Date.now() - begun)})`);
+      if (Date.now() - lastOutput >= quietFor) {
+        const detail = progress(kept);
+        console.log(
+          `   ... ${label}: still running (${seconds(Date.now() - begun)}${detail ? `; ${detail}` : ''})`,
+        );
         lastOutput = Date.now();
+        quietFor = REPEAT_MS;
       }
     }, 1_000);
     const forward = (stream, write) => {
@@ -117,6 +127,7 @@ function run(command, commandArgs, { quiet = false, label = command, ...options 
       }
       seen.set(key, 1);
       lastOutput = Date.now();
+      quietFor = QUIET_MS;
       write(`${line}\n`);
     };
     forward(child.stdout, (text) => process.stdout.write(text));
@@ -269,6 +280,11 @@ if (steps.includes('tfjs-browser')) {
       quiet: true,
       label: 'tfjs browser conformance',
       env: { ...process.env, CHROMIUM_PATH: chromium },
+      // vitest prints a line per finished test file (✓ or ×): count them.
+      progress: (lines) => {
+        const files = lines.filter((line) => /^\s*[✓×]\s/.test(line.replace(ANSI, ''))).length;
+        return files ? `${files} test files done` : '';
+      },
     },
   );
   const plain = output.replace(ANSI, '');
