@@ -276,6 +276,12 @@ describe('the docs site in headless Chromium', { skip }, () => {
     assert.ok(backends.includes('wasm'), 'a known backend without a report is listed');
     assert.match(await table.locator('tr[data-backend="wasm"]').textContent(), /not measured/);
     assert.match(await table.locator('tr[data-backend="tfjs-wasm"]').textContent(), /fails/);
+    // The peers table: each library's own checks, NaN marked, install size in words.
+    const peers = page.getByTestId('peer-table');
+    assert.match(
+      await peers.locator('tr[data-subject="peer:onnxruntime-node"]').textContent(),
+      /NaN.*MB.*native addon/s,
+    );
     await page.close();
   });
 
@@ -572,7 +578,7 @@ describe('the docs site in headless Chromium', { skip }, () => {
 
   test('without any report the data pages build, render and say what was not run yet', async () => {
     for (const [name, path, notRun] of [
-      ['choose-backend-no-reports', '/choose-backend.html', 1],
+      ['choose-backend-no-reports', '/choose-backend.html', 2],
       ['conformance-no-reports', '/conformance.html', 2],
       ['speed-no-reports', '/speed.html', 2],
     ]) {
@@ -594,7 +600,7 @@ describe('the docs site in headless Chromium', { skip }, () => {
       emptyServer.url,
     );
     await reportsLoaded(page);
-    assert.match(await page.getByTestId('verdict').textContent(), /use ts, the default/);
+    assert.match(await page.getByTestId('verdict').textContent(), /use tsBackend\(\), the default/);
     await page.close();
   });
 });
