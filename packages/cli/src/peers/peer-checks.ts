@@ -1,14 +1,12 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSoftmax } from '@softmax-kit/core';
 import type { PeerCheck } from '../bench-report.js';
 import { packageVersion } from '../environment.js';
 import { loadBackendSource, messageOf } from '../load-backend.js';
 import { onnxSoftmaxModel } from './onnx-softmax-model.js';
 import { activateTf, loadTf } from './tfjs.js';
-
-const require = createRequire(import.meta.url);
 
 /** One row in, its softmax out (float32 in; what the library returns). */
 type RowSoftmax = (row: Float32Array) => Promise<ArrayLike<number>>;
@@ -109,7 +107,8 @@ function folderBytes(folder: string, native: { found: boolean }): number {
 export function installSize(
   name: string,
 ): { bytes: number; packages: number; native: boolean } | null {
-  const start = packageDir(name, dirname(require.resolve('../../package.json')));
+  // Resolved from this file, as Node would resolve the package for the CLI (src/ or dist/).
+  const start = packageDir(name, dirname(fileURLToPath(import.meta.url)));
   if (!start) return null;
   const seen = new Set<string>();
   const native = { found: false };
