@@ -36,6 +36,8 @@ const SKIPPED: Record<string, string> = {
   'packages/conformance/README.md#2': 'the same vitest test file as README.md#4',
   'packages/conformance/README.md#3': 'the same my-backend.js example as README.md#3',
   'apps/docs/src/guide/conformance-in-ci.md#1': 'the same vitest test file as README.md#4',
+  'packages/cli/README.md#1':
+    'reads the reports of a compare run (reports/bench/bench.json); compare.test.ts runs compare and checks the verdict it prints, src/verdict/decide.test.ts the rule on recorded runs',
   'packages/backend-tfjs-node/README.md#1':
     "needs @tensorflow/tfjs-node's native binding, which its install script downloads (no internet here; pnpm start says how)",
   'packages/backend-tfjs/README.md#2':
