@@ -3,7 +3,7 @@
  * backend to use and why, and for every backend the reasons to pick it anyway (bundle size,
  * precision, sync API, GPU). Pure: the page fetches the reports and renders what this returns.
  */
-import { decideRuntime, factoryCall, peerLabel } from '@softmax-kit/cli/verdict';
+import { beats, decideRuntime, factoryCall, margin, peerLabel } from '@softmax-kit/cli/verdict';
 import { formatKb, formatSig } from './format.js';
 import { DEFAULT_BACKEND, KNOWN_BACKENDS, type Runtime } from './known-backends.js';
 import type { BundleSizes } from './measure-bundles.js';
@@ -247,7 +247,11 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
           ? 'no conforming backend measured at this size'
           : choice.pick === DEFAULT_BACKEND
             ? choice.fastest
-              ? `${choice.fastest.backend} is ${times(base.median / choice.fastest.stats.median)} faster (${ns(choice.fastest.stats.median)}), within the ${times(Math.max(base.spread, choice.fastest.stats.spread))} spread: the default has no dependencies`
+              ? `${choice.fastest.backend} is ${times(base.median / choice.fastest.stats.median)} faster (${ns(choice.fastest.stats.median)}), ${
+                  beats(choice.fastest.stats, base)
+                    ? 'but not by more than the spread at most sizes from here up'
+                    : `within the ${times(margin(base, choice.fastest.stats))} spread`
+                }: the default has no dependencies`
               : `fastest, ${ns(base.median)}`
             : `${ns(base.median)}${defaultNs ? `, ${times(defaultNs / base.median)} faster than ${DEFAULT_BACKEND}` : ''}${
                 choice.fastest

@@ -98,6 +98,19 @@ describe('decideRuntime on three recorded runs of one machine', () => {
     expect(verdicts[0]?.samplingSentence).toContain("transformers.js's top-k is faster");
   });
 
+  it('falls back to the default on an overloaded run whose spreads are 5-33x, not to a noisy pick', () => {
+    const overloaded = JSON.parse(
+      readFileSync(join(fixtures, 'node-overloaded.json'), 'utf8'),
+    ) as BenchReport;
+    const spreads = overloaded.results
+      .filter((r) => r.subject === 'ts' && r.nsPerElement.p10 > 0)
+      .map((r) => r.nsPerElement.p90 / r.nsPerElement.p10);
+    expect(Math.max(...spreads)).toBeGreaterThan(8);
+    expect(decideRuntime({ runtime: 'node', reports: [overloaded] }).sentence).toBe(
+      'Node: `tsBackend()` at every size measured.',
+    );
+  });
+
   it('never picks a backend that failed conformance, whatever its speed', () => {
     for (const run of recorded) {
       const verdict = decideRuntime({
@@ -277,6 +290,9 @@ describe('the decision rule', () => {
 
   it('takeoverIndex: from the smallest size that wins there and at most sizes above', () => {
     expect(takeoverIndex([-1, 0.5, 0.5, 0.5])).toBe(1);
+    // The largest size alone is not a range.
+    expect(takeoverIndex([-1, -1, 0.5])).toBe(3);
+    expect(takeoverIndex([0.5])).toBe(0);
     expect(takeoverIndex([0.5, -2, 0.1, 0.1])).toBe(0);
     expect(takeoverIndex([0.1, -1, -1])).toBe(3);
     expect(takeoverIndex([1, -0.1, -0.1])).toBe(3);

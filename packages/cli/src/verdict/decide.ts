@@ -354,7 +354,7 @@ function chooseSizes(inputs: VerdictInputs): SizeChoice[] {
 
 /**
  * The smallest size index at which a challenger beats the pick by more than the margin there
- * and at more than half of that size and the larger ones (`excess` is log(speed-up / margin)
+ * and at more than half of that size and the larger ones, two sizes at least (`excess` is log(speed-up / margin)
  * per size, positive where it wins); `excess.length` when there is none. Null entries (not
  * measured) are left out. A count, not a mean: one size where the challenger happens to be 4x
  * faster must not carry sizes where it ties.
@@ -365,6 +365,10 @@ function chooseSizes(inputs: VerdictInputs): SizeChoice[] {
  * ```
  */
 export function takeoverIndex(excess: readonly (number | null)[]): number {
+  const measured = excess.filter((value) => value !== null && value !== undefined).length;
+  // A range is at least two sizes (when two were measured): the largest size alone, often the
+  // one with the fewest samples, does not make a recommendation.
+  const least = Math.min(2, measured);
   let wins = 0;
   let counted = 0;
   let from = excess.length;
@@ -373,7 +377,7 @@ export function takeoverIndex(excess: readonly (number | null)[]): number {
     if (value === null || value === undefined) continue;
     counted += 1;
     if (value > 0) wins += 1;
-    if (value > 0 && wins * 2 > counted) from = index;
+    if (value > 0 && wins * 2 > counted && counted >= least) from = index;
   }
   return from;
 }

@@ -1,5 +1,13 @@
 import { formatNumber } from '../format.js';
-import { DECISION_RULE, type Pooled, peerFacts, peerLabel, type RuntimeVerdict } from './decide.js';
+import {
+  beats,
+  DECISION_RULE,
+  margin,
+  type Pooled,
+  peerFacts,
+  peerLabel,
+  type RuntimeVerdict,
+} from './decide.js';
 
 const ns = (stats: Pooled) => `${formatNumber(stats.median, 3)} ns/element`;
 const times = (ratio: number) => `${formatNumber(ratio, 2)}x`;
@@ -32,11 +40,12 @@ export function formatVerdict(verdict: RuntimeVerdict, options: { rule?: boolean
     const evidence = choices
       .map((choice) => {
         const pick = choice.pickStats as Pooled;
-        const runnerUp = choice.fastest
-          ? `; ${choice.fastest.backend} ${ns(choice.fastest.stats)}, within the ${times(
-              Math.max(pick.spread, choice.fastest.stats.spread),
-            )} spread`
-          : '';
+        const fastest = choice.fastest;
+        const runnerUp = !fastest
+          ? ''
+          : beats(fastest.stats, pick)
+            ? `; ${fastest.backend} ${ns(fastest.stats)}, faster here but not by more than the spread at most sizes from here up`
+            : `; ${fastest.backend} ${ns(fastest.stats)}, within the ${times(margin(pick, fastest.stats))} spread`;
         return `${choice.size} ${ns(pick)}${runnerUp}`;
       })
       .join(', ');
