@@ -280,10 +280,10 @@ if (steps.includes('tfjs-browser')) {
       quiet: true,
       label: 'tfjs browser conformance',
       env: { ...process.env, CHROMIUM_PATH: chromium },
-      // vitest prints a line per finished test file (✓ or ×): count them.
+      // vitest prints a ✓ or × line per finished file or group: count them.
       progress: (lines) => {
         const files = lines.filter((line) => /^\s*[✓×]\s/.test(line.replace(ANSI, ''))).length;
-        return files ? `${files} test files done` : '';
+        return files ? `${files} test groups finished` : '';
       },
     },
   );
