@@ -142,7 +142,8 @@ describe('the docs site in headless Chromium', { skip }, () => {
         cwd: docsRoot,
         env,
         encoding: 'utf8',
-        timeout: 180_000,
+        // A build takes 2-5 minutes on a busy 2-core machine (four and a half measured at load 11).
+        timeout: 600_000,
       });
       assert.equal(
         result.status,
