@@ -126,7 +126,7 @@ describe('decideRuntime on three recorded runs of one machine', () => {
   it('prints the sentence first, then the evidence with numbers', () => {
     const lines = formatVerdict(verdicts[0] as ReturnType<typeof decideRuntime>, { rule: true });
     expect(lines[0]).toBe(verdicts[0]?.sentence);
-    expect(lines.join('\n')).toMatch(/wasm at 1x1k, .*ns\/element/);
+    expect(lines.join('\n')).toMatch(/ {2}wasm at 1x1k, [^\n]*:\n {4}1x1k: [\d.]+ ns\/element/);
     expect(lines.join('\n')).toContain(DECISION_RULE);
   });
 });

@@ -37,19 +37,17 @@ export function formatVerdict(verdict: RuntimeVerdict, options: { rule?: boolean
   for (const range of verdict.ranges) {
     if (range.pick === null) continue;
     const choices = verdict.sizes.filter((choice) => range.sizes.includes(choice.size));
-    const evidence = choices
-      .map((choice) => {
-        const pick = choice.pickStats as Pooled;
-        const fastest = choice.fastest;
-        const runnerUp = !fastest
-          ? ''
-          : beats(fastest.stats, pick)
-            ? `; ${fastest.backend} ${ns(fastest.stats)}, faster here but not by more than the spread at most sizes from here up`
-            : `; ${fastest.backend} ${ns(fastest.stats)}, within the ${times(margin(pick, fastest.stats))} spread`;
-        return `${choice.size} ${ns(pick)}${runnerUp}`;
-      })
-      .join(', ');
-    lines.push(`  ${range.pick} at ${range.sizes.join(', ')}: ${evidence}`);
+    const evidence = choices.map((choice) => {
+      const pick = choice.pickStats as Pooled;
+      const fastest = choice.fastest;
+      const runnerUp = !fastest
+        ? ''
+        : beats(fastest.stats, pick)
+          ? `; ${fastest.backend} ${ns(fastest.stats)}, faster here but not by more than the spread at most sizes from here up`
+          : `; ${fastest.backend} ${ns(fastest.stats)}, within the ${times(margin(pick, fastest.stats))} spread`;
+      return `    ${choice.size}: ${ns(pick)}${runnerUp}`;
+    });
+    lines.push(`  ${range.pick} at ${range.sizes.join(', ')}:`, ...evidence);
   }
   if (verdict.peerSentence) {
     lines.push(verdict.peerSentence);
