@@ -83,7 +83,9 @@ function overflowProblems() {
     const style = getComputedStyle(element);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     const box = element.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
+    // Zero-size boxes, and 1 px screen-reader-only text (VitePress's `.visually-hidden`), are
+    // hidden on purpose.
+    if (box.width <= 1 || box.height <= 1) continue;
     const cuts = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
     if (cuts && element.scrollWidth > element.clientWidth + 1 && element.tagName !== 'svg') {
       problems.push(
