@@ -50,6 +50,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Choose a backend', link: '/choose-backend' },
       { text: 'Conformance matrix', link: '/conformance' },
       { text: 'Speed', link: '/speed' },
+      { text: 'Performance goals', link: '/goals' },
       { text: 'Playground', link: '/playground' },
     ],
   },
