@@ -6,7 +6,7 @@ import {
   hasChromium,
   isolationHeaders,
   writeConformanceReport,
-} from '../../tools/chromium';
+} from '../../tools/chromium.js';
 
 // Tests run from source through the `@softmax-kit/source` export condition; SOFTMAX_KIT_DIST=1
 // runs them against `dist`. Vite applies `resolve.conditions` to the browser environment and

@@ -5,7 +5,7 @@ import {
   hasChromium,
   isolationHeaders,
   writeConformanceReport,
-} from '../../tools/chromium';
+} from '../../tools/chromium.js';
 
 // Tests run from source through the `@softmax-kit/source` export condition; set
 // SOFTMAX_KIT_DIST=1 to run the same tests against the built `dist` output instead.

@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumLaunchOptions, hasChromium } from '../../tools/chromium';
+import { chromiumLaunchOptions, hasChromium } from '../../tools/chromium.js';
 
 // Tests run from source through the `@softmax-kit/source` export condition; set
 // SOFTMAX_KIT_DIST=1 to run the same tests against the built `dist` output instead.

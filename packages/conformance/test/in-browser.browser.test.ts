@@ -8,10 +8,14 @@ import { referenceBackend } from './reference-backends.js';
 it('runConformance runs in the browser and reports the browser runtime', async () => {
   const report = await runConformance(referenceBackend(), {
     sizes: [1, 100],
+    profile: 'fast',
     filter: (c) => c.group !== 'resources' || c.id === 'resources.backend-count',
   });
   expect(report.environment.runtime).toBe('browser');
   expect(report.environment.runtimeVersion).toMatch(/Chrome/);
+  expect(
+    report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.reason ?? ''}`),
+  ).toEqual([]);
   expect(report.status).toBe('pass');
   expect(formatSummary([report])).toMatch(/reference \(browser\)\s+browser\s+PASS/);
   expect(toJUnit(report)).toContain('<testsuite ');
