@@ -101,6 +101,32 @@ describe('the argument parser', () => {
     expect(values['top-n']).toBe('-5');
   });
 
+  it('sample refuses --top-n -5 and a repeated --seed through the bin (exit 2), and takes negative rows and values', async () => {
+    const topN = await runCli(['sample', '2,1,0.1', '--top-n', '-5']);
+    expect(topN.code).toBe(2);
+    expect(topN.stderr).toMatch(/--top-n must be an integer >= 0, got '-5'/);
+    const seed = await runCli(['sample', '2,1,0.1', '--seed', '1', '--seed', '2']);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toMatch(/--seed is given twice \('--seed 1', then '--seed 2'\)/);
+    const negative = await runCli([
+      'sample',
+      '-1,2',
+      '--presence-penalty',
+      '-1',
+      '--seed',
+      '3',
+      '--json',
+    ]);
+    expect(negative.code).toBe(0);
+    expect(JSON.parse(negative.stdout).rows[0].logits).toEqual([-1, 2]);
+  }, 60_000);
+
+  it('score takes the same parser: a repeated --targets is a usage error', async () => {
+    const run = await runCli(['score', '2,1', '--targets', '0', '--targets', '1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--targets is given twice/);
+  }, 60_000);
+
   it('flags meant to repeat (multiple: true) collect every value', () => {
     const { values } = parseCommandArgs(
       ['--backend', 'ts', '--backend', 'wasm'],

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_TIME_LIMITS,
   TimeLimitExceeded,
@@ -13,7 +12,8 @@ import {
   type SampleOptions,
 } from '@softmax-kit/sampling';
 import { openSoftmax } from '../open-softmax.js';
-import { numberOption, readNumber } from '../parse-number.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { integerOption, numberOption, readNumber } from '../parse-number.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIo } from './io.js';
 import { checkBackendSpec, readCommandRows } from './rows-input.js';
@@ -60,37 +60,13 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>;
 
-const VALUED = new Set(
-  Object.entries(OPTIONS).flatMap(([name, spec]) =>
-    spec.type === 'string' ? [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])] : [],
-  ),
-);
-
-/** Lets negative numbers be rows (`sample -1,2`) and option values (`--presence-penalty -1`). */
-function protectNegatives(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const arg of args) {
-    const previous = out[out.length - 1];
-    const numeric = /^-(\d|\.\d|inf)/i.test(arg);
-    if (numeric && previous !== undefined && VALUED.has(previous)) {
-      out[out.length - 1] = previous.startsWith('--') ? `${previous}=${arg}` : `${previous}${arg}`;
-    } else if (numeric) out.push(`\u2212${arg.slice(1)}`);
-    else out.push(arg);
-  }
-  return out;
-}
-
-function integerOption(option: string, value: string): number {
-  const number = numberOption(option, value, 'sample');
-  if (!Number.isSafeInteger(number))
-    throw new UsageError(`${option} must be an integer, got '${value}'`, 'sample');
-  return number;
-}
+/** A token id or count in a flag's list: an integer (the sampler checks its range). */
+const integer = (option: string, value: string) => integerOption(option, value, 'sample');
 
 function idList(option: string, value: string): number[] {
   const text = value.trim();
   if (text.length === 0) return [];
-  return text.split(/[\s,]+/).map((part) => integerOption(option, part));
+  return text.split(/[\s,]+/).map((part) => integer(option, part));
 }
 
 function biasMap(option: string, value: string): Map<number, number> {
@@ -105,7 +81,7 @@ function biasMap(option: string, value: string): Map<number, number> {
         `${option} value for token ${id} ${reading.problem}: '${amount}'`,
         'sample',
       );
-    bias.set(integerOption(option, id), reading.value);
+    bias.set(integer(option, id), reading.value);
   }
   return bias;
 }
@@ -118,7 +94,7 @@ function optionValue(spec: OptionSpec, option: string, value: string | boolean):
   switch (spec.kind) {
     case 'integer':
     case 'seed':
-      return integerOption(option, value);
+      return integer(option, value);
     case 'number':
       return numberOption(option, value, 'sample');
     case 'tokens':
@@ -151,20 +127,17 @@ function sampleOptions(values: Values): SampleOptions {
  * ```
  */
 export async function sampleCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let parsed: { values: Values; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: protectNegatives(args), options: OPTIONS, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'sample');
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, 'sample', {
+    allowPositionals: true,
+  }) as { values: Values; positionals: string[] };
   if (values.help) {
     io.stdout(`${SAMPLE_USAGE}\n`);
     return 0;
   }
   const options = sampleOptions(values);
   const topN = values['top-n'];
-  const shown = typeof topN === 'string' ? integerOption('--top-n', topN) : 20;
+  const shown =
+    typeof topN === 'string' ? integerOption('--top-n', topN, 'sample', { min: 0 }) : 20;
   const backendSpec = values.backend as string;
   checkBackendSpec(backendSpec, 'sample');
   const rows = await readCommandRows(positionals, io, 'sample');
@@ -183,7 +156,7 @@ export async function sampleCommand(args: readonly string[], io: CommandIo): Pro
   try {
     const sampler = createSampler(sm);
     const result = await withTimeLimit(
-      () => sampler.sample(rows, { ...options, q: true, entropy: true, topN: Math.max(0, shown) }),
+      () => sampler.sample(rows, { ...options, q: true, entropy: true, topN: shown }),
       DEFAULT_TIME_LIMITS.caseMs,
       `backend '${opened.id}' sampling the rows`,
     );

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_TIME_LIMITS,
   TimeLimitExceeded,
@@ -8,6 +7,7 @@ import { SoftmaxError } from '@softmax-kit/core';
 import { createDecoder, type ScoreResult } from '@softmax-kit/sampling';
 import { formatNumber } from '../format.js';
 import { openSoftmax } from '../open-softmax.js';
+import { parseCommandArgs } from '../parse-command-args.js';
 import { numberOption } from '../parse-number.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIo } from './io.js';
@@ -56,13 +56,9 @@ function toText(targets: readonly number[], result: ScoreResult): string {
  * ```
  */
 export async function scoreCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'score');
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, 'score', {
+    allowPositionals: true,
+  });
   if (values.help) {
     io.stdout(`${SCORE_USAGE}\n`);
     return 0;
