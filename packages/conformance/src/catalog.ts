@@ -21,7 +21,7 @@ import { CHECK_GROUPS, type CheckGroup } from './report.js';
 export interface CatalogOptions {
   /** Row lengths of the accuracy group (default {@link DEFAULT_SIZES}). */
   readonly sizes?: readonly number[] | undefined;
-  /** Sizes of the real-size cases (`accuracy.batch.*`, `accuracy.split.*`); default `'full'`. */
+  /** Sizes of the real-size cases (`accuracy.batch.*`, `accuracy.split.*`); default `'fast'`. */
   readonly profile?: Profile | undefined;
 }
 

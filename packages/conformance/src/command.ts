@@ -49,7 +49,7 @@ export interface CommandOptions {
   readonly markdown?: string;
   readonly seed?: number;
   readonly sizes?: readonly number[];
-  /** Sizes of the real-size cases: `'full'` (default) or `'fast'` (what CI runs). */
+  /** Sizes of the real-size cases: `'fast'` (default) or `'full'`. */
   readonly profile?: Profile;
   readonly groups?: readonly CheckGroup[];
   /** Time limits (default `DEFAULT_TIME_LIMITS`); printed in the summary, written into reports. */

@@ -43,7 +43,7 @@ export interface ConformanceOptions {
   /** Row lengths of the accuracy group (default 1 to 1,000,000, see `DEFAULT_SIZES`). */
   readonly sizes?: readonly number[];
   /**
-   * `'full'` (default) or `'fast'`: the sizes of the real-size cases (`accuracy.batch.*`,
+   * `'fast'` (default) or `'full'`: the sizes of the real-size cases (`accuracy.batch.*`,
    * `accuracy.split.*`; see `PROFILE_SIZES`). Written into the report.
    */
   readonly profile?: Profile;

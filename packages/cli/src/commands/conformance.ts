@@ -17,8 +17,9 @@ export const CONFORMANCE_USAGE = `softmax-kit conformance [--backend ts,tfjs-cpu
   Time limits (D: seconds, or 500ms, 90s, 30min): --init-timeout (default 60 s) on loading
   and initialising each backend, --case-timeout (default 60 s) per case, --run-timeout
   (default 30 min) per backend; printed with the summary and written into the reports.
-  --profile: sizes of the real-size cases (accuracy.batch.*, accuracy.split.*): full (default;
-  batches up to 256 x 32,768, calls around every declared split threshold) or fast (what CI runs).
+  --profile: sizes of the real-size cases (accuracy.batch.*, accuracy.split.*) and of the
+  sampling group: fast (default; batches to 64 x 32,768 and 2 x 262,144, calls around every
+  declared split threshold) or full (batches to 256 x 32,768 and 64 x 131,072, more rows per call).
   A flag may be given once. A file that cannot be written fails at once (exit 1).`;
 
 const OPTIONS = {
@@ -45,7 +46,7 @@ export interface ConformanceRunOptions {
   readonly io: CommandIo;
   readonly showProgress: boolean;
   readonly seed?: number;
-  /** Sizes of the real-size cases (default: the suite's, `'full'`). */
+  /** Sizes of the real-size cases (default: the suite's, `'fast'`). */
   readonly profile?: Profile;
   readonly groups?: readonly CheckGroup[];
   readonly timeLimits?: { initMs?: number; caseMs?: number; runMs?: number };
