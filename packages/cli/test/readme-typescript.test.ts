@@ -45,6 +45,8 @@ const SKIPPED: Record<string, string> = {
   'packages/backend-tfjs/README.md#3': 'browser only: webgpu (the Node recipe is block #6)',
   'packages/backend-tfjs/README.md#4': "a bundler recipe: `?url` imports are Vite's, not Node's",
   'packages/backend-tfjs/README.md#5': 'a vite.config.ts fragment, read by Vite, not run',
+  'apps/docs/src/guide/transformers-js.md#1':
+    "loads a model from the Hugging Face hub (no internet here): the same call site runs on a generated model in packages/transformers/README.md#1 (this test) and in that package's generate tests",
   'packages/backend-tfjs/README.md#6':
     "needs the `webgpu` npm package (Dawn) and Chromium's SwiftShader Vulkan driver: backend-tfjs's webgpu-node test runs it",
 };
@@ -55,6 +57,12 @@ const CONTINUES: Record<string, string> = {
   'apps/docs/src/guide/getting-started.md#2': 'apps/docs/src/guide/getting-started.md#1',
   'apps/docs/src/guide/getting-started.md#3': 'apps/docs/src/guide/getting-started.md#2',
   'apps/docs/src/guide/writing-a-backend.md#2': 'apps/docs/src/guide/writing-a-backend.md#1',
+  'packages/backend-wasm/README.md#4': 'packages/backend-wasm/README.md#3',
+  'packages/sampling/README.md#2': 'packages/sampling/README.md#1',
+  'packages/sampling/README.md#3': 'packages/sampling/README.md#1',
+  'apps/docs/src/guide/decoding.md#2': 'apps/docs/src/guide/decoding.md#1',
+  'apps/docs/src/guide/decoding.md#3': 'apps/docs/src/guide/decoding.md#1',
+  'apps/docs/src/guide/decoding.md#4': 'apps/docs/src/guide/decoding.md#1',
 };
 
 interface Block {
