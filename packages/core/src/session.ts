@@ -6,6 +6,7 @@ import type {
   FloatArray,
   KernelRequest,
   Operation,
+  RowScan,
 } from './backend.js';
 import { SoftmaxError } from './errors.js';
 import { kernelError, runKernelAsync, runKernelSync } from './kernel-call.js';
@@ -25,6 +26,8 @@ class RowScratch {
   temperature = new Float64Array(0);
   kinds = new Uint8Array(0);
   flags = new Uint8Array(0);
+  /** The scan part of a request on these arrays that may not halt (frozen: shared by calls). */
+  scan: RowScan = Object.freeze({ rowMax: this.rowMax, flags: this.flags, haltOnFlag: false });
   busy = false;
   fit(rows: number): void {
     if (rows === this.rows) return;
@@ -33,6 +36,7 @@ class RowScratch {
     this.temperature = new Float64Array(rows);
     this.kinds = new Uint8Array(rows);
     this.flags = new Uint8Array(rows);
+    this.scan = Object.freeze({ rowMax: this.rowMax, flags: this.flags, haltOnFlag: false });
   }
 }
 
@@ -246,7 +250,7 @@ export class Session {
         temperature,
         rowMax,
         skip: null,
-        scan: { rowMax, flags, haltOnFlag: false },
+        scan: scratch.scan,
       };
       try {
         runKernelSync(this.backend, request);
