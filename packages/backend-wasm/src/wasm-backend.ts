@@ -330,6 +330,10 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
     // The asynchronous API takes doCompute for calls that split over threads, so that the
     // wait for the workers never blocks the event loop.
     doComputesAsync: (rows, cols) => threadedFor(rows * cols) !== null,
+    // No doIdle: nothing can be pending for a caller's memory once a call settles. Workers
+    // write only into the pool's own shared memory; the calling thread copies results into the
+    // caller's `out` after every part is done. A worker that missed its wait limit may still
+    // run, but it retired the pool: later calls compute in `staging`, never in its memory.
     threadState() {
       const retired = pool?.pool.retired ?? null;
       if (pool === null || retired === null)

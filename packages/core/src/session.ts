@@ -6,6 +6,7 @@ import type {
   FloatArray,
   KernelRequest,
   Operation,
+  RowScan,
 } from './backend.js';
 import { SoftmaxError } from './errors.js';
 import { kernelError, runKernelAsync, runKernelSync } from './kernel-call.js';
@@ -16,7 +17,7 @@ import { deliver, type ResultTarget, resolveResult } from './result-target.js';
 import { RowKind, scanRows } from './scan-rows.js';
 import { writeSpecialRow } from './special-rows.js';
 import { temperaturesForRows } from './temperature.js';
-import { allocate, copyOf, overlaps, sameView } from './typed-arrays.js';
+import { allocate, copyOf, floatDtypeOf, overlaps, sameView, typedLength } from './typed-arrays.js';
 
 /** Per-row arrays a call needs; reused by calls whose kernel runs synchronously. */
 class RowScratch {
@@ -25,6 +26,8 @@ class RowScratch {
   temperature = new Float64Array(0);
   kinds = new Uint8Array(0);
   flags = new Uint8Array(0);
+  /** The scan part of a request on these arrays that may not halt (frozen: shared by calls). */
+  scan: RowScan = Object.freeze({ rowMax: this.rowMax, flags: this.flags, haltOnFlag: false });
   busy = false;
   fit(rows: number): void {
     if (rows === this.rows) return;
@@ -33,6 +36,7 @@ class RowScratch {
     this.temperature = new Float64Array(rows);
     this.kinds = new Uint8Array(rows);
     this.flags = new Uint8Array(rows);
+    this.scan = Object.freeze({ rowMax: this.rowMax, flags: this.flags, haltOnFlag: false });
   }
 }
 
@@ -82,6 +86,8 @@ export class Session {
   private readonly computesAsync: ((rows: number, cols: number) => boolean) | null;
   /** The dtype the kernel computes each input dtype in. */
   private readonly kernelDtypes: Readonly<Record<Dtype, Dtype>>;
+  /** A scanning kernel with a synchronous entry: {@link fastCall} may take the call. */
+  private readonly fastScanning: boolean;
 
   constructor(
     readonly backend: Backend,
@@ -93,6 +99,7 @@ export class Session {
     const dtypes = capabilities.dtypes;
     const pick = (dtype: Dtype): Dtype => (dtypes.includes(dtype) ? dtype : (dtypes[0] as Dtype));
     this.kernelDtypes = { float32: pick('float32'), float64: pick('float64') };
+    this.fastScanning = this.syncKernel && capabilities.scansRows === true;
   }
 
   /**
@@ -109,6 +116,8 @@ export class Session {
     sync = true,
   ): FloatArray | Promise<FloatArray> {
     const callOptions = readCallOptions(operation, options);
+    const fast = this.fastCall(operation, callOptions, input, sync);
+    if (fast !== null) return fast;
     const parsed = parseInput(input, callOptions.shape);
     const layout = axisLayout(parsed.shape, callOptions.axis);
     const isLogSumExp = operation === 'logSumExp';
@@ -165,6 +174,114 @@ export class Session {
     scratch.busy = true;
     try {
       return this.run(call);
+    } finally {
+      scratch.busy = false;
+    }
+  }
+
+  /**
+   * The common call, with fewer steps and objects (at 1x10 core's fixed cost is most of the
+   * call): a local Float32Array/Float64Array of the kernel's own dtype, rows along the last
+   * axis, one temperature that is neither 0 nor Infinity, no `out` or a local one of the right
+   * dtype and length that shares no bytes with the input, a scanning kernel that runs now.
+   * Returns null for anything else, before anything is written, and {@link execute} takes the
+   * general path with the options already read (nothing user-controlled runs twice: the input
+   * and `out` are read through the intrinsic typed-array getters only). Every check of the
+   * general path still holds here: an invalid input or `out` never passes the conditions, and a
+   * row the kernel flags (NaN, +Infinity, all masked) goes through {@link afterScan}.
+   */
+  private fastCall(
+    operation: Operation,
+    options: CallOptions,
+    input: unknown,
+    sync: boolean,
+  ): FloatArray | null {
+    const t = options.temperature;
+    if (!this.fastScanning || typeof t !== 'number' || t === 0 || t === Number.POSITIVE_INFINITY)
+      return null;
+    if (options.axis !== undefined && options.axis !== -1) return null;
+    const dtype = floatDtypeOf(input);
+    if (dtype === undefined || this.kernelDtypes[dtype] !== dtype) return null;
+    const data = input as FloatArray;
+    if (!(dtype === 'float32' ? data instanceof Float32Array : data instanceof Float64Array))
+      return null;
+    const length = typedLength(data);
+    if (length === 0) return null;
+    let cols = length;
+    const shape = options.shape;
+    if (shape !== undefined) {
+      const rank = shape.length;
+      if (rank === 0) return null;
+      let size = 1;
+      for (let d = 0; d < rank; d++) size *= shape[d] as number;
+      cols = shape[rank - 1] as number;
+      if (size !== length || cols === 0) return null;
+    }
+    const rows = length / cols;
+    const scratch = this.scratch;
+    if (scratch.busy) return null;
+    const isLogSumExp = operation === 'logSumExp';
+    const width = isLogSumExp ? 1 : cols;
+    const out = options.out;
+    if (out !== undefined) {
+      if (floatDtypeOf(out) !== dtype) return null;
+      const array = out as FloatArray;
+      if (!(dtype === 'float32' ? array instanceof Float32Array : array instanceof Float64Array))
+        return null;
+      if (typedLength(array) !== rows * width || overlaps(array, data)) return null;
+    }
+    // Asked once: the general path is not taken after this point.
+    if (!sync && this.computesAsync !== null && this.askComputesAsync(rows, cols)) return null;
+    const result = out === undefined ? allocate(dtype, rows * width) : (out as FloatArray);
+    scratch.fit(rows);
+    scratch.busy = true;
+    try {
+      const { temperature, rowMax, flags } = scratch;
+      for (let r = 0; r < rows; r++) {
+        temperature[r] = t;
+        flags[r] = 0;
+      }
+      const request: KernelRequest = {
+        operation,
+        input: data,
+        output: result,
+        rows,
+        cols,
+        temperature,
+        rowMax,
+        skip: null,
+        scan: scratch.scan,
+      };
+      try {
+        runKernelSync(this.backend, request);
+      } catch (error) {
+        if (out !== undefined) result.fill(Number.NaN);
+        throw error;
+      }
+      let flagged = 0;
+      for (let r = 0; r < rows; r++) flagged += flags[r] as number;
+      if (flagged === 0) return result;
+      // Rows the kernel left alone: the general path's own step writes them (or raises).
+      const call: Call = {
+        options,
+        operation,
+        isLogSumExp,
+        parsed: { data, dtype, shape: shape ?? [length], callerOwned: true },
+        dtype,
+        layout: { outer: rows, cols, inner: 1, rows },
+        width,
+        target: { result, callerOut: out !== undefined, foreignOut: null },
+        rowsIn: data,
+        sharesInput: false,
+        rowsOut: result,
+        gathered: false,
+        rowMax,
+        temperature,
+        kinds: scratch.kinds,
+        flags,
+        syncNow: true,
+      };
+      return this.afterScan(call, null, false) as FloatArray;
     } finally {
       scratch.busy = false;
     }
