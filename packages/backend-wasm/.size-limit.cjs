@@ -29,7 +29,9 @@ module.exports = [
     import: { './dist/index.js': '{ wasmBackend }' },
     ignore: ['@softmax-kit/core'],
     gzip: true,
-    limit: '9 KB',
+    // 9 KB until the workers were watched for their whole life (take-back of unclaimed parts,
+    // bounded sync waits, Atomics.waitAsync for the asynchronous API, threadState): 9.13 KB.
+    limit: '9.5 KB',
   },
   {
     name: 'createSoftmax + wasmBackend (one thread): @softmax-kit/core + @softmax-kit/backend-wasm, minified, gzipped',

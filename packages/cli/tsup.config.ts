@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts', 'src/bench-report.ts'],
+  entry: {
+    index: 'src/index.ts',
+    bin: 'src/bin.ts',
+    'bench-report': 'src/bench-report.ts',
+    verdict: 'src/verdict/index.ts',
+  },
   format: ['esm'],
   // Declarations and their maps come from `tsc -p tsconfig.build.json` (tsup's dts has no maps).
   dts: false,

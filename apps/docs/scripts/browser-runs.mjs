@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * The browser measurements of `pnpm start`, in headless Chromium against the built site: the
- * conformance suite on `ts` (the conformance page's "Run the suite in my browser", `?run=ts`)
- * and the browser benchmark (the playground's "Benchmark in my browser", `?bench=run`: ts, the
- * TensorFlow.js devices and a naive JS softmax). Writes reports/conformance/<backend>-browser.json
+ * conformance suite on ts, wasm and wasm-threads (the conformance page's "Run the suite in my
+ * browser", `?run=<backend>`; the tfjs devices run in backend-tfjs's browser project) and the
+ * browser benchmark (the playground's "Benchmark in my browser", `?bench=run`: every backend the
+ * page offers and a naive JS softmax). Writes reports/conformance/<backend>-browser.json
  * and reports/bench/bench-browser.json; the docs are then rebuilt with them.
  *
  * Usage: node scripts/browser-runs.mjs <site url> <reports dir>   (CHROMIUM_PATH overrides the browser)
@@ -45,7 +46,13 @@ async function resultOf(browser, url, key, timeoutMs) {
  * Runs the browser conformance of `backends` and the browser benchmark; returns one line per
  * run for the summary. A run that fails or times out is reported, and the others still run.
  */
-export async function browserRuns({ siteUrl, reportsDir, backends = ['ts'], chromiumPath }) {
+export async function browserRuns({
+  siteUrl,
+  reportsDir,
+  backends = ['ts', 'wasm', 'wasm-threads'],
+  chromiumPath,
+  onLine = () => {},
+}) {
   const { chromium } = await import('playwright');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
   const summary = [];
@@ -70,6 +77,7 @@ export async function browserRuns({ siteUrl, reportsDir, backends = ['ts'], chro
       } catch (error) {
         summary.push(`browser conformance ${backend}: NOT RUN (${error.message})`);
       }
+      onLine(summary.at(-1));
     }
     try {
       const benchUrl = new URL('playground.html?bench=run', siteUrl).href;
@@ -87,6 +95,7 @@ export async function browserRuns({ siteUrl, reportsDir, backends = ['ts'], chro
     } catch (error) {
       summary.push(`browser bench: NOT RUN (${error.message})`);
     }
+    onLine(summary.at(-1));
   } finally {
     await browser.close();
   }

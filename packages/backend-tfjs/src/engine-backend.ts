@@ -2,6 +2,7 @@ import type { Backend, BackendCapabilities, KernelRequest, Operation } from '@so
 import { SoftmaxError } from '@softmax-kit/core';
 import { deviceDetails } from './device-details.js';
 import { withEngineLock } from './engine-lock.js';
+import { FUSED_DEVICES, FUSED_ROW_LENGTH } from './kernels/fused-path.js';
 import {
   finishLogSoftmax,
   finishLogSumExp,
@@ -251,6 +252,18 @@ export function tfjsEngineBackend(options: TfjsEngineBackendOptions): Backend {
         sync: false,
         device: tfjsBackendName,
         ...(options.scansRows === true ? { scansRows: true } : {}),
+        // where rows leave tfjs's fused op for the composed one (the conformance suite runs both)
+        ...(FUSED_DEVICES.has(tfjsBackendName)
+          ? {
+              splitsAt: [
+                {
+                  count: 'cols',
+                  at: FUSED_ROW_LENGTH + 1,
+                  what: "rows leave tfjs's fused softmax for blocked sums",
+                },
+              ],
+            }
+          : {}),
         details: {
           tfjsVersion: loaded.version_core,
           tfjsBackend: tfjsBackendName,

@@ -3,15 +3,41 @@ import { KernelInstance } from './kernel-instance.js';
 import { META_BYTES } from './layout.js';
 import { CALL, WORKER_SOURCE } from './worker-source.js';
 
-/** How long a wait for a worker may take before the call fails (a worker that died or hangs). */
-const WAIT_LIMIT_MS = 60_000;
+/** How long a worker may take to start. */
+const START_LIMIT_MS = 60_000;
+/**
+ * The longest a calling thread waits for a worker that claimed a part of `entries` entries: a
+ * fixed 500 ms plus 100 ns per entry, 50-100x what the kernels take (about 1-2 ns per entry), so
+ * only a worker that died in the middle of a call (or hangs) reaches it.
+ */
+export function waitLimitMs(entries: number): number {
+  return 500 + entries * 1e-4;
+}
 /** A worker's control block: inside its metadata block, after the scratch quad. */
 const CONTROL_AT = 64;
+
+/** Control states (see worker-source.ts). */
+const IDLE = 0;
+const WAITING = 1;
+const DONE = 2;
+const STOP = 3;
+const RUNNING = 4;
 
 interface WorkerHandle {
   readonly state: Int32Array;
   readonly slots: Float64Array;
+  /** Why the worker is gone (it exited, crashed or failed), or null while it lives. */
+  gone: string | null;
   stop(): Promise<void>;
+  /** Ends the worker at once, as a crash would (tests). */
+  kill(): Promise<void>;
+}
+
+/** The parts of one `all` call still running on workers, for the calling thread to wait on. */
+export interface PendingParts {
+  readonly workers: readonly number[];
+  /** Entries of the largest part: sets the wait's limit. */
+  readonly entries: number;
 }
 
 /** Where worker threads come from here, or why there are none. */
@@ -25,8 +51,8 @@ type Spawner =
           control: number;
         },
         onReady: () => void,
-        onError: (error: unknown) => void,
-      ) => () => Promise<void>;
+        onGone: (reason: string) => void,
+      ) => { stop: () => Promise<void>; kill: () => Promise<void> };
     }
   | { unavailable: string };
 
@@ -42,15 +68,18 @@ async function spawner(): Promise<Spawner> {
       /* @vite-ignore */ specifier
     )) as typeof import('node:worker_threads');
     return {
-      spawn(data, onReady, onError) {
+      spawn(data, onReady, onGone) {
         const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: data });
         worker.once('message', onReady);
-        worker.once('error', onError);
+        // Watched for its whole life: an error, or an exit we did not ask for, ends its use.
+        worker.once('error', (error) => onGone(`it failed (${(error as Error).message})`));
+        worker.once('exit', (code) => onGone(`it exited (code ${code})`));
         // Blocked in Atomics.wait between calls: never keep the process alive for that.
         worker.unref();
-        return async () => {
+        const end = async () => {
           await worker.terminate();
         };
+        return { stop: end, kill: end };
       },
     };
   }
@@ -63,14 +92,18 @@ async function spawner(): Promise<Spawner> {
   }
   if (typeof browser.Worker !== 'function') return { unavailable: 'no Web Workers here' };
   return {
-    spawn(data, onReady, onError) {
+    spawn(data, onReady, onGone) {
       const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
       const worker = new Worker(url);
       URL.revokeObjectURL(url);
       worker.onmessage = () => onReady();
-      worker.onerror = (event) => onError(event);
+      worker.onerror = (event) => onGone(`it failed (${event.message})`);
       worker.postMessage(data);
-      return async () => worker.terminate();
+      const end = async () => {
+        worker.terminate();
+        onGone('it was terminated');
+      };
+      return { stop: end, kill: end };
     },
   };
 }
@@ -78,9 +111,20 @@ async function spawner(): Promise<Spawner> {
 /**
  * Worker threads computing on one shared memory, each with its own kernel instance and metadata
  * block (block 0 is the calling thread's). Calls go through each worker's control block with
- * `Atomics`; the calling thread blocks (or, where it may not block, spins) until they finish.
+ * `Atomics`, no messages. The calling thread computes its own part, then takes back every part
+ * no worker has claimed yet (a worker that is asleep, descheduled or dead never holds a call up)
+ * and waits only for parts a worker is running: synchronously with a short limit
+ * ({@link waitLimitMs}), or, for the asynchronous API, with `Atomics.waitAsync`, never blocking
+ * the event loop. A worker that exits, crashes or misses the limit retires the pool for good
+ * ({@link ThreadPool.retired} says why): the backend then computes on one thread.
  */
 export class ThreadPool {
+  /** Why the pool is no longer used, or null while every worker lives. */
+  retired: string | null = null;
+  /** True while an asynchronous call waits on the pool: other calls then take one thread. */
+  busy = false;
+  private readonly goneListeners = new Set<() => void>();
+
   private constructor(
     readonly main: KernelInstance,
     private readonly workers: readonly WorkerHandle[],
@@ -90,6 +134,11 @@ export class ThreadPool {
   /** Threads in all, the calling one included. */
   get size(): number {
     return this.workers.length + 1;
+  }
+
+  /** True when calls may use the workers now. */
+  get usable(): boolean {
+    return this.retired === null && !this.busy;
   }
 
   /**
@@ -114,39 +163,52 @@ export class ThreadPool {
       0,
     );
     const workers: WorkerHandle[] = [];
+    let pool: ThreadPool | null = null;
     try {
       for (let t = 1; t < threads; t++) {
         const meta = t * META_BYTES;
         const control = meta + CONTROL_AT;
-        let stop: () => Promise<void> = async () => {};
+        const state = new Int32Array(memory.buffer, control, 4);
+        const slots = new Float64Array(memory.buffer, control + 16, 10);
+        let started: { stop: () => Promise<void>; kill: () => Promise<void> } | null = null;
+        let handle: WorkerHandle | null = null;
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(
-            () => reject(new Error(`worker ${t} did not start within ${WAIT_LIMIT_MS} ms`)),
-            WAIT_LIMIT_MS,
+            () => reject(new Error(`worker ${t} did not start within ${START_LIMIT_MS} ms`)),
+            START_LIMIT_MS,
           );
-          stop = source.spawn(
+          started = source.spawn(
             { module, memory, meta, control },
             () => {
               clearTimeout(timer);
               resolve();
             },
-            (error) => {
+            (reason) => {
               clearTimeout(timer);
-              reject(error);
+              reject(new Error(reason));
+              if (handle !== null && handle.gone === null) {
+                handle.gone = reason;
+                pool?.retire(`worker ${t}: ${reason}`);
+              }
             },
           );
         });
-        const state = new Int32Array(memory.buffer, control, 4);
-        const slots = new Float64Array(memory.buffer, control + 16, 10);
-        workers.push({
+        const ended = started as unknown as {
+          stop: () => Promise<void>;
+          kill: () => Promise<void>;
+        };
+        handle = {
           state,
           slots,
+          gone: null,
           stop: async () => {
-            Atomics.store(state, 0, 3);
+            Atomics.store(state, 0, STOP);
             Atomics.notify(state, 0);
-            await stop();
+            await ended.stop();
           },
-        });
+          kill: ended.kill,
+        };
+        workers.push(handle);
       }
     } catch (error) {
       await Promise.all(workers.map((w) => w.stop()));
@@ -158,59 +220,172 @@ export class ThreadPool {
     } catch {
       canBlock = false; // a browser's main thread
     }
-    return new ThreadPool(main, workers, canBlock);
+    pool = new ThreadPool(main, workers, canBlock);
+    return pool;
   }
 
-  /** Starts export `call` with `args` on worker `index` (1-based: 0 is the calling thread). */
-  start(index: number, call: number, args: readonly number[]): void {
-    const worker = this.workers[index - 1] as WorkerHandle;
-    for (let i = 0; i < args.length; i++) worker.slots[i] = args[i] as number;
-    worker.state[1] = call;
-    Atomics.store(worker.state, 0, 1);
-    Atomics.notify(worker.state, 0);
+  /** Stops using the workers (first reason wins) and wakes every asynchronous wait. */
+  retire(reason: string): void {
+    this.retired ??= reason;
+    for (const listener of this.goneListeners) listener();
   }
 
-  /** Waits for worker `index`'s call; returns its two result slots. */
-  finish(index: number): [number, number] {
-    const worker = this.workers[index - 1] as WorkerHandle;
-    const deadline = performance.now() + WAIT_LIMIT_MS;
-    while (Atomics.load(worker.state, 0) === 1) {
-      if (this.canBlock) Atomics.wait(worker.state, 0, 1, 50);
-      if (performance.now() > deadline) {
-        throw new SoftmaxError(
-          'BACKEND_ERROR',
-          `wasm: worker ${index} did not finish within ${WAIT_LIMIT_MS} ms.`,
-        );
-      }
-    }
-    const failed = worker.state[2] !== 0;
-    Atomics.store(worker.state, 0, 0);
-    if (failed) throw new SoftmaxError('BACKEND_ERROR', `wasm: worker ${index}'s kernel failed.`);
-    return [worker.slots[8] as number, worker.slots[9] as number];
+  /** Ends worker `index` (1-based) at once, as a crash would: for tests of a dead worker. */
+  async killWorker(index: number): Promise<void> {
+    await (this.workers[index - 1] as WorkerHandle).kill();
   }
 
-  /** Runs `call` on every thread: worker t with `argsOf(t)`, the calling thread with `argsOf(0)`. */
-  all(call: keyof typeof CALL, argsOf: (thread: number) => number[]): Array<[number, number]> {
+  /**
+   * Runs export `call` on every thread's part (`argsOf(t)`, t = 0 the calling thread): a
+   * generator that yields the parts still running on workers, for {@link ThreadPool.waitSync} or
+   * {@link ThreadPool.waitAsync}, and returns each part's two results.
+   *
+   * @param entries - entries of the largest part (the wait's limit)
+   */
+  *all(
+    call: keyof typeof CALL,
+    argsOf: (thread: number) => number[],
+    entries: number,
+  ): Generator<PendingParts, Array<[number, number]>, void> {
     const index = CALL[call];
-    for (let t = 1; t < this.size; t++) this.start(t, index, argsOf(t));
-    const own = (this.main.exports[call] as (...args: number[]) => unknown)(...argsOf(0));
-    const results: Array<[number, number]> = [
-      Array.isArray(own) ? [own[0] as number, own[1] as number] : [Number(own ?? 0), 0],
-    ];
-    let failure: unknown;
+    const fn = this.main.exports[call] as (...args: number[]) => unknown;
+    const posted: boolean[] = [false];
+    for (let t = 1; t < this.size; t++) posted.push(this.post(t, index, argsOf(t)));
+    const results: Array<[number, number]> = [pair(fn(...argsOf(0)))];
+    const pending: number[] = [];
     for (let t = 1; t < this.size; t++) {
-      try {
-        results.push(this.finish(t));
-      } catch (error) {
-        failure ??= error;
+      const state = (this.workers[t - 1] as WorkerHandle).state;
+      // Not posted, or not claimed yet: this thread computes the part itself.
+      if (!posted[t] || Atomics.compareExchange(state, 0, WAITING, IDLE) === WAITING) {
+        results.push(pair(fn(...argsOf(t))));
+      } else {
         results.push([0, 0]);
+        pending.push(t);
       }
     }
-    if (failure !== undefined) throw failure;
+    if (pending.length > 0) yield { workers: pending, entries };
+    for (const t of pending) results[t] = this.collect(t);
     return results;
   }
 
+  /** Posts a call to worker `index` when it is alive and idle; false when it is not. */
+  private post(index: number, call: number, args: readonly number[]): boolean {
+    const worker = this.workers[index - 1] as WorkerHandle;
+    if (worker.gone !== null || Atomics.load(worker.state, 0) !== IDLE) return false;
+    for (let i = 0; i < args.length; i++) worker.slots[i] = args[i] as number;
+    worker.state[1] = call;
+    Atomics.store(worker.state, 0, WAITING);
+    Atomics.notify(worker.state, 0);
+    return true;
+  }
+
+  /** The results of worker `index`'s finished call (state DONE), the worker set idle again. */
+  private collect(index: number): [number, number] {
+    const worker = this.workers[index - 1] as WorkerHandle;
+    if (Atomics.load(worker.state, 0) !== DONE) throw this.failure(index, 'stopped');
+    const failed = worker.state[2] !== 0;
+    const result: [number, number] = [worker.slots[8] as number, worker.slots[9] as number];
+    Atomics.store(worker.state, 0, IDLE);
+    if (failed) throw new SoftmaxError('BACKEND_ERROR', `wasm: worker ${index}'s kernel failed.`);
+    return result;
+  }
+
+  private failure(index: number, why: string): SoftmaxError {
+    this.retire(`worker ${index} ${why}`);
+    return new SoftmaxError(
+      'BACKEND_ERROR',
+      `wasm: worker ${index} ${why}; this backend computes on one thread from now on.`,
+    );
+  }
+
+  /**
+   * Waits, blocking, for the pending parts: at most {@link waitLimitMs} in all. A worker that
+   * misses it retires the pool (`BACKEND_ERROR`). Where the thread may not block (a browser's
+   * main thread) it spins.
+   */
+  waitSync(pending: PendingParts): void {
+    const limit = waitLimitMs(pending.entries);
+    const deadline = performance.now() + limit;
+    for (const t of pending.workers) {
+      const worker = this.workers[t - 1] as WorkerHandle;
+      for (;;) {
+        if (Atomics.load(worker.state, 0) !== RUNNING) break;
+        if (worker.gone !== null) throw this.failure(t, `is gone (${worker.gone})`);
+        const left = deadline - performance.now();
+        if (left <= 0) throw this.failure(t, `did not finish within ${Math.round(limit)} ms`);
+        if (this.canBlock) Atomics.wait(worker.state, 0, RUNNING, Math.min(left, 20));
+      }
+    }
+  }
+
+  /**
+   * Waits for the pending parts without blocking the event loop (`Atomics.waitAsync`, or a
+   * timer where the runtime lacks it); ends at once when a worker is gone, and after
+   * {@link waitLimitMs} at the latest (`BACKEND_ERROR`, the pool retired).
+   */
+  async waitAsync(pending: PendingParts): Promise<void> {
+    const limit = waitLimitMs(pending.entries);
+    const deadline = performance.now() + limit;
+    let wake: () => void = () => {};
+    const listener = () => wake();
+    this.goneListeners.add(listener);
+    try {
+      for (const t of pending.workers) {
+        const worker = this.workers[t - 1] as WorkerHandle;
+        for (;;) {
+          if (Atomics.load(worker.state, 0) !== RUNNING) break;
+          if (worker.gone !== null) throw this.failure(t, `is gone (${worker.gone})`);
+          if (this.retired !== null) throw this.failure(t, `stopped (${this.retired})`);
+          const left = deadline - performance.now();
+          if (left <= 0) throw this.failure(t, `did not finish within ${Math.round(limit)} ms`);
+          await new Promise<void>((resolve) => {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            const done = () => {
+              clearTimeout(timer);
+              wake = () => {};
+              resolve();
+            };
+            // A worker gone: wake this wait's Atomics.waitAsync too, so nothing lingers.
+            wake = () => {
+              Atomics.notify(worker.state, 0);
+              done();
+            };
+            timer = setTimeout(done, waitAsyncOf === null ? Math.min(left, 1) : left);
+            const waited = waitAsyncOf?.(worker.state, 0, RUNNING, left);
+            if (waited?.async === true) (waited.value as Promise<unknown>).then(done, done);
+            else if (waited !== undefined) done();
+          });
+        }
+      }
+    } finally {
+      this.goneListeners.delete(listener);
+    }
+  }
+
   async dispose(): Promise<void> {
+    this.retire('the backend was disposed');
     await Promise.all(this.workers.map((w) => w.stop()));
   }
+}
+
+/** `Atomics.waitAsync` where the runtime has it (Node 16+, Chromium), else null. */
+const waitAsyncOf =
+  typeof (Atomics as { waitAsync?: unknown }).waitAsync === 'function'
+    ? (
+        Atomics as unknown as {
+          waitAsync(
+            array: Int32Array,
+            index: number,
+            value: number,
+            timeout: number,
+          ): { async: boolean; value: unknown };
+        }
+      ).waitAsync.bind(Atomics)
+    : null;
+
+/** A kernel export's result as two numbers. */
+function pair(result: unknown): [number, number] {
+  return Array.isArray(result)
+    ? [result[0] as number, result[1] as number]
+    : [Number(result ?? 0), 0];
 }

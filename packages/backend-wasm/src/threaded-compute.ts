@@ -1,10 +1,13 @@
 import type { KernelRequest } from '@softmax-kit/core';
 import { CHUNK_ROWS, MAX_AT, META_BYTES, SKIP_AT, SUMS_AT, TEMPERATURE_AT } from './layout.js';
 import { runRequest } from './run-request.js';
-import type { ThreadPool } from './thread-pool.js';
+import type { PendingParts, ThreadPool } from './thread-pool.js';
 
 /** Calls below this many entries run on the calling thread: waking a worker costs ~10-50 us. */
 export const THREADS_FROM = 256 * 1024;
+
+/** A threaded computation: yields the parts it waits for, returns as {@link runRequest} does. */
+export type Threaded = Generator<PendingParts, boolean, void>;
 
 /**
  * Computes a request whose rows are staged at `inputAt` of the pool's shared memory, split over
@@ -12,19 +15,22 @@ export const THREADS_FROM = 256 * 1024;
  * long row by columns in two phases (partial max and sums per chunk, combined in float64, then
  * each chunk normalised). Results stay in place at `inputAt`. Returns false when the kernel was
  * asked to halt on a flagged row (nothing written), as {@link runRequest} does.
+ *
+ * A generator: it yields whenever it must wait for workers, and the caller waits
+ * (`pool.waitSync` for the synchronous API, `await pool.waitAsync` for the asynchronous one).
  */
-export function computeThreaded(
+export function* computeThreaded(
   request: KernelRequest,
   pool: ThreadPool,
   inputAt: number,
-): boolean {
+): Threaded {
   const { rows, cols } = request;
   if (rows * cols >= THREADS_FROM) {
     if (rows === 1) {
-      const done = splitRow(request, pool, inputAt);
+      const done = yield* splitRow(request, pool, inputAt);
       if (done !== null) return done;
     } else if (rows <= pool.size * CHUNK_ROWS) {
-      return splitRows(request, pool, inputAt);
+      return yield* splitRows(request, pool, inputAt);
     }
   }
   return runRequest(request, { kernel: pool.main, inputAt, outputAt: inputAt });
@@ -35,7 +41,7 @@ function rowRange(rows: number, threads: number, t: number): [number, number] {
   return [Math.floor((rows * t) / threads), Math.floor((rows * (t + 1)) / threads)];
 }
 
-function splitRows(request: KernelRequest, pool: ThreadPool, inputAt: number): boolean {
+function* splitRows(request: KernelRequest, pool: ThreadPool, inputAt: number): Threaded {
   const { operation, rows, cols, rowMax, temperature, skip, scan } = request;
   const threads = Math.min(pool.size, rows);
   const { f64, u8 } = pool.main;
@@ -44,11 +50,16 @@ function splitRows(request: KernelRequest, pool: ThreadPool, inputAt: number): b
     t < threads ? rowRange(rows, threads, t) : ([rows, rows] as [number, number]),
   );
   const meta = (t: number) => t * META_BYTES;
+  const part = Math.ceil(rows / threads) * cols;
   if (scan !== null) {
-    const counts = pool.all('scan', (t) => {
-      const [first, end] = ranges[t] as [number, number];
-      return [inputAt + first * rowBytes, end - first, cols, meta(t) + MAX_AT, meta(t) + SKIP_AT];
-    });
+    const counts = yield* pool.all(
+      'scan',
+      (t) => {
+        const [first, end] = ranges[t] as [number, number];
+        return [inputAt + first * rowBytes, end - first, cols, meta(t) + MAX_AT, meta(t) + SKIP_AT];
+      },
+      part,
+    );
     let flagged = 0;
     for (let t = 0; t < pool.size; t++) {
       const [first, end] = ranges[t] as [number, number];
@@ -77,10 +88,14 @@ function splitRows(request: KernelRequest, pool: ThreadPool, inputAt: number): b
     return end - first;
   };
   if (operation === 'softmax') {
-    pool.all('softmax', (t) => [at(t), at(t), count(t), cols, ...common(t)]);
+    yield* pool.all('softmax', (t) => [at(t), at(t), count(t), cols, ...common(t)], part);
     return true;
   }
-  pool.all('sumExcludingMax', (t) => [at(t), count(t), cols, ...common(t), meta(t) + SUMS_AT]);
+  yield* pool.all(
+    'sumExcludingMax',
+    (t) => [at(t), count(t), cols, ...common(t), meta(t) + SUMS_AT],
+    part,
+  );
   for (let t = 0; t < pool.size; t++) {
     const [first, end] = ranges[t] as [number, number];
     const sums = (meta(t) + SUMS_AT) / 8;
@@ -93,7 +108,11 @@ function splitRows(request: KernelRequest, pool: ThreadPool, inputAt: number): b
     }
   }
   if (operation === 'logSoftmax') {
-    pool.all('logSoftmax', (t) => [at(t), at(t), count(t), cols, ...common(t), meta(t) + SUMS_AT]);
+    yield* pool.all(
+      'logSoftmax',
+      (t) => [at(t), at(t), count(t), cols, ...common(t), meta(t) + SUMS_AT],
+      part,
+    );
   }
   return true;
 }
@@ -103,7 +122,11 @@ function splitRows(request: KernelRequest, pool: ThreadPool, inputAt: number): b
  * cannot tell a row of only -Infinity from one with NaN (a chunk of -Infinity and NaN): the
  * caller then runs the row on one thread.
  */
-function splitRow(request: KernelRequest, pool: ThreadPool, inputAt: number): boolean | null {
+function* splitRow(
+  request: KernelRequest,
+  pool: ThreadPool,
+  inputAt: number,
+): Generator<PendingParts, boolean | null, void> {
   const { operation, cols, temperature, skip, scan } = request;
   const threads = pool.size;
   const { f64, u8 } = pool.main;
@@ -113,9 +136,14 @@ function splitRow(request: KernelRequest, pool: ThreadPool, inputAt: number): bo
   const at = (t: number) => inputAt + (bounds[t] as number) * 4;
   const length = (t: number) => (bounds[t + 1] as number) - (bounds[t] as number);
   const meta = (t: number) => t * META_BYTES;
+  const part = Math.ceil(cols / threads) + 4;
   let max = request.rowMax[0] as number;
   if (scan !== null) {
-    pool.all('scan', (t) => [at(t), 1, length(t), meta(t) + MAX_AT, meta(t) + SKIP_AT]);
+    yield* pool.all(
+      'scan',
+      (t) => [at(t), 1, length(t), meta(t) + MAX_AT, meta(t) + SKIP_AT],
+      part,
+    );
     max = Number.NEGATIVE_INFINITY;
     let nan = false;
     for (let t = 0; t < threads; t++) {
@@ -135,7 +163,11 @@ function splitRow(request: KernelRequest, pool: ThreadPool, inputAt: number): bo
   const write = operation === 'softmax' ? 1 : 0;
   // The kernels' own scale (see $scaleOf in the WAT): log2(e) / T, capped.
   const scale = Math.min(Math.LOG2E / t0, 1e308);
-  const parts = pool.all('expSum', (t) => [at(t), at(t), length(t), max, scale, write]);
+  const parts = yield* pool.all(
+    'expSum',
+    (t) => [at(t), at(t), length(t), max, scale, write],
+    part,
+  );
   let sum = 0;
   let count = 0;
   for (const [s, c] of parts) {
@@ -144,7 +176,7 @@ function splitRow(request: KernelRequest, pool: ThreadPool, inputAt: number): bo
   }
   if (operation === 'softmax') {
     const factor = Math.fround(1 / sum);
-    pool.all('scaleRow', (t) => [at(t), length(t), factor]);
+    yield* pool.all('scaleRow', (t) => [at(t), length(t), factor], part);
     return true;
   }
   const log = Math.log1p(count - 1 + sum);
@@ -158,15 +190,19 @@ function splitRow(request: KernelRequest, pool: ThreadPool, inputAt: number): bo
     u8[meta(t) + SKIP_AT] = 0;
     f64[(meta(t) + SUMS_AT) / 8] = log;
   }
-  pool.all('logSoftmax', (t) => [
-    at(t),
-    at(t),
-    1,
-    length(t),
-    meta(t) + MAX_AT,
-    meta(t) + TEMPERATURE_AT,
-    meta(t) + SKIP_AT,
-    meta(t) + SUMS_AT,
-  ]);
+  yield* pool.all(
+    'logSoftmax',
+    (t) => [
+      at(t),
+      at(t),
+      1,
+      length(t),
+      meta(t) + MAX_AT,
+      meta(t) + TEMPERATURE_AT,
+      meta(t) + SKIP_AT,
+      meta(t) + SUMS_AT,
+    ],
+    part,
+  );
   return true;
 }

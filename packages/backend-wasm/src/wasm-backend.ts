@@ -7,7 +7,7 @@ import {
 import { Arena, type WasmArray } from './arena.js';
 import { KERNEL_WASM_BASE64 } from './generated/kernel-wasm.js';
 import { KernelInstance } from './kernel-instance.js';
-import { DATA_AT, META_BYTES } from './layout.js';
+import { CHUNK_ROWS, DATA_AT, META_BYTES } from './layout.js';
 import { wasmRowPasses } from './row-passes.js';
 import { type Placement, runRequest } from './run-request.js';
 
@@ -41,7 +41,23 @@ export interface WasmBackend extends SyncBackend {
    * ```
    */
   allocate(length: number): WasmArray;
+  /**
+   * How many threads large calls use now, and why. `capabilities.details` is measured once, at
+   * init; this follows the workers' life: after a worker exited, crashed or hung, calls compute
+   * on one thread and `note` says which worker and why.
+   *
+   * @example
+   * ```ts
+   * const backend = wasmBackend({ threads: 2 });
+   * await createSoftmax(backend);
+   * backend.threadState(); // { threads: 2, note: 'calls of 262144 entries or more split over 2 threads ...' }
+   * ```
+   */
+  threadState(): { threads: number; note: string };
 }
+
+/** The thread pool of each backend object, for tests that kill a worker (not exported by the package). */
+export const poolOfBackend = new WeakMap<WasmBackend, () => ThreadPool | null>();
 
 const intrinsic = (name: string) =>
   Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, name)
@@ -49,11 +65,44 @@ const intrinsic = (name: string) =>
 const byteOffsetOf = intrinsic('byteOffset');
 const lengthOf = intrinsic('length');
 
+type ThreadPool = import('./thread-pool.js').ThreadPool;
+
 /** The thread pool and its compute function, once loaded (threads > 1). */
 interface Threads {
-  readonly pool: import('./thread-pool.js').ThreadPool;
+  readonly pool: ThreadPool;
   readonly compute: typeof import('./threaded-compute.js').computeThreaded;
   readonly from: number;
+}
+
+/**
+ * `options.threads`, read once: 1 when absent. Anything but an options object (or undefined),
+ * a getter that throws, or a count that is not an integer from 1 to 64 is `INVALID_INPUT`.
+ */
+function readThreads(options: unknown): number {
+  let threads: unknown = 1;
+  let cause: unknown;
+  if (options !== undefined) {
+    try {
+      // null and primitives are no options object (their `threads` is never read).
+      threads =
+        typeof options === 'object' && options !== null
+          ? ((options as { threads?: unknown }).threads ?? 1)
+          : `${options === null ? 'null' : typeof options} options`;
+    } catch (error) {
+      threads = cause = error;
+    }
+  }
+  if (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > 64) {
+    throw new SoftmaxError(
+      'INVALID_INPUT',
+      `wasmBackend(options): options.threads must be an integer from 1 to 64 (or absent), got ${
+        // The thrown value is the error's cause, never turned into text (its toString may throw).
+        cause === undefined ? String(threads) : 'a getter that threw'
+      }.`,
+      { cause },
+    );
+  }
+  return threads as number;
 }
 
 const FALLBACK = "use tsBackend() from '@softmax-kit/backend-ts' instead";
@@ -112,15 +161,10 @@ async function compileKernel(): Promise<WebAssembly.Module> {
  * await sm.dispose();
  * ```
  */
-export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
-  const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new SoftmaxError(
-      'INVALID_INPUT',
-      `wasmBackend({ threads }): threads must be an integer from 1 to 64, got ${String(threads)}.`,
-    );
-  }
+export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
+  const threads = readThreads(options);
   let pool: Threads | null = null;
+  let threadsNote = 'computes on the calling thread';
   let staging: KernelInstance | null = null;
   let arena: Arena | null = null;
 
@@ -140,7 +184,19 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     return { kernel: arena.kernel, inputAt, outputAt };
   }
 
-  function compute(request: KernelRequest): void {
+  /** The pool when a request of `n` entries splits over threads now, else null. */
+  function threadedFor(n: number): Threads | null {
+    return pool !== null && n >= pool.from && pool.pool.usable ? pool : null;
+  }
+
+  /**
+   * Computes `request`; with `wait` given (the asynchronous API), a split call waits for its
+   * workers through it, and the returned promise settles when the results are in place.
+   */
+  function compute(
+    request: KernelRequest,
+    wait?: (pool: ThreadPool, parts: import('./thread-pool.js').PendingParts) => Promise<void>,
+  ): void | Promise<void> {
     if (staging === null) {
       throw new SoftmaxError('BACKEND_ERROR', 'wasm: the backend is not initialised.');
     }
@@ -161,7 +217,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       runRequest(request, zeroCopy);
       return;
     }
-    const threaded = pool !== null && n >= pool.from ? pool : null;
+    const threaded = threadedFor(n);
     const kernel = threaded === null ? staging : threaded.pool.main;
     const dataAt = threaded === null ? DATA_AT : threaded.pool.size * META_BYTES;
     kernel.reserve(dataAt + n * 4);
@@ -172,15 +228,42 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
     } else {
       f32.set(lengthOf.call(input) === n ? input : input.subarray(0, n), at);
     }
-    const done =
-      threaded === null
-        ? runRequest(request, { kernel, inputAt: dataAt, outputAt: dataAt })
-        : threaded.compute(request, threaded.pool, dataAt);
-    if (!done) return;
-    if (request.operation !== 'logSumExp') copyBack(request, f32, at);
+    if (threaded === null) {
+      if (runRequest(request, { kernel, inputAt: dataAt, outputAt: dataAt })) {
+        if (request.operation !== 'logSumExp') copyBack(request, f32, at);
+      }
+      return;
+    }
+    const steps = threaded.compute(request, threaded.pool, dataAt);
+    const finish = (done: boolean) => {
+      if (done && request.operation !== 'logSumExp') copyBack(request, kernel.f32, at);
+    };
+    if (wait === undefined) {
+      let step = steps.next();
+      while (step.done !== true) {
+        threaded.pool.waitSync(step.value);
+        step = steps.next();
+      }
+      finish(step.value);
+      return;
+    }
+    const shared = threaded.pool;
+    shared.busy = true;
+    return (async () => {
+      try {
+        let step = steps.next();
+        while (step.done !== true) {
+          await wait(shared, step.value);
+          step = steps.next();
+        }
+        finish(step.value);
+      } finally {
+        shared.busy = false;
+      }
+    })();
   }
 
-  return {
+  const backend: WasmBackend = {
     specificationVersion: 'v1',
     // One name per configuration, so reports of one thread and of several never overwrite each other.
     name: threads > 1 ? 'wasm-threads' : 'wasm',
@@ -196,7 +279,6 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       ]);
       staging = new KernelInstance(first, stagingMemory);
       arena = new Arena(new KernelInstance(second, arenaMemory));
-      let threadsNote = 'computes on the calling thread';
       if (threads > 1) {
         const loaded = await import('./threads.js');
         const shared = await WebAssembly.compile(loaded.sharedVariant(kernelBytes()));
@@ -214,12 +296,48 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
         sync: true,
         device: 'wasm',
         scansRows: true,
+        // Every size where a call takes another path; the conformance suite runs both sides.
+        splitsAt: [
+          {
+            count: 'rows',
+            at: CHUNK_ROWS + 1,
+            what: `rows reach the kernel in chunks of ${CHUNK_ROWS}`,
+          },
+          ...(pool === null
+            ? []
+            : [
+                {
+                  count: 'elements',
+                  at: pool.from,
+                  what: `split over ${pool.pool.size} threads`,
+                } as const,
+                {
+                  count: 'rows',
+                  at: pool.pool.size * CHUNK_ROWS + 1,
+                  what: 'a batch too long to split: computed on the calling thread',
+                } as const,
+              ]),
+        ],
         details: { simd128: true, threads: pool?.pool.size ?? 1, threadsNote },
       };
     },
-    doComputeSync: compute,
-    async doCompute(request) {
+    doComputeSync(request) {
       compute(request);
+    },
+    async doCompute(request) {
+      await compute(request, (shared, parts) => shared.waitAsync(parts));
+    },
+    // The asynchronous API takes doCompute for calls that split over threads, so that the
+    // wait for the workers never blocks the event loop.
+    doComputesAsync: (rows, cols) => threadedFor(rows * cols) !== null,
+    threadState() {
+      const retired = pool?.pool.retired ?? null;
+      if (pool === null || retired === null)
+        return { threads: pool?.pool.size ?? 1, note: threadsNote };
+      return {
+        threads: 1,
+        note: `threads: ${threads} asked for, computing on one thread: ${retired}`,
+      };
     },
     async doDispose() {
       await pool?.pool.dispose();
@@ -241,6 +359,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       return arena.allocate(length);
     },
   };
+  poolOfBackend.set(backend, () => pool?.pool ?? null);
+  return backend;
 }
 
 /** Copies the computed rows from the staging memory to `request.output`, skipping rows core writes. */

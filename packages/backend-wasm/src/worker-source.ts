@@ -1,8 +1,10 @@
 /**
  * The worker thread's program, as source text: it instantiates the kernel module on the shared
  * memory it is given and then serves calls posted through a control block in that memory (no
- * messages per call): `state` 1 = a call is waiting (export index, up to 8 arguments), 2 = done
- * (results in slots 8 and 9), 3 = stop. Runs as a Node `worker_threads` eval worker or a Web
+ * messages per call): `state` 0 = idle, 1 = a call is waiting (export index, up to 8 arguments), 4 = the
+ * worker claimed it and runs it, 2 = done (results in slots 8 and 9), 3 = stop. A waiting call
+ * the worker has not claimed yet can be taken back by the calling thread (1 -> 0), so a worker
+ * that died or sleeps never holds a call up. Runs as a Node `worker_threads` eval worker or a Web
  * Worker (from a Blob URL). Plain ES2020 with no imports, so its `toString()` is the worker.
  */
 function workerMain(): void {
@@ -26,10 +28,13 @@ function workerMain(): void {
       const now = Atomics.load(state, 0);
       if (now === 3) return;
       if (now !== 1) {
-        // Idle (0) or our last result not yet read (2): sleep until the state changes.
+        // Idle (0), running elsewhere, or our last result not yet read (2): sleep until the
+        // state changes.
         Atomics.wait(state, 0, now);
         continue;
       }
+      // Claim the call (1 -> 4); the calling thread may have taken it back already (1 -> 0).
+      if (Atomics.compareExchange(state, 0, 1, 4) !== 1) continue;
       try {
         const call = calls[state[1] as number] as (...args: number[]) => unknown;
         const a = slots;

@@ -53,11 +53,42 @@ export interface BenchReport {
     cores: number;
     platform: string;
     versions: Record<string, string>;
+    /**
+     * Browser runs (optional, additive): the GPU the browser reported (WebGL's unmasked
+     * renderer), e.g. `ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...))`; null when no
+     * WebGL. SwiftShader is a software renderer: webgl/webgpu numbers are then not a GPU's.
+     */
+    device?: string | null;
   };
   subjects: BenchSubjectInfo[];
   results: BenchResult[];
   /** Added by the CLI (optional, additive): the performance goals judged on this run. */
   goals?: BenchGoal[];
+  /** Added by `compare` (optional, additive): our own checks on each library, ours and peers. */
+  peerChecks?: PeerCheck[];
+}
+
+/**
+ * Our own checks on one library (a softmax-kit backend or a peer): accuracy, edge rows, install
+ * size. What a faster peer costs, measured rather than claimed.
+ */
+export interface PeerCheck {
+  /** The bench subject it belongs to, e.g. `peer:onnxruntime-node` or `wasm`. */
+  subject: string;
+  /** The npm package a user installs. */
+  package: string;
+  version: string | null;
+  /** Bytes on disk of the package and its dependencies as installed; null if not installed. */
+  installBytes: number | null;
+  installPackages: number | null;
+  /** Whether the install holds a native addon (`.node`). */
+  native: boolean | null;
+  /** Largest relative error of a float32 softmax of seeded logits, by row length. */
+  maxRelativeError: Record<string, number>;
+  /** What it returns for each edge row: `NaN`, its values, or `error CODE`. */
+  edges: Record<string, string>;
+  /** Why it could not be checked. */
+  unavailable?: string;
 }
 
 /** One performance goal judged on a run's medians (added by the CLI; optional in reports). */

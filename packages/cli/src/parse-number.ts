@@ -76,3 +76,37 @@ export function numberOption(option: string, value: string, command: string): nu
   }
   return reading.value;
 }
+
+/**
+ * Parses an integer option value in `[min, max]` (default: any safe integer) or throws a
+ * {@link UsageError} naming the option, the range and the value: `--top-n -5` is an error, never
+ * read as 0.
+ *
+ * @example
+ * ```ts
+ * integerOption('--top-n', '20', 'sample', { min: 0 }); // 20
+ * integerOption('--top-n', '-5', 'sample', { min: 0 }); // throws: --top-n must be an integer >= 0, got '-5'
+ * ```
+ */
+export function integerOption(
+  option: string,
+  value: string,
+  command: string,
+  range: { readonly min?: number; readonly max?: number } = {},
+): number {
+  const min = range.min ?? Number.MIN_SAFE_INTEGER;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  const accepted =
+    range.min !== undefined && range.max !== undefined
+      ? `an integer in [${min}, ${max}]`
+      : range.min !== undefined
+        ? `an integer >= ${min}`
+        : range.max !== undefined
+          ? `an integer <= ${max}`
+          : 'an integer';
+  const reading = readNumber(value);
+  const number = 'value' in reading ? reading.value : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < min || number > max)
+    throw new UsageError(`${option} must be ${accepted}, got '${value}'`, command);
+  return number;
+}

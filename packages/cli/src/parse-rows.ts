@@ -135,7 +135,8 @@ export function parseRows(text: string, source = 'stdin', firstRow = 0): number[
     rowsFromJson(trimmed, source, firstRow, rows);
     return rows;
   }
-  const lines = text.split(/\r?\n/);
+  // a line ends at \n, \r\n or a lone \r (old Mac files, some terminals)
+  const lines = text.split(/\r\n|\r|\n/);
   for (let index = 0; index < lines.length; index++) {
     const content = (lines[index] ?? '').trim();
     if (content.length === 0 || content.startsWith('#')) continue;

@@ -12,11 +12,12 @@
  * any more fails too.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { documents, type Fence, fences } from './markdown-blocks.js';
 
 const cliRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(cliRoot, '..', '..');
@@ -39,6 +40,8 @@ const SKIPPED: Record<string, string> = {
   'pnpm add @softmax-kit/core @softmax-kit/backend-tfjs @tensorflow/tfjs-core@^4.22.0 @tensorflow/tfjs-backend-wasm@^4.22.0':
     "installs packages into a user's project (registry, changes node_modules)",
   'npm install @softmax-kit/core @softmax-kit/backend-ts':
+    "installs packages into a user's project (registry, changes node_modules)",
+  'npm install @softmax-kit/core @softmax-kit/backend-wasm @softmax-kit/backend-ts @softmax-kit/sampling':
     "installs packages into a user's project (registry, changes node_modules)",
   'npm install @softmax-kit/backend-tfjs @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm':
     "installs packages into a user's project (registry, changes node_modules)",
@@ -90,54 +93,6 @@ interface ShownExample {
   readonly line: number;
   readonly code: string;
   readonly printed: string;
-}
-
-function documents(): string[] {
-  const found = ['README.md', 'apps/docs/README.md'];
-  for (const entry of readdirSync(join(repoRoot, 'packages'))) {
-    if (existsSync(join(repoRoot, 'packages', entry, 'README.md'))) {
-      found.push(`packages/${entry}/README.md`);
-    }
-  }
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(join(repoRoot, folder), { withFileTypes: true })) {
-      const path = `${folder}/${entry.name}`;
-      // src/api is generated from the TSDoc, not written by hand.
-      if (entry.isDirectory() && path !== 'apps/docs/src/api') walk(path);
-      else if (entry.isFile() && entry.name.endsWith('.md')) found.push(path);
-    }
-  };
-  walk('apps/docs/src');
-  return found;
-}
-
-interface Fence {
-  readonly language: string;
-  readonly line: number;
-  readonly lines: string[];
-  /** The last non-blank line of prose before the fence. */
-  readonly before: string;
-}
-
-function fences(text: string): Fence[] {
-  const result: Fence[] = [];
-  const lines = text.split('\n');
-  let prose = '';
-  for (let index = 0; index < lines.length; index++) {
-    const open = /^```(\w*)\s*$/.exec(lines[index] ?? '');
-    if (!open) {
-      if ((lines[index] ?? '').trim() !== '') prose = lines[index] ?? '';
-      continue;
-    }
-    const body: string[] = [];
-    const start = index + 1;
-    for (index++; index < lines.length && !/^```\s*$/.test(lines[index] ?? ''); index++) {
-      body.push(lines[index] ?? '');
-    }
-    result.push({ language: open[1] ?? '', line: start, lines: body, before: prose });
-    prose = '';
-  }
-  return result;
 }
 
 /** A command line without its trailing `# comment` (a `#` after whitespace). */

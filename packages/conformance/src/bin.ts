@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { builtinBackendNames } from './backends.js';
 import { DEFAULT_SIZES } from './cases/accuracy.js';
 import { guardExit, runConformanceCommand } from './node.js';
+import { DEFAULT_PROFILE, PROFILES, type Profile, parseProfile } from './profile.js';
 import { CHECK_GROUPS, type CheckGroup } from './report.js';
 import {
   parseDuration,
@@ -12,6 +13,7 @@ import {
   TIME_LIMIT_USAGE,
   type TimeLimits,
 } from './time-limits.js';
+import { FileWriteError } from './write-file.js';
 
 const USAGE = `usage: softmax-kit-conformance [backend ...] [options]
 
@@ -26,7 +28,9 @@ options:
   --out DIR        report folder (default reports/conformance at the repo root)
   --seed N         seed of the random rows and properties
   --sizes LIST     accuracy row lengths, e.g. 1,10,1000,1e6 (default ${DEFAULT_SIZES.join(',')})
-  --quick          sizes 1,10,1000,10000
+  --quick          sizes 1,10,1000,10000 and profile fast
+  --profile NAME   ${PROFILES.join(' or ')} (default ${DEFAULT_PROFILE}): sizes of the real-size cases
+                   (accuracy.batch.*, accuracy.split.*); fast is what CI runs
   --groups LIST    only these groups (${CHECK_GROUPS.join(',')})
   --quiet          no per-case progress
   ${TIME_LIMIT_USAGE}
@@ -49,6 +53,18 @@ function parseSizes(text: string): number[] {
   });
 }
 
+/** `--flag -1` -> `--flag=-1`, so parseArgs does not read a negative value as an option. */
+function attachNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const arg of args) {
+    const previous = out[out.length - 1];
+    if (/^-(\d|\.\d)/.test(arg) && previous?.startsWith('--') && !previous.includes('='))
+      out[out.length - 1] = `${previous}=${arg}`;
+    else out.push(arg);
+  }
+  return out;
+}
+
 /** Makes global.gc available (the resources.heap check needs it) without a node flag. */
 function exposeGc(): void {
   if (typeof (globalThis as { gc?: unknown }).gc === 'function') return;
@@ -64,12 +80,16 @@ async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
+      // a negative value stays the flag's value (`--case-timeout -1` is an invalid duration)
+      args: attachNegativeValues(process.argv.slice(2)),
+      tokens: true,
       allowPositionals: true,
       options: {
         out: { type: 'string' },
         seed: { type: 'string' },
         sizes: { type: 'string' },
         quick: { type: 'boolean' },
+        profile: { type: 'string' },
         groups: { type: 'string' },
         quiet: { type: 'boolean' },
         'init-timeout': { type: 'string' },
@@ -82,6 +102,12 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   const { values, positionals } = parsed;
+  const given = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    if (given.has(token.name)) fail(`--${token.name} is given twice: give it once`);
+    given.add(token.name);
+  }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -98,6 +124,12 @@ async function main(): Promise<void> {
       : values.quick
         ? [1, 10, 1000, 10_000]
         : undefined;
+  let profile: Profile | undefined;
+  if (typeof values.profile === 'string') {
+    profile = parseProfile(values.profile) ?? undefined;
+    if (profile === undefined)
+      fail(`--profile: '${values.profile}' is not a profile (${PROFILES.join(', ')})`);
+  } else if (values.quick) profile = 'fast';
   let groups: CheckGroup[] | undefined;
   if (typeof values.groups === 'string') {
     groups = values.groups.split(',').map((g) => g.trim()) as CheckGroup[];
@@ -110,7 +142,10 @@ async function main(): Promise<void> {
     const text = values[flag];
     if (typeof text !== 'string') continue;
     const ms = parseDuration(text);
-    if (ms === null) fail(`--${flag}: '${text}' is not a duration (seconds, or 500ms, 90s, 30min)`);
+    if (ms === null)
+      fail(
+        `--${flag}: invalid duration '${text}' (a positive number of seconds, or with a unit: 500ms, 90s, 30min)`,
+      );
     timeLimits[key] = ms;
   }
   exposeGc();
@@ -120,6 +155,7 @@ async function main(): Promise<void> {
     ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
     ...(seed === undefined ? {} : { seed }),
     ...(sizes ? { sizes } : {}),
+    ...(profile ? { profile } : {}),
     ...(groups ? { groups } : {}),
     quiet: values.quiet === true,
   });
@@ -130,6 +166,10 @@ async function main(): Promise<void> {
 }
 
 guardExit(main(), 'softmax-kit-conformance').catch((error: unknown) => {
+  if (FileWriteError.isInstance(error)) {
+    process.stderr.write(`softmax-kit-conformance: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`softmax-kit-conformance: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });

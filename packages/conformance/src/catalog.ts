@@ -8,23 +8,21 @@ import { everyLaneCases } from './cases/every-lane.js';
 import { exampleCases } from './cases/examples.js';
 import { invarianceCases } from './cases/invariance.js';
 import { orderCases } from './cases/order.js';
+import { realSizeCases } from './cases/real-size.js';
 import { resourceCases } from './cases/resources.js';
 import { samplingCases } from './cases/sampling.js';
-import type { SamplingProfile } from './cases/sampling-sizes.js';
+import { samplingExtendedCases } from './cases/sampling-extended.js';
 import { stabilityCases } from './cases/stability.js';
 import { temperatureCases } from './cases/temperature.js';
+import { DEFAULT_PROFILE, type Profile } from './profile.js';
 import { CHECK_GROUPS, type CheckGroup } from './report.js';
 
 /** Options of {@link buildCases}. */
 export interface CatalogOptions {
   /** Row lengths of the accuracy group (default {@link DEFAULT_SIZES}). */
   readonly sizes?: readonly number[] | undefined;
-  /**
-   * Sizes of the sampling group's real-size cases: `'fast'` (default; rows of 601 to 262,144
-   * tokens, a batch of 64 x 32k: what CI runs on every backend) or `'full'` (every split size
-   * of the sampler's paths, more rows per call, a batch of 128 x 32k). See `SIZE_PROFILES`.
-   */
-  readonly samplingProfile?: SamplingProfile | undefined;
+  /** Sizes of the real-size cases (`accuracy.batch.*`, `accuracy.split.*`); default `'full'`. */
+  readonly profile?: Profile | undefined;
 }
 
 /**
@@ -33,13 +31,10 @@ export interface CatalogOptions {
  * others) and its builder here; TypeScript refuses a group missing from either.
  */
 const GROUP_CASES: {
-  readonly [G in CheckGroup]: (
-    sizes: readonly number[],
-    profile: SamplingProfile,
-  ) => ConformanceCase[];
+  readonly [G in CheckGroup]: (sizes: readonly number[], profile: Profile) => ConformanceCase[];
 } = {
   examples: () => exampleCases(),
-  accuracy: (sizes) => accuracyCases(sizes),
+  accuracy: (sizes, profile) => [...accuracyCases(sizes), ...realSizeCases(profile)],
   stability: () => [...stabilityCases(), ...everyLaneCases()],
   invariance: () => invarianceCases(),
   temperature: () => temperatureCases(),
@@ -47,7 +42,7 @@ const GROUP_CASES: {
   order: () => orderCases(),
   determinism: () => determinismCases(),
   buffers: () => bufferCases(),
-  sampling: (_sizes, profile) => samplingCases(undefined, profile),
+  sampling: (_sizes, profile) => [...samplingCases(undefined, profile), ...samplingExtendedCases()],
   errors: () => errorCases(),
   resources: () => resourceCases(),
 };
@@ -64,10 +59,9 @@ const GROUP_CASES: {
  */
 export function buildCases(options: CatalogOptions = {}): ConformanceCase[] {
   const sizes = options.sizes ?? DEFAULT_SIZES;
+  const profile = options.profile ?? DEFAULT_PROFILE;
   return [
-    ...CHECK_GROUPS.flatMap((group) =>
-      GROUP_CASES[group](sizes, options.samplingProfile ?? 'fast'),
-    ),
+    ...CHECK_GROUPS.flatMap((group) => GROUP_CASES[group](sizes, profile)),
     backendInUseCase,
     disposedCase,
   ];

@@ -9,9 +9,11 @@ import { builtinBackendNames } from './backends.js';
 import { formatSummary } from './format-summary.js';
 import { type IsolatedRunSettings, runInProcess, runIsolated } from './isolated-run.js';
 import { installedVersions } from './load-backend.js';
+import type { Profile } from './profile.js';
 import type { CheckGroup, ConformanceReport } from './report.js';
 import { type ProgressEvent, skippedReport } from './run-conformance.js';
 import { resolveTimeLimits, type TimeLimits } from './time-limits.js';
+import { prepareFile, prepareFolder } from './write-file.js';
 import {
   resolveReportDir,
   writeJsonReports,
@@ -47,6 +49,8 @@ export interface CommandOptions {
   readonly markdown?: string;
   readonly seed?: number;
   readonly sizes?: readonly number[];
+  /** Sizes of the real-size cases: `'full'` (default) or `'fast'` (what CI runs). */
+  readonly profile?: Profile;
   readonly groups?: readonly CheckGroup[];
   /** Time limits (default `DEFAULT_TIME_LIMITS`); printed in the summary, written into reports. */
   readonly timeLimits?: Partial<TimeLimits>;
@@ -129,6 +133,7 @@ export async function runConformanceCommand(options: CommandOptions): Promise<Co
   const common = {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.sizes === undefined ? {} : { sizes: options.sizes }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.groups?.length ? { groups: options.groups } : {}),
   };
   const filter = options.groups?.length
@@ -144,6 +149,12 @@ export async function runConformanceCommand(options: CommandOptions): Promise<Co
       : options.outDir === undefined
         ? resolveReportDir('reports/conformance', cwd)
         : resolve(cwd, options.outDir);
+  // a bad output path fails before the run, not after it (FileWriteError, within a time limit)
+  if (outDir !== null) await prepareFolder(outDir);
+  if (options.json !== undefined)
+    await (/[\\/]$/.test(options.json) ? prepareFolder(options.json) : prepareFile(options.json));
+  if (options.junit !== undefined) await prepareFile(options.junit);
+  if (options.markdown !== undefined) await prepareFile(options.markdown);
   for (const { spec, required: named } of expandBackendSpecs(options.backends)) {
     const required = named && options.requireNamed !== false;
     write(`[conformance] ${spec}: loading`);

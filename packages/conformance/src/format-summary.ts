@@ -1,4 +1,5 @@
 /** Text and Markdown summaries of conformance reports (framework-free). */
+import { PROFILE_SIZES, type Profile } from './profile.js';
 import { CHECK_GROUPS, type ConformanceReport } from './report.js';
 import { formatMs } from './time-limits.js';
 
@@ -33,6 +34,12 @@ function notRunLines(report: ConformanceReport): string[] {
   return [...byReason].map(
     ([reason, count]) => `  ${label(report)}: ${count} check${count === 1 ? '' : 's'} ${reason}`,
   );
+}
+
+/** What a profile ran, in words: its batch shapes and split calls. */
+function describeProfile(profile: Profile): string {
+  const sizes = PROFILE_SIZES[profile];
+  return `${profile}: batches ${sizes.batches.map(([r, c]) => `${r}x${c}`).join(', ')}; at each declared elements threshold ${sizes.splitRows.join(', ')} row(s)`;
 }
 
 function short(value: number): string {
@@ -105,6 +112,10 @@ export function formatSummary(reports: readonly ConformanceReport[]): string {
           .filter((c) => c.status === 'skip')
           .map((c) => `  ${label(r)} ${c.id}: ${c.reason ?? ''}`),
   );
+  const profiles = [...new Set(reports.flatMap((r) => (r.profile ? [r.profile] : [])))];
+  const profileLine = profiles.length
+    ? `\nProfile: ${profiles.join(', ')} (${profiles.map(describeProfile).join('; ')})`
+    : '';
   const limits = reports.find((r) => r.timeLimits)?.timeLimits;
   const limitsLine = limits
     ? `\nTime limits: init ${formatMs(limits.initMs)}, each case ${formatMs(limits.caseMs)}, whole run ${formatMs(limits.runMs)} (--init-timeout, --case-timeout, --run-timeout)`
@@ -117,6 +128,7 @@ export function formatSummary(reports: readonly ConformanceReport[]): string {
       ? `\nBackends not run (skipped, not passed):\n${skippedBackends.join('\n')}`
       : '',
     skippedCases.length ? `\nSkipped checks:\n${skippedCases.join('\n')}` : '',
+    profileLine,
     limitsLine,
   ]
     .filter(Boolean)

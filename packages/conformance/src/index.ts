@@ -16,14 +16,23 @@ export type { CaseContext, CaseOutcome, ConformanceCase } from './case.js';
 export { SkipCase } from './case.js';
 export { DEFAULT_SIZES } from './cases/accuracy.js';
 export { WORKED_EXAMPLES } from './cases/examples.js';
-export type { SamplingProfile } from './cases/sampling-sizes.js';
-export { DRAW_COUNTS, SAMPLING_PROFILES, SIZE_PROFILES } from './cases/sampling-sizes.js';
+export type { SplitCall } from './cases/real-size.js';
+export { splitCalls } from './cases/real-size.js';
+export { DRAW_COUNTS, SIZE_PROFILES } from './cases/sampling-sizes.js';
 export type { CaseInfo, CatalogOptions } from './catalog.js';
 export { buildCases, caseCatalog } from './catalog.js';
 export { detectEnvironment } from './environment.js';
 export { formatMarkdown, formatSummary } from './format-summary.js';
 export type { PrecisionModel } from './precision.js';
 export { precisionModel } from './precision.js';
+export type { Profile, ProfileSizes, Shape } from './profile.js';
+export {
+  DEFAULT_PROFILE,
+  MAX_CALL_ELEMENTS,
+  PROFILE_SIZES,
+  PROFILES,
+  parseProfile,
+} from './profile.js';
 export type { ReferenceRow } from './reference.js';
 export { neumaierSum, REFERENCE_RELATIVE_ERROR, referenceRow } from './reference.js';
 export type { CaseResult, CaseStatus, CheckGroup, ConformanceReport } from './report.js';

@@ -17,6 +17,7 @@ import { DEFAULT_SIZES } from './cases/accuracy.js';
 import { buildCases } from './catalog.js';
 import { detectEnvironment } from './environment.js';
 import { installedVersions, type LoadedBackend, loadBackend } from './load-backend.js';
+import { DEFAULT_PROFILE, type Profile } from './profile.js';
 import type { CaseResult, CheckGroup, ConformanceReport } from './report.js';
 import {
   createConformanceSession,
@@ -41,6 +42,7 @@ export interface IsolatedRunSettings {
   readonly resolveFrom: readonly string[];
   readonly seed?: number;
   readonly sizes?: readonly number[];
+  readonly profile?: Profile;
   readonly groups?: readonly CheckGroup[];
   readonly timeLimits: TimeLimits;
 }
@@ -105,6 +107,7 @@ export async function runInProcess(
   const session = createConformanceSession(loaded.backend, {
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
     ...(settings.sizes === undefined ? {} : { sizes: settings.sizes }),
+    ...(settings.profile === undefined ? {} : { profile: settings.profile }),
     ...(filter ? { filter } : {}),
     versions: loaded.version ? { ...versions, [settings.spec]: loaded.version } : versions,
     timeLimits: settings.timeLimits,
@@ -151,7 +154,8 @@ function reportAfterKill(
   durationMs: number,
 ): ConformanceReport {
   const sizes = [...(settings.sizes ?? DEFAULT_SIZES)];
-  const all = buildCases({ sizes });
+  const profile = settings.profile ?? DEFAULT_PROFILE;
+  const all = buildCases({ sizes, profile });
   const filter = groupFilter(settings.groups);
   const cases = filter ? all.filter(filter) : all;
   const caseResults = cases.map((c): CaseResult => {
@@ -173,6 +177,7 @@ function reportAfterKill(
     environment: detectEnvironment(installedVersions(settings.cwd, settings.resolveFrom)),
     seed: settings.seed ?? DEFAULT_SEED,
     sizes,
+    profile,
     timeLimits: { ...settings.timeLimits },
     startedAt,
     durationMs,

@@ -28,6 +28,13 @@ export {
   loadBackend,
 } from './load-backend.js';
 export {
+  FILE_WRITE_LIMIT_MS,
+  FileWriteError,
+  prepareFile,
+  prepareFolder,
+  writeFileWithin,
+} from './write-file.js';
+export {
   findWorkspaceRoot,
   resolveReportDir,
   writeJsonReports,

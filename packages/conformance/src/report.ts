@@ -73,6 +73,8 @@ export interface ConformanceReport {
     computePrecision: Record<string, string>;
     sync: boolean;
     device: string;
+    /** The split thresholds the backend declared (`capabilities.splitsAt`), when it did. */
+    splitsAt?: { count: 'elements' | 'rows' | 'cols'; at: number; what?: string }[];
     details?: Record<string, string | number | boolean>;
   } | null;
   environment: {
@@ -86,8 +88,11 @@ export interface ConformanceReport {
   };
   seed: number;
   sizes: number[];
-  /** The sampling group's profile (absent in reports written before it existed). */
-  samplingProfile?: 'fast' | 'full';
+  /**
+   * The profile the run used (`'fast'` or `'full'`): the sizes of the real-size cases
+   * (`accuracy.batch.*`, `accuracy.split.*`). Absent in reports written before profiles existed.
+   */
+  profile?: 'fast' | 'full';
   /** The time limits the run used, in ms (absent in reports written before they existed). */
   timeLimits?: { initMs: number; caseMs: number; runMs: number };
   startedAt: string;

@@ -1,10 +1,10 @@
 import { type Backend, createSoftmax, type Dtype, type Softmax } from '@softmax-kit/core';
 import { type CaseContext, type ConformanceCase, SkipCase } from './case.js';
 import { DEFAULT_SIZES } from './cases/accuracy.js';
-import type { SamplingProfile } from './cases/sampling-sizes.js';
 import { buildCases } from './catalog.js';
 import { detectEnvironment, now } from './environment.js';
 import { type PrecisionModel, precisionModel } from './precision.js';
+import { DEFAULT_PROFILE, type Profile } from './profile.js';
 import type { CaseResult, CaseStatus, CheckGroup, ConformanceReport } from './report.js';
 import { createRng, seedFor } from './rng.js';
 import {
@@ -43,10 +43,10 @@ export interface ConformanceOptions {
   /** Row lengths of the accuracy group (default 1 to 1,000,000, see `DEFAULT_SIZES`). */
   readonly sizes?: readonly number[];
   /**
-   * Sizes of the sampling group's real-size cases (default `'fast'`, what CI runs; `'full'`
-   * adds every split size of the sampler's paths). Written into the report.
+   * `'full'` (default) or `'fast'`: the sizes of the real-size cases (`accuracy.batch.*`,
+   * `accuracy.split.*`; see `PROFILE_SIZES`). Written into the report.
    */
-  readonly samplingProfile?: SamplingProfile;
+  readonly profile?: Profile;
   /** Called as cases start and end (e.g. to print progress). */
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Runs only the cases it accepts (the others are left out of the report). */
@@ -151,8 +151,8 @@ export function createConformanceSession(
   const seed = options.seed ?? DEFAULT_SEED;
   const limits = resolveTimeLimits(options.timeLimits);
   const sizes = [...(options.sizes ?? DEFAULT_SIZES)];
-  const samplingProfile = options.samplingProfile ?? 'fast';
-  const allCases = buildCases({ sizes, samplingProfile });
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const allCases = buildCases({ sizes, profile });
   const cases = options.filter ? allCases.filter((c) => options.filter?.(c)) : allCases;
   const startedAt = new Date().toISOString();
   const started = now();
@@ -345,7 +345,7 @@ export function createConformanceSession(
         environment: detectEnvironment({ ...options.versions }),
         seed,
         sizes,
-        samplingProfile,
+        profile,
         timeLimits: { ...limits },
         startedAt,
         durationMs: now() - started,
@@ -363,6 +363,7 @@ function plainCapabilities(sm: Softmax): NonNullable<ConformanceReport['capabili
     computePrecision: { ...c.computePrecision },
     sync: c.sync,
     device: c.device,
+    ...(c.splitsAt ? { splitsAt: c.splitsAt.map((s) => ({ ...s })) } : {}),
     ...(c.details ? { details: { ...c.details } } : {}),
   };
 }
@@ -412,15 +413,15 @@ export function skippedReport(
   reason: string,
   options: Pick<
     ConformanceOptions,
-    'seed' | 'sizes' | 'samplingProfile' | 'versions' | 'filter' | 'timeLimits'
+    'seed' | 'sizes' | 'profile' | 'versions' | 'filter' | 'timeLimits'
   > & {
     readonly status?: 'skip' | 'fail';
   } = {},
 ): ConformanceReport {
   const status = options.status ?? 'skip';
   const sizes = [...(options.sizes ?? DEFAULT_SIZES)];
-  const samplingProfile = options.samplingProfile ?? 'fast';
-  const all = buildCases({ sizes, samplingProfile });
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const all = buildCases({ sizes, profile });
   const cases = (options.filter ? all.filter((c) => options.filter?.(c)) : all).map((c) =>
     unrunResult(c, status, status === 'skip' ? reason : `not run: ${reason}`),
   );
@@ -435,7 +436,7 @@ export function skippedReport(
     environment: detectEnvironment({ ...options.versions }),
     seed: options.seed ?? DEFAULT_SEED,
     sizes,
-    samplingProfile,
+    profile,
     timeLimits: resolveTimeLimits(options.timeLimits),
     startedAt: new Date().toISOString(),
     durationMs: 0,

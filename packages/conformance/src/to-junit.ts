@@ -93,6 +93,7 @@ export function toJUnit(reports: ConformanceReport | readonly ConformanceReport[
       ['platform', report.environment.platform],
       ['seed', String(report.seed)],
       ['sizes', report.sizes.join(',')],
+      ...(report.profile ? [['profile', report.profile]] : []),
       ...(report.timeLimits
         ? [
             [

@@ -1,6 +1,7 @@
 import type { Backend } from '@softmax-kit/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildCases } from './catalog.js';
+import { PROFILES, type Profile, parseProfile } from './profile.js';
 import type { CaseResult, ConformanceReport } from './report.js';
 import {
   type ConformanceOptions,
@@ -27,6 +28,23 @@ export interface DescribeConformanceOptions extends Omit<ConformanceOptions, 'on
    * suite's limit fires first and reports the case as timed out).
    */
   readonly timeout?: number;
+}
+
+/**
+ * The profile of a vitest run when none is given: `SOFTMAX_KIT_CONFORMANCE_PROFILE` (`fast` or
+ * `full`) where set, else `'fast'`: a test suite runs in CI on every change.
+ */
+function profileFromEnvironment(): Profile {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const text = env?.SOFTMAX_KIT_CONFORMANCE_PROFILE;
+  if (text === undefined || text === '') return 'fast';
+  const profile = parseProfile(text);
+  if (profile === null)
+    throw new Error(
+      `SOFTMAX_KIT_CONFORMANCE_PROFILE must be ${PROFILES.join(' or ')}, not '${text}'`,
+    );
+  return profile;
 }
 
 function failureMessage(result: CaseResult): string {
@@ -84,13 +102,8 @@ export function describeConformance(
 ): void {
   const limits = resolveTimeLimits(options.timeLimits);
   const timeout = options.timeout ?? Math.max(limits.caseMs, limits.initMs) + 30_000;
-  // The sampling profile: the option, else SOFTMAX_KIT_SAMPLING_PROFILE=full|fast, else 'fast'.
-  const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env?.SOFTMAX_KIT_SAMPLING_PROFILE;
-  const samplingProfile =
-    options.samplingProfile ?? (fromEnv === 'full' || fromEnv === 'fast' ? fromEnv : 'fast');
-  const sessionOptions = { ...options, samplingProfile };
-  const all = buildCases({ sizes: options.sizes, samplingProfile });
+  const profile = options.profile ?? profileFromEnvironment();
+  const all = buildCases({ sizes: options.sizes, profile });
   const cases = options.filter ? all.filter((c) => options.filter?.(c)) : all;
   describe(`softmax-kit conformance: ${name}`, () => {
     let session: ConformanceSession | null = null;
@@ -98,7 +111,7 @@ export function describeConformance(
 
     beforeAll(async () => {
       const backend = await makeBackend();
-      session = createConformanceSession(backend, sessionOptions);
+      session = createConformanceSession(backend, { ...options, profile });
       unavailable = await session.start();
       if (unavailable !== null)
         console.warn(`[softmax-kit conformance] ${name}: no check runs: ${unavailable}`);

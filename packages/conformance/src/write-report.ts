@@ -1,10 +1,10 @@
 /** Writing reports to files: per backend (JSON + JUnit), or one JSON / JUnit / Markdown file (Node only). */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { formatMarkdown } from './format-summary.js';
 import type { ConformanceReport } from './report.js';
 import { toJUnit } from './to-junit.js';
+import { prepareFolder, writeFileWithin } from './write-file.js';
 
 /** The repo root: the nearest folder above `from` holding pnpm-workspace.yaml, else `from`. */
 export function findWorkspaceRoot(from: string = process.cwd()): string {
@@ -48,20 +48,18 @@ export async function writeReport(
     ? `${report.backend}-browser`
     : report.backend,
 ): Promise<{ json: string; junit: string }> {
-  await mkdir(dir, { recursive: true });
+  await prepareFolder(dir);
   const safe = safeId(id);
-  const json = join(dir, `${safe}.json`);
-  const junit = join(dir, `${safe}.junit.xml`);
-  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(junit, toJUnit(report));
+  const json = await writeFileWithin(
+    join(dir, `${safe}.json`),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+  const junit = await writeFileWithin(join(dir, `${safe}.junit.xml`), toJUnit(report));
   return { json, junit };
 }
 
-async function writeText(file: string, text: string): Promise<string> {
-  const path = resolve(file);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
-  return path;
+function writeText(file: string, text: string): Promise<string> {
+  return writeFileWithin(file, text);
 }
 
 /** A file-name-safe report id. */

@@ -27,6 +27,7 @@ describe("the READMEs' backend example", () => {
         cwd: dir,
         outDir: null,
         sizes: [1, 3, 1000],
+        profile: 'fast',
         isolate: false,
         quiet: true,
         progress: () => {},

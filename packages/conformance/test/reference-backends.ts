@@ -31,6 +31,18 @@ export interface KernelOptions {
   ignoreByteOffset?: boolean;
   /** Write into the output once more after returning (from a timer): a late copy-back. */
   lateWrite?: boolean;
+  /** Overwrite the whole output with NaN this many ms after the call (a late worker message). */
+  lateNaNAfterMs?: number;
+  /**
+   * Rows from this index on get the uniform distribution (softmax 1/n, logSoftmax -log n)
+   * whatever their logits: a kernel that gives up after a fixed batch size.
+   */
+  uniformFromRow?: number;
+  /**
+   * Calls for which every output is 0.1% off (a wrong path taken only by some calls, e.g. a
+   * threaded split of large batches).
+   */
+  wrongWhen?: (rows: number, cols: number) => boolean;
   /**
    * logSoftmax and logSumExp from `log(sum)` (the sum with the max's term 1) instead of
    * `log1p(s)`: exact 0 for `logSumExp([0, -40])`, whose value is 4.248e-18.
@@ -88,6 +100,10 @@ export function kernel(request: KernelRequest, options: KernelOptions = {}): voi
       late[0] = (late[0] as number) / 2;
     }, 0);
   }
+  if (options.lateNaNAfterMs !== undefined) {
+    const late = request.output;
+    setTimeout(() => late.fill(Number.NaN), options.lateNaNAfterMs);
+  }
   const round = options.float32 ? Math.fround : (v: number) => v;
   const order = options.temperatureOrder ?? 'before';
   const subtract = options.subtractMax ?? true;
@@ -123,6 +139,12 @@ export function kernel(request: KernelRequest, options: KernelOptions = {}): voi
         if (input[offset + c] === Number.NEGATIVE_INFINITY) poison = true;
     if (operation === 'logSumExp') {
       output[r] = poison ? Number.NaN : subtract ? round(m + logSum) : logSum;
+      if (options.wrongWhen?.(rows, cols)) output[r] = (output[r] as number) * 1.001;
+      continue;
+    }
+    if (options.uniformFromRow !== undefined && r >= options.uniformFromRow) {
+      for (let c = 0; c < cols; c++)
+        output[offset + c] = operation === 'softmax' ? 1 / cols : -Math.log(cols);
       continue;
     }
     for (let c = 0; c < cols; c++) {
@@ -133,6 +155,7 @@ export function kernel(request: KernelRequest, options: KernelOptions = {}): voi
             ? round((z[c] as number) - logSum)
             : round((z[c] as number) - logSum);
       if (poison) value = Number.NaN;
+      if (options.wrongWhen?.(rows, cols)) value *= 1.001;
       output[offset + c] = value;
     }
   }

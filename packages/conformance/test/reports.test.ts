@@ -144,7 +144,9 @@ describe('runConformance', () => {
     const options = {
       sizes: [100],
       seed: 42,
-      filter: (c: { group: string }) => c.group === 'accuracy',
+      // the real-size cases are seeded the same way; left out here for time
+      filter: (c: { id: string; group: string }) =>
+        c.group === 'accuracy' && !/^accuracy\.(batch|split)\./.test(c.id),
     };
     const a = await runConformance(referenceBackend(), options);
     const b = await runConformance(referenceBackend(), options);

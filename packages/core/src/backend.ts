@@ -47,6 +47,37 @@ export interface BackendCapabilities {
    * scans every row before the call, as before.
    */
   readonly scansRows?: boolean;
+  /**
+   * Optional (v1, since core 0.3): every size at which the kernel changes how it computes a call:
+   * where it starts splitting a call over threads, cuts a batch into chunks, or takes another
+   * code path. The conformance suite reads this list (never the backend's name) and runs calls on
+   * both sides of each threshold, so a path that only large calls take is checked too. Omitted
+   * or empty: the kernel computes every call the same way (the suite still runs its sizes of
+   * real use). Each entry must be honest: a threshold left out is a path the suite may never run.
+   *
+   * @example `wasmBackend({ threads: 2 })`: calls of 262,144 entries or more split over threads
+   * ```ts
+   * splitsAt: [{ count: 'elements', at: 262_144, what: 'split over 2 threads' }]
+   * ```
+   */
+  readonly splitsAt?: readonly SplitThreshold[];
+}
+
+/**
+ * One size at which a kernel changes how it computes a call (see
+ * {@link BackendCapabilities.splitsAt}): calls whose `count` is `at` or more take one path, calls
+ * below it another.
+ */
+export interface SplitThreshold {
+  /**
+   * What is counted: `'elements'`, the entries of the call (rows x cols); `'rows'`, the rows of
+   * the call; `'cols'`, the length of each row.
+   */
+  readonly count: 'elements' | 'rows' | 'cols';
+  /** The smallest count that takes the other path: a positive safe integer. */
+  readonly at: number;
+  /** What changes there, in a few words, for reports (e.g. `'split over 2 threads'`). */
+  readonly what?: string;
 }
 
 /**
@@ -203,6 +234,14 @@ export interface Backend {
    * the call settles (SPEC), and the backend documents that.
    */
   doHolds?(array: FloatArray): boolean;
+  /**
+   * Optional, for a backend with a synchronous kernel: true when computing a request of this
+   * shape synchronously would wait for other threads. Core's asynchronous API then calls
+   * {@link Backend.doCompute} for it (with a snapshot of the caller's input, as for an
+   * asynchronous kernel), so the event loop runs while the backend waits; without it the
+   * asynchronous API runs the synchronous kernel. Read once, at `createSoftmax`.
+   */
+  doComputesAsync?(rows: number, cols: number): boolean;
   /** Frees everything the backend holds (tensors, GPU buffers, workers). Called once. */
   doDispose(): Promise<void>;
   /**
@@ -210,6 +249,14 @@ export interface Backend {
    * The conformance suite checks it is unchanged after 1,000 calls, failing calls included.
    */
   doResourceCount?(): number;
+  /**
+   * Optional (v1, since core 0.3): resolves once no work the backend started is still pending
+   * (messages to or from its workers, its timers, a device queue), so nothing it does can still
+   * touch a caller's buffer. A backend whose calls finish everything before they settle may
+   * leave it out. The conformance suite's late-write check awaits it (within the case time
+   * limit) before its fixed wait, then compares the caller's buffers again.
+   */
+  doIdle?(): Promise<void>;
   /**
    * Optional: the sampler's row passes in the backend's own code ({@link RowPasses}). Read once
    * by `createSoftmax`; omitted, the sampler runs core's JavaScript passes.

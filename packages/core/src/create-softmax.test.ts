@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { float32OnlyBackend, referenceBackend } from '../test/reference-backend.js';
-import { createSoftmax, SoftmaxError, unitRoundoff } from './index.js';
+import {
+  type Backend,
+  type BackendCapabilities,
+  createSoftmax,
+  SoftmaxError,
+  unitRoundoff,
+} from './index.js';
 
 // SPEC's worked examples are given to 6 digits, so they are checked to half a unit in the 6th place.
 const SIX_DIGITS = 5e-7;
@@ -64,6 +70,45 @@ describe('createSoftmax', () => {
     );
     const missing = { ...referenceBackend(), doInit: () => Promise.reject(unavailable) };
     await expect(createSoftmax(missing)).rejects.toBe(unavailable);
+  });
+
+  it('copies declared split thresholds once into frozen objects and refuses invalid ones as BACKEND_ERROR naming the entry', async () => {
+    const declared = [
+      { count: 'elements', at: 262_144, what: 'threads' },
+      { count: 'rows', at: 4097 },
+    ];
+    // what a backend reports is unknown to core: a plain object, whatever its types say
+    const withSplits = (splitsAt: unknown): Backend => {
+      const backend = referenceBackend();
+      const init = backend.doInit.bind(backend);
+      return {
+        ...backend,
+        doInit: async () => ({ ...(await init()), splitsAt }) as BackendCapabilities,
+      };
+    };
+    const sm = await createSoftmax(withSplits(declared));
+    expect(sm.backend.capabilities.splitsAt).toEqual(declared);
+    expect(Object.isFrozen(sm.backend.capabilities.splitsAt?.[0])).toBe(true);
+    (declared[0] as { at: number }).at = 1; // the backend's own array no longer matters
+    expect(sm.backend.capabilities.splitsAt?.[0]?.at).toBe(262_144);
+    for (const [bad, where] of [
+      [{ count: 'elements', at: 262_144 }, 'splitsAt is'],
+      [[{ count: 'bytes', at: 8 }], 'splitsAt[0].count'],
+      [
+        [
+          { count: 'rows', at: 2 },
+          { count: 'rows', at: 0 },
+        ],
+        'splitsAt[1].at',
+      ],
+      [[{ count: 'rows', at: 2.5 }], 'splitsAt[0].at'],
+      [[{ count: 'cols', at: 9, what: 3 }], 'splitsAt[0].what'],
+      [[null], 'splitsAt[0] is'],
+    ] as const) {
+      const error = await createSoftmax(withSplits(bad)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'BACKEND_ERROR' });
+      expect((error as Error).message).toContain(where);
+    }
   });
 
   it('refuses a backend of another specification version, naming both versions', async () => {

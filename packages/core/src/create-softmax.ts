@@ -6,6 +6,7 @@ import type {
   Operation,
   Precision,
   RowPasses,
+  SplitThreshold,
 } from './backend.js';
 import { describe, messageOf } from './describe.js';
 import { SoftmaxError } from './errors.js';
@@ -114,6 +115,7 @@ function readCapabilities(backend: Backend, reported: unknown): BackendCapabilit
     fail('doComputeSync (sync is true)', backend.doComputeSync);
   if (typeof device !== 'string') fail('device', device);
   if (scansRows !== undefined && typeof scansRows !== 'boolean') fail('scansRows', scansRows);
+  const splitsAt = readSplitThresholds(source.splitsAt, fail);
   let details: Record<string, string | number | boolean> | undefined;
   if (detailsValue !== undefined) {
     if (typeof detailsValue !== 'object' || detailsValue === null) fail('details', detailsValue);
@@ -129,8 +131,36 @@ function readCapabilities(backend: Backend, reported: unknown): BackendCapabilit
     sync: sync as boolean,
     device: device as string,
     ...(scansRows === undefined ? {} : { scansRows: scansRows as boolean }),
+    ...(splitsAt === undefined ? {} : { splitsAt }),
     ...(details === undefined ? {} : { details: Object.freeze(details) }),
   });
+}
+
+const SPLIT_COUNTS: readonly SplitThreshold['count'][] = ['elements', 'rows', 'cols'];
+
+/** Copies `splitsAt` (each entry read once) into frozen objects of core's own, or fails. */
+function readSplitThresholds(
+  value: unknown,
+  fail: (what: string, value: unknown) => never,
+): readonly SplitThreshold[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return fail('splitsAt', value);
+  const list = [...(value as unknown[])];
+  return Object.freeze(
+    list.map((entry, index) => {
+      if (typeof entry !== 'object' || entry === null) return fail(`splitsAt[${index}]`, entry);
+      const { count, at, what } = entry as Record<string, unknown>;
+      if (!SPLIT_COUNTS.includes(count as SplitThreshold['count']))
+        fail(`splitsAt[${index}].count`, count);
+      if (!Number.isSafeInteger(at) || (at as number) < 1) fail(`splitsAt[${index}].at`, at);
+      if (what !== undefined && typeof what !== 'string') fail(`splitsAt[${index}].what`, what);
+      return Object.freeze({
+        count: count as SplitThreshold['count'],
+        at: at as number,
+        ...(what === undefined ? {} : { what: what as string }),
+      });
+    }),
+  );
 }
 
 async function initialise(backend: Backend): Promise<BackendCapabilities> {
@@ -208,7 +238,7 @@ export async function createSoftmax<B extends Backend>(backend: B): Promise<Soft
   };
   const run = (operation: Operation) => async (input: unknown, options?: unknown) => {
     checkAlive();
-    return session.execute(operation, input, options);
+    return session.execute(operation, input, options, false);
   };
   const dispose = (): Promise<void> => {
     disposing ??= (async () => {

@@ -9,6 +9,7 @@ export type {
   RowPasses,
   RowScan,
   RowStats,
+  SplitThreshold,
   SyncBackend,
 } from './backend.js';
 export { ROW_BLOCK, unitRoundoff } from './backend.js';

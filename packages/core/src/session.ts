@@ -8,7 +8,7 @@ import type {
   Operation,
 } from './backend.js';
 import { SoftmaxError } from './errors.js';
-import { runKernelAsync, runKernelSync } from './kernel-call.js';
+import { kernelError, runKernelAsync, runKernelSync } from './kernel-call.js';
 import { type NarrowedRows, narrowRows, widenRows } from './narrowing.js';
 import { type ParsedInput, parseInput } from './parse-input.js';
 import { type CallOptions, readCallOptions } from './read-options.js';
@@ -58,6 +58,8 @@ interface Call {
   readonly temperature: Float64Array;
   readonly kinds: Uint8Array;
   readonly flags: Uint8Array;
+  /** True when the kernel runs now, synchronously (else through the asynchronous doCompute). */
+  readonly syncNow: boolean;
 }
 
 /** Special rows computed before the kernel runs (an in-place kernel overwrites their input). */
@@ -76,6 +78,8 @@ interface SpecialValues {
 export class Session {
   private readonly scratch = new RowScratch();
   private readonly syncKernel: boolean;
+  /** The backend's `doComputesAsync`, read once; null when it has none. */
+  private readonly computesAsync: ((rows: number, cols: number) => boolean) | null;
   /** The dtype the kernel computes each input dtype in. */
   private readonly kernelDtypes: Readonly<Record<Dtype, Dtype>>;
 
@@ -84,6 +88,8 @@ export class Session {
     readonly capabilities: BackendCapabilities,
   ) {
     this.syncKernel = capabilities.sync && typeof backend.doComputeSync === 'function';
+    const computesAsync = this.syncKernel ? backend.doComputesAsync : undefined;
+    this.computesAsync = typeof computesAsync === 'function' ? computesAsync.bind(backend) : null;
     const dtypes = capabilities.dtypes;
     const pick = (dtype: Dtype): Dtype => (dtypes.includes(dtype) ? dtype : (dtypes[0] as Dtype));
     this.kernelDtypes = { float32: pick('float32'), float64: pick('float64') };
@@ -92,11 +98,15 @@ export class Session {
   /**
    * Runs one operation. With a synchronous kernel everything happens now and the result is
    * returned; otherwise a promise. Either way the input and options are read now, once.
+   *
+   * @param sync - true for the synchronous API; the asynchronous one (false) takes the
+   *   backend's doCompute where its `doComputesAsync` asks for it
    */
   execute(
     operation: Operation,
     input: unknown,
     options: unknown,
+    sync = true,
   ): FloatArray | Promise<FloatArray> {
     const callOptions = readCallOptions(operation, options);
     const parsed = parseInput(input, callOptions.shape);
@@ -115,8 +125,11 @@ export class Session {
       if (layout.cols === 0) target.result.fill(Number.NEGATIVE_INFINITY);
       return deliver(target);
     }
+    const syncNow =
+      this.syncKernel &&
+      (sync || this.computesAsync === null || !this.askComputesAsync(layout.rows, layout.cols));
     const scratch = this.scratch;
-    const useScratch = this.syncKernel && !scratch.busy;
+    const useScratch = syncNow && !scratch.busy;
     if (useScratch) scratch.fit(layout.rows);
     const rows = layout.rows;
     const temperature = useScratch ? scratch.temperature : new Float64Array(rows);
@@ -138,7 +151,7 @@ export class Session {
       layout,
       width,
       target,
-      rowsIn: this.rowsIn(parsed, layout, gathered, partialOverlap),
+      rowsIn: this.rowsIn(parsed, layout, gathered, partialOverlap, syncNow),
       sharesInput,
       rowsOut: gathered && !isLogSumExp ? allocate(parsed.dtype, rows * width) : target.result,
       gathered: gathered && !isLogSumExp,
@@ -146,6 +159,7 @@ export class Session {
       temperature,
       kinds: useScratch ? scratch.kinds : new Uint8Array(rows),
       flags: useScratch ? scratch.flags : new Uint8Array(rows),
+      syncNow,
     };
     if (!useScratch) return this.run(call);
     scratch.busy = true;
@@ -166,6 +180,7 @@ export class Session {
     layout: AxisLayout,
     gathered: boolean,
     partialOverlap: boolean,
+    syncNow: boolean,
   ): FloatArray {
     const data = parsed.data;
     if (gathered) {
@@ -174,8 +189,17 @@ export class Session {
       return rows;
     }
     if (!parsed.callerOwned) return data;
-    const snapshot = !this.syncKernel && this.backend.doHolds?.(data) !== true;
+    const snapshot = !syncNow && this.backend.doHolds?.(data) !== true;
     return snapshot || partialOverlap ? copyOf(data, parsed.dtype) : data;
+  }
+
+  /** The backend's answer to `doComputesAsync`; one that throws is a `BACKEND_ERROR`. */
+  private askComputesAsync(rows: number, cols: number): boolean {
+    try {
+      return (this.computesAsync as (rows: number, cols: number) => boolean)(rows, cols) === true;
+    } catch (error) {
+      throw kernelError(this.backend, error);
+    }
   }
 
   private kernelDtype(dtype: Dtype): Dtype {
@@ -203,7 +227,7 @@ export class Session {
 
   /** The synchronous kernel, now; `false` tells the caller to take the asynchronous route. */
   private kernelNow(call: Call, request: KernelRequest): boolean {
-    if (!this.syncKernel) return false;
+    if (!call.syncNow) return false;
     try {
       runKernelSync(this.backend, request);
     } catch (error) {

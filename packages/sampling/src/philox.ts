@@ -109,3 +109,28 @@ export function uniformAt(seed: number, row: number, step: number): number {
   // (bits >>> 11) = high * 2^21 + (low >>> 11), below 2^53.
   return (high * 2097152 + (low >>> 11)) * 2 ** -53;
 }
+
+/**
+ * Both uniform numbers of one generator call for key `(seed, row, step)`, into `out`:
+ * `out[0] = u` (words 1 (high) and 0 (low), exactly {@link uniformAt}) and `out[1] = v` (words 3
+ * (high) and 2 (low), SPEC v1.1's second output: XTC's coin and `verify`'s correction draw).
+ * No new counter: `v` comes from the same Philox4x32-10 call as `u`.
+ *
+ * @example
+ * ```ts
+ * const [u, v] = uniformPairAt(7, 0, 0, new Float64Array(2)); // u === uniformAt(7, 0, 0)
+ * ```
+ */
+export function uniformPairAt(
+  seed: number,
+  row: number,
+  step: number,
+  out: Float64Array,
+): Float64Array {
+  const [key0, key1] = split64(seed);
+  const [step0, step1] = split64(step);
+  philox4x32(step0, step1, row, 0, key0, key1, words);
+  out[0] = (words[1]! * 2097152 + (words[0]! >>> 11)) * 2 ** -53;
+  out[1] = (words[3]! * 2097152 + (words[2]! >>> 11)) * 2 ** -53;
+  return out;
+}

@@ -44,7 +44,7 @@ export interface Plan {
   /** True when the flag option was `true`. */
   flag(name: 'entropy' | 'rawLogprobs' | 'q'): boolean;
   bias(row: number): RowBias | undefined;
-  tokens(name: 'allowed' | 'history', row: number): RowTokens | undefined;
+  tokens(name: 'allowed' | 'history' | 'dryBreakers', row: number): RowTokens | undefined;
   /** Per-row seeds (each row its own stream), or null: one seed for every row. */
   readonly seeds: Float64Array | null;
   /** The one seed (when `seeds` is null). */

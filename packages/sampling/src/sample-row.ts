@@ -13,6 +13,7 @@ import type { Kept } from './steps/kept.js';
 import type { RowOutputs } from './steps/outputs/output.js';
 import type { Candidates, RowContext, TruncationStep, Weights } from './steps/step.js';
 import { temperatureWeights } from './steps/temperature.js';
+import { excludeTopChoices, xtcActive, xtcFires } from './steps/xtc.js';
 import type { SampledRow } from './types.js';
 
 const nanAt = (row: number, column: number): never =>
@@ -179,7 +180,17 @@ export function sampleRow(plan: Plan, row: number, passes: RowPasses, ws: Worksp
     if (found === Number.NEGATIVE_INFINITY) allMasked(row);
     max = found;
   });
-  const drawn = drawTokens(context, kept);
-  for (const output of outputs) output.write(context, kept, drawn, into);
-  return { tokens: drawn.tokens, logprobs: drawn.logprobs, kept: kept.count, ...into };
+  if (!xtcActive(plan, row)) {
+    const drawn = drawTokens(context, kept);
+    for (const output of outputs) output.write(context, kept, drawn, into);
+    return { tokens: drawn.tokens, logprobs: drawn.logprobs, kept: kept.count, ...into };
+  }
+  // XTC, last of the truncations: each draw's own coin picks the set with or without it; the
+  // outputs (kept, q, top, entropy) describe the set of the first draw (of `step` if none).
+  const excluded = excludeTopChoices(context, kept);
+  const choose = (draw: number) => (xtcFires(plan, row, draw) ? excluded : kept);
+  const shown = choose(0);
+  const drawn = drawTokens(context, kept, choose);
+  for (const output of outputs) output.write(context, shown, drawn, into);
+  return { tokens: drawn.tokens, logprobs: drawn.logprobs, kept: shown.count, ...into };
 }

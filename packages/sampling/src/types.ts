@@ -61,6 +61,33 @@ export interface SampleOptions {
   step?: PerRowNumber;
   /** Draws per row (a non-negative safe integer, default 1). */
   draws?: PerRowNumber;
+  /**
+   * Penalty window `w` (a safe integer >= 0; default: the whole history): the repetition,
+   * presence and frequency penalties and DRY see only the last `w` entries of `history`
+   * (llama.cpp's `penalty_last_n`). SPEC v1.1.
+   */
+  penaltyWindow?: PerRowNumber;
+  /**
+   * DRY multiplier `mu >= 0` (default 0: off). A token that would extend a repeat of the
+   * history's ending of length `l >= dryAllowedLength` loses `mu * dryBase^(l - dryAllowedLength)`.
+   */
+  dryMultiplier?: PerRowNumber;
+  /** DRY base `b >= 1` (default 1.75). */
+  dryBase?: PerRowNumber;
+  /** DRY allowed length `a`, an integer >= 1 (default 2): shorter repeats cost nothing. */
+  dryAllowedLength?: PerRowNumber;
+  /** DRY sequence breakers: token ids that end a repeat (one list, or one per row; default none). */
+  dryBreakers?: PerRow<TokenHistory>;
+  /** top-nσ `s > 0` (default: off): keeps `x'_i >= max - s * sigma` (sigma of the finite `x'`), first of the truncations. */
+  topNSigma?: PerRowNumber;
+  /** Typical-p `tau` in `(0, 1]` (default 1: off), after min-p. */
+  typicalP?: PerRowNumber;
+  /** XTC threshold `theta` in `[0, 1]` (default 0.1): the tokens with `q >= theta` are the "top choices". */
+  xtcThreshold?: PerRowNumber;
+  /** XTC probability `pi` in `[0, 1]` (default 0: off), tested against the draw's second output. */
+  xtcProbability?: PerRowNumber;
+  /** `minKeep`, an integer >= 1 (default 1): top-nσ, top-p, min-p and typical-p each keep at least this many. */
+  minKeep?: PerRowNumber;
   /** Also return the `topN` most probable tokens of `q` with their log-probabilities (default 0). */
   topN?: PerRowNumber;
   /** Also return the entropy of `q` (nats). */

@@ -2,6 +2,7 @@
  * "Benchmark in my browser": the same measurement as the CLI's bench, in miniature, producing a
  * BenchReport so the page draws it with the same chart. Browser only.
  */
+import type { Backend, KernelRequest } from '@softmax-kit/core';
 import { type BackendId, getSoftmax } from './backends.js';
 import { sizeLabel } from './format.js';
 import type { BenchReport, BenchResult } from './report-types.js';
@@ -39,6 +40,50 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Loads core and runs one call through it on a minimal float64 JS backend, then disposes it. */
+async function warmCore(): Promise<void> {
+  const { createSoftmax } = await import('@softmax-kit/core');
+  const backend: Backend = {
+    specificationVersion: 'v1',
+    name: 'warm-up',
+    async doInit() {
+      return {
+        dtypes: ['float64'],
+        computePrecision: { float32: 'float64', float64: 'float64' },
+        sync: false,
+        device: 'js',
+      };
+    },
+    async doCompute({ input, output, rows, cols, rowMax, temperature, skip }: KernelRequest) {
+      for (let row = 0; row < rows; row++) {
+        if (skip?.[row]) continue;
+        let sum = 0;
+        for (let c = row * cols; c < (row + 1) * cols; c++) {
+          output[c] = Math.exp((input[c]! - rowMax[row]!) / temperature[row]!);
+          sum += output[c]!;
+        }
+        for (let c = row * cols; c < (row + 1) * cols; c++) output[c] = output[c]! / sum;
+      }
+    },
+    async doDispose() {},
+  };
+  const softmax = await createSoftmax(backend);
+  await softmax.softmax(new Float32Array([1, 2, 3]));
+  await softmax.dispose();
+}
+
+/** The GPU this browser reports through WebGL (the unmasked renderer when allowed), or null. */
+export function webglRenderer(): string | null {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  } catch {
+    return null;
+  }
+}
 
 /** Shortest batch: long enough for the page's timer (5 us when cross-origin isolated, else 100 us). */
 const MIN_BATCH_MS = 5;
@@ -102,10 +147,15 @@ export async function runBrowserBench(
       cores: navigator.hardwareConcurrency ?? 0,
       platform: navigator.platform,
       versions: {},
+      device: webglRenderer(),
     },
     subjects: [],
     results: [],
   };
+  // Core is shared by every backend: load it and run it once (on a throwaway backend) before
+  // any cold start is timed, so the first backend measured does not carry the page's first use
+  // of core (ts, measured first, showed 39-67 ms cold against 1-3 ms for the backends after it).
+  await warmCore();
   const subjects = [...backends, 'peer:naive-js'] as const;
   const total = subjects.length * browserSizes.length;
   let done = 0;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { pointTitle, speedPanels, subjectOrder } from './chart-data.js';
+import {
+  familyOf,
+  inFamily,
+  lineLabel,
+  pointTitle,
+  speedPanels,
+  subjectOrder,
+} from './chart-data.js';
 import { formatCount, sizeLabel } from './format.js';
 import type { BenchReport, BenchResult } from './report-types.js';
 
@@ -87,5 +94,21 @@ describe('chart labels', () => {
     const title = pointTitle('ts', '1x10', 'float32', { median: 7.6, p10: 7.1, p90: 8.25 }, 0.076);
     expect(title).toBe('ts\n1x10 float32: 7.6 ns/element (p10 7.1, p90 8.25)\n0.076 us/call');
     for (const line of title.split('\n')) expect(line).toBe(line.trim().replace(/ {2,}/g, ' '));
+  });
+});
+
+describe('chart families', () => {
+  it('puts backends, peers and samplers in separate charts, baselines in none', () => {
+    expect(familyOf('ts', 'backend')).toBe('ours');
+    expect(familyOf('wasm-zero-copy', 'backend')).toBe('ours');
+    expect(familyOf('peer:onnxruntime-node', 'peer')).toBe('peers');
+    expect(familyOf('sampling:ts:top-k-50', 'backend')).toBe('sampling');
+    expect(familyOf('peer:transformers.js-top-k-50', 'peer')).toBe('sampling');
+    expect(familyOf('peer:naive-sort-sampler', 'peer')).toBe('sampling');
+    expect(familyOf('baseline:copy', 'baseline')).toBeNull();
+    expect(familyOf('kernel:ts', 'backend')).toBeNull();
+    expect(inFamily('peers', 'wasm', 'backend')).toBe(true);
+    expect(lineLabel('peer:transformers.js-top-k-50')).toBe('transformers.js top-k 50');
+    expect(lineLabel('sampling:ts:top-p-0.9')).toBe('ours top-p 0.9');
   });
 });

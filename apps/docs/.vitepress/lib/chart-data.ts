@@ -123,9 +123,45 @@ export function colorsFor(names: readonly string[]): string[] {
   );
 }
 
+/** The families drawn in separate charts, so no panel holds more than a handful of lines. */
+export const FAMILIES = ['ours', 'peers', 'sampling'] as const;
+export type Family = (typeof FAMILIES)[number];
+
+/** A chart family's title. */
+export const FAMILY_TITLES: Record<Family, string> = {
+  ours: 'softmax-kit backends',
+  peers: 'other libraries (peers), with wasm for reference',
+  sampling: 'sampling one token (top-k 50 / top-p 0.9), ns per logit',
+};
+
+/** The backend drawn in the peers chart for reference. */
+export const PEER_REFERENCE = 'wasm';
+
 /**
- * Whether a subject is drawn on the speed charts: backends, peers and the copy baseline. The
- * kernel-alone baselines (`kernel:<backend>`, a backend's kernel without core) are in the
- * numbers table and the goals; drawn too, they doubled the lines on a phone screen.
+ * Which chart a subject is drawn in, or null when it is not charted (the copy baseline and the
+ * kernel-alone baselines are in the numbers table only).
  */
-export const charted = (subject: string) => !subject.startsWith('kernel:');
+export function familyOf(subject: string, kind: 'backend' | 'peer' | 'baseline'): Family | null {
+  if (kind === 'baseline' || subject.startsWith('kernel:')) return null;
+  if (subject.startsWith('sampling:') || /sampler|top-k/.test(subject)) return 'sampling';
+  return kind === 'peer' ? 'peers' : 'ours';
+}
+
+/** Whether a subject is drawn in `family`'s chart (the peers chart also draws the reference). */
+export function inFamily(
+  family: Family,
+  subject: string,
+  kind: 'backend' | 'peer' | 'baseline',
+): boolean {
+  return familyOf(subject, kind) === family || (family === 'peers' && subject === PEER_REFERENCE);
+}
+
+/** The label drawn at a line's end: `onnxruntime-node`, `ours top-k 50`. */
+export function lineLabel(subject: string): string {
+  return subject
+    .replace(/^peer:/, '')
+    .replace(/^sampling:ts:/, 'ours ')
+    .replace(/-top-k-50$/, ' top-k 50')
+    .replace(/top-k-50$/, 'top-k 50')
+    .replace(/top-p-0\.9$/, 'top-p 0.9');
+}

@@ -1,11 +1,6 @@
+import { MIN_MARGIN } from '@softmax-kit/cli/verdict';
 import { describe, expect, it } from 'vitest';
-import {
-  backendRows,
-  type DecisionInputs,
-  firstSentence,
-  NOISE_RATIO,
-  verdicts,
-} from './decision.js';
+import { backendRows, type DecisionInputs, firstSentence, verdicts } from './decision.js';
 import type { ConformanceSummary } from './report-files.js';
 import type { BenchReport, BenchResult, CaseStatus } from './report-types.js';
 
@@ -100,7 +95,7 @@ function decide(inputs: Partial<DecisionInputs>) {
 }
 
 describe('the backend choice', () => {
-  it('keeps the default unless another conforming backend is at least NOISE_RATIO faster', () => {
+  it('keeps the default unless another conforming backend is faster by more than the margin', () => {
     const { answers } = decide({
       conformance: [
         conformance('ts', 'pass'),
@@ -108,20 +103,35 @@ describe('the backend choice', () => {
       ],
       bench: bench({
         ts: { '1x10': 8, '32x1k': 4, '1x32k': 4.5 },
-        'tfjs-wasm': { '1x10': 300, '32x1k': 4 / (NOISE_RATIO * 0.9), '1x32k': 1.5 },
+        'tfjs-wasm': { '1x10': 300, '32x1k': 4 / (MIN_MARGIN * 0.9), '1x32k': 1.5 },
       }),
     });
     const node = answers.find((answer) => answer.runtime === 'node')!;
     // Equal element counts: fewer rows first.
     expect(node.sizes.map((size) => size.size)).toEqual(['1x10', '1x32k', '32x1k']);
-    expect(node.sizes.map((size) => size.pick)).toEqual(['ts', 'tfjs-wasm', 'ts']);
-    expect(node.sizes[1]!.why).toMatch(/3\.0x faster than ts/);
-    expect(node.sizes[2]!.why).toMatch(/within 1.5x/);
-    expect(node.ranges.map((range) => [range.pick, range.from, range.to])).toEqual([
-      ['ts', '1x10', '1x10'],
-      ['tfjs-wasm', '1x32k', '1x32k'],
-      ['ts', '32x1k', '32x1k'],
-    ]);
+    // tfjs-wasm is 3x faster at 1x32k but within the margin at the larger 32x1k: one size is not
+    // a range, so ts stays (the rule asks for a win at most sizes from there up).
+    expect(node.sizes.map((size) => size.pick)).toEqual(['ts', 'ts', 'ts']);
+    expect(node.sizes[1]!.why).toMatch(
+      /tfjs-wasm is 3\.0x faster .*but not by more than the spread at most sizes from here up/,
+    );
+    expect(node.headline).toBe('Node: `tsBackend()` at every size measured.');
+  });
+
+  it('switches from the size where another conforming backend wins at it and above', () => {
+    const { answers } = decide({
+      conformance: [conformance('ts', 'pass'), conformance('wasm', 'pass')],
+      bench: bench({
+        ts: { '1x10': 8, '32x1k': 4, '1x32k': 4.5 },
+        wasm: { '1x10': 9, '32x1k': 2, '1x32k': 2 },
+      }),
+    });
+    const node = answers.find((answer) => answer.runtime === 'node')!;
+    expect(node.sizes.map((size) => size.pick)).toEqual(['ts', 'wasm', 'wasm']);
+    expect(node.sizes[1]!.why).toMatch(/2\.3x faster than ts/);
+    expect(node.headline).toBe(
+      'Node: `wasmBackend()`; `tsBackend()` below 32k elements per call, or where you cannot ship WebAssembly.',
+    );
   });
 
   it('never recommends a backend that fails conformance on that runtime, and says it was faster', () => {
@@ -169,7 +179,7 @@ describe('the backend choice', () => {
     expect(rows[0]!.status).toEqual({ node: 'pass', browser: 'pass' });
     const browser = answers.find((answer) => answer.runtime === 'browser')!;
     expect(browser.measured).toBe(false);
-    expect(browser.headline).toMatch(/use `ts`, the default/);
+    expect(browser.headline).toMatch(/use `tsBackend\(\)`, the default/);
     expect(answers[0]!.quick).toBe(true);
   });
 });

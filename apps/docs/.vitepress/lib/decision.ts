@@ -3,6 +3,7 @@
  * backend to use and why, and for every backend the reasons to pick it anyway (bundle size,
  * precision, sync API, GPU). Pure: the page fetches the reports and renders what this returns.
  */
+import { beats, decideRuntime, factoryCall, margin, peerLabel } from '@softmax-kit/cli/verdict';
 import { formatKb, formatSig } from './format.js';
 import { DEFAULT_BACKEND, KNOWN_BACKENDS, type Runtime } from './known-backends.js';
 import type { BundleSizes } from './measure-bundles.js';
@@ -10,13 +11,6 @@ import type { ConformanceSummary } from './report-files.js';
 import type { BenchReport, CaseStatus } from './report-types.js';
 
 export const RUNTIMES: readonly Runtime[] = ['node', 'browser'];
-
-/**
- * Two medians closer than this are not told apart: on this project's shared machines, the same
- * run repeated moves ratios by up to ~1.5x (shared/ENVIRONMENT.md), so the default backend is
- * recommended unless another one is at least this much faster.
- */
-export const NOISE_RATIO = 1.5;
 
 /** A backend's conformance on one runtime, or why there is none. */
 export type RuntimeStatus = CaseStatus | 'not measured' | 'does not run there';
@@ -50,6 +44,8 @@ export interface SizeVerdict {
   pick: string | null;
   pickNs: number | null;
   why: string;
+  /** Peers faster than the pick by more than the spread, e.g. `onnxruntime-node (native) 2.4x`. */
+  fasterPeers: string;
   /** Backends measured faster than the pick that do not pass conformance on this runtime. */
   excluded: string[];
   /** The same, each with why: `tfjs-wasm (fails conformance)`, `x (no conformance report)`. */
@@ -65,8 +61,14 @@ export interface RuntimeVerdict {
   /** Consecutive sizes with the same pick, smallest first. */
   ranges: { pick: string | null; from: string; to: string; sizes: string[] }[];
   sizes: SizeVerdict[];
-  /** One sentence for the top of the page. */
+  /** The verdict's one sentence (`@softmax-kit/cli/verdict`), e.g. ``Node: `wasmBackend()`; ...``. */
   headline: string;
+  /** The peers that beat the pick somewhere, or null. */
+  peers: string | null;
+  /** Our sampler against transformers.js's top-k, or null when not measured. */
+  sampling: string | null;
+  /** The browser run's device in words (SwiftShader: "a software renderer, not your GPU"). */
+  device: string | null;
 }
 
 export interface DecisionInputs {
@@ -183,11 +185,15 @@ function runtimeOf(report: ConformanceSummary): Runtime {
 /** A ratio as `3.0x`, or `131x` from 10 up. */
 const times = (ratio: number) => (ratio >= 10 ? `${Math.round(ratio)}x` : `${ratio.toFixed(1)}x`);
 
-/** Per runtime and size: the backend to use and why. */
+/**
+ * Per runtime: the verdict of `@softmax-kit/cli/verdict` (the rule written on the page as
+ * DECISION_RULE), with backends that fail, skip or have no conformance report on that runtime
+ * excluded, and per size why.
+ */
 export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVerdict[] {
   return RUNTIMES.map((runtime) => {
     const bench = benchOf(inputs, runtime);
-    const where = runtime === 'node' ? 'Node' : 'the browser';
+    const where = runtime === 'node' ? 'Node' : 'Browser';
     const defaultRow = rows.find((row) => row.backend === DEFAULT_BACKEND);
     if (!bench) {
       return {
@@ -196,100 +202,93 @@ export function verdicts(inputs: DecisionInputs, rows: BackendRow[]): RuntimeVer
         quick: false,
         ranges: [],
         sizes: [],
-        headline: `No benchmark in ${where} yet: use \`${DEFAULT_BACKEND}\`, the default (no dependencies, sync API${
-          defaultRow?.status[runtime] === 'pass' ? `, passes conformance in ${where}` : ''
+        headline: `${where}: no benchmark yet; use \`${factoryCall(DEFAULT_BACKEND)}\`, the default (no dependencies, sync API${
+          defaultRow?.status[runtime] === 'pass'
+            ? `, passes conformance in ${where === 'Node' ? 'Node' : 'the browser'}`
+            : ''
         }).`,
+        peers: null,
+        sampling: null,
+        device: null,
       };
     }
-    const note = (excluded: BackendRow[]) =>
-      excluded
-        .map(
-          (row) =>
-            `${row.backend} (${row.status[runtime] === 'fail' ? 'fails conformance' : row.status[runtime] === 'skip' ? 'skipped' : 'no conformance report'})`,
-        )
-        .join(', ');
-    const sizes = benchSizes(bench).map(({ size, elements }): SizeVerdict => {
-      const measured = rows
+    const excluded: Record<string, string> = {};
+    for (const row of rows) {
+      const status = row.status[runtime];
+      if (status !== 'pass') {
+        excluded[row.backend] =
+          status === 'fail'
+            ? 'fails conformance'
+            : status === 'skip'
+              ? 'skipped'
+              : 'no conformance report';
+      }
+    }
+    const verdict = decideRuntime({ runtime, reports: [bench], excluded });
+    const ns = (value: number) => formatSig(value, 'ns/element');
+    const measuredAt = (size: string) =>
+      rows
         .map((row) => ({ row, ns: row.speed[runtime][size] ?? null }))
-        .filter((item): item is { row: BackendRow; ns: number } => item.ns !== null)
-        .sort((a, b) => a.ns - b.ns);
-      const conforming = measured.filter((item) => item.row.status[runtime] === 'pass');
-      const best = conforming[0];
-      if (!best) {
-        return {
-          size,
-          elements,
-          pick: null,
-          pickNs: null,
-          why: measured.length
-            ? `no measured backend passes conformance in ${where}`
-            : 'no backend measured at this size',
-          excluded: measured.map((item) => item.row.backend),
-          excludedNote: note(measured.map((item) => item.row)),
-        };
-      }
-      const fallback = conforming.find((item) => item.row.backend === DEFAULT_BACKEND);
-      const fasterRows = (ns: number) =>
-        measured
-          .filter((item) => item.ns < ns && item.row.status[runtime] !== 'pass')
-          .map((item) => item.row);
-      const excludedFaster = (ns: number) => fasterRows(ns).map((row) => row.backend);
-      const ns = (value: number) => formatSig(value, 'ns/element');
-      if (fallback && fallback.ns <= best.ns * NOISE_RATIO) {
-        const next = conforming.find((item) => item !== fallback);
-        return {
-          size,
-          elements,
-          pick: DEFAULT_BACKEND,
-          pickNs: fallback.ns,
-          why:
-            fallback === best
-              ? `fastest that conforms, ${ns(fallback.ns)}${
-                  next ? ` (next: ${next.row.backend}, ${times(next.ns / fallback.ns)} slower)` : ''
-                }`
-              : `within ${NOISE_RATIO}x of the fastest (${best.row.backend}, ${ns(best.ns)} vs ${ns(fallback.ns)}), which is run-to-run noise here; the default has no dependencies`,
-          excluded: excludedFaster(fallback.ns),
-          excludedNote: note(fasterRows(fallback.ns)),
-        };
-      }
+        .filter((item): item is { row: BackendRow; ns: number } => item.ns !== null);
+    const sizes = verdict.sizes.map((choice): SizeVerdict => {
+      const pickNs = choice.pickStats?.median ?? null;
+      const faster =
+        pickNs === null
+          ? []
+          : measuredAt(choice.size).filter(
+              (item) => item.ns < pickNs && excluded[item.row.backend] !== undefined,
+            );
+      const base = choice.pickStats;
+      const defaultNs = measuredAt(choice.size).find(
+        (item) => item.row.backend === DEFAULT_BACKEND,
+      )?.ns;
+      const why =
+        base === null
+          ? 'no conforming backend measured at this size'
+          : choice.pick === DEFAULT_BACKEND
+            ? choice.fastest
+              ? `${choice.fastest.backend} is ${times(base.median / choice.fastest.stats.median)} faster (${ns(choice.fastest.stats.median)}), ${
+                  beats(choice.fastest.stats, base)
+                    ? 'but not by more than the spread at most sizes from here up'
+                    : `within the ${times(margin(base, choice.fastest.stats))} spread`
+                }: the default has no dependencies`
+              : `fastest, ${ns(base.median)}`
+            : `${ns(base.median)}${defaultNs ? `, ${times(defaultNs / base.median)} faster than ${DEFAULT_BACKEND}` : ''}${
+                choice.fastest
+                  ? `; ${choice.fastest.backend} (${ns(choice.fastest.stats.median)}) is within the ${times(Math.max(base.spread, choice.fastest.stats.spread))} spread`
+                  : ''
+              }`;
       return {
-        size,
-        elements,
-        pick: best.row.backend,
-        pickNs: best.ns,
-        why: fallback
-          ? `${times(fallback.ns / best.ns)} faster than ${DEFAULT_BACKEND} (${ns(best.ns)} vs ${ns(fallback.ns)})`
-          : `fastest that conforms, ${ns(best.ns)} (${DEFAULT_BACKEND} not measured here)`,
-        excluded: excludedFaster(best.ns),
-        excludedNote: note(fasterRows(best.ns)),
+        size: choice.size,
+        elements: choice.elements,
+        pick: choice.pick,
+        pickNs,
+        why,
+        fasterPeers: choice.fasterPeers
+          .map((item) => `${peerLabel(item.peer)} ${times(item.ratio)}`)
+          .join(', '),
+        excluded: faster.map((item) => item.row.backend),
+        excludedNote: faster
+          .map((item) => `${item.row.backend} (${excluded[item.row.backend]})`)
+          .join(', '),
       };
     });
-    const ranges: RuntimeVerdict['ranges'] = [];
-    for (const verdict of sizes) {
-      const last = ranges.at(-1);
-      if (last && last.pick === verdict.pick) {
-        last.to = verdict.size;
-        last.sizes.push(verdict.size);
-      } else {
-        ranges.push({
-          pick: verdict.pick,
-          from: verdict.size,
-          to: verdict.size,
-          sizes: [verdict.size],
-        });
-      }
-    }
-    const span = (range: RuntimeVerdict['ranges'][number]) =>
-      range.from === range.to ? `at ${range.from}` : `from ${range.from} to ${range.to}`;
-    const headline =
-      ranges.length === 1 && ranges[0]!.pick
-        ? `In ${where}, use \`${ranges[0]!.pick}\` at every size measured (${ranges[0]!.from} to ${ranges[0]!.to}).`
-        : `In ${where}: ${ranges
-            .map((range) =>
-              range.pick ? `\`${range.pick}\` ${span(range)}` : `nothing conforming ${span(range)}`,
-            )
-            .join('; ')}.`;
-    return { runtime, measured: true, quick: bench.quick, ranges, sizes, headline };
+    return {
+      runtime,
+      measured: true,
+      quick: bench.quick,
+      ranges: verdict.ranges.map((range) => ({
+        pick: range.pick,
+        from: range.sizes[0] as string,
+        to: range.sizes.at(-1) as string,
+        sizes: range.sizes,
+      })),
+      sizes,
+      headline: verdict.sentence,
+      peers: verdict.peerSentence,
+      sampling: verdict.samplingSentence,
+      device: verdict.device,
+    };
   });
 }
 

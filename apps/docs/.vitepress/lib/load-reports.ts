@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { redactReport } from '@softmax-kit/cli/verdict';
 import type { BenchReport, ConformanceReport } from './report-types.js';
 
 /** The repository root (apps/docs/.vitepress/lib -> ../../../..). */
@@ -102,11 +103,13 @@ export function loadReports(dir = reportsDir()): LoadedReports {
   }
   conformance.sort(byRuntimeThenId);
   const shownDir = relative(repoRoot, dir);
-  return {
+  // What is published names no folder of the machine that measured (a skipped backend's
+  // reason quoted the path of its missing native binding): paths become package-relative.
+  return redactReport({
     dir: shownDir.startsWith('..') ? dir : shownDir || '.',
     conformance,
     bench: loadBench(join(dir, 'bench', 'bench.json'), problems),
     benchBrowser: loadBench(join(dir, 'bench', 'bench-browser.json'), problems),
     problems,
-  };
+  });
 }

@@ -1,7 +1,18 @@
 import { type DocsControl, type OptionSpec, SAMPLE_OPTIONS } from '@softmax-kit/sampling';
 
 /** The options the playground has a control for. */
-export type ControlName = 'temperature' | 'topK' | 'topP' | 'minP' | 'seed' | 'draws';
+export type ControlName =
+  | 'temperature'
+  | 'topNSigma'
+  | 'topK'
+  | 'topP'
+  | 'minP'
+  | 'typicalP'
+  | 'xtcThreshold'
+  | 'xtcProbability'
+  | 'minKeep'
+  | 'seed'
+  | 'draws';
 
 /** The playground's controls, in the sampler's table order: derived from its options table. */
 export const SAMPLING_CONTROLS = SAMPLE_OPTIONS.filter(
@@ -22,6 +33,12 @@ export interface SamplingState {
   topK: string;
   topP: string;
   minP: string;
+  /** SPEC v1.1 truncations (empty: off). */
+  topNSigma: string;
+  typicalP: string;
+  xtcThreshold: string;
+  xtcProbability: string;
+  minKeep: string;
   seed: string;
   draws: string;
   backend: string;
@@ -33,6 +50,11 @@ const KEYS: Record<keyof SamplingState, string> = {
   topK: 'topK',
   topP: 'topP',
   minP: 'minP',
+  topNSigma: 'topNSigma',
+  typicalP: 'typicalP',
+  xtcThreshold: 'xtcThreshold',
+  xtcProbability: 'xtcProbability',
+  minKeep: 'minKeep',
   seed: 'seed',
   draws: 'n',
   backend: 'backend',
@@ -46,6 +68,11 @@ export function defaultSamplingState(backend: string): SamplingState {
     topK: '',
     topP: '0.9',
     minP: '',
+    topNSigma: '',
+    typicalP: '',
+    xtcThreshold: '',
+    xtcProbability: '',
+    minKeep: '',
     seed: '7',
     draws: '10000',
     backend,

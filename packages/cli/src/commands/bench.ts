@@ -1,8 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
+import { type DecodingResult, runDecodingBench } from '../bench/decoding-bench.js';
 import { kernelSubject } from '../bench/kernel-subject.js';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
 import { samplingSubjects } from '../bench/sampling-subjects.js';
@@ -12,6 +10,7 @@ import { zeroCopySubject } from '../bench/zero-copy-subject.js';
 import type { BenchReport } from '../bench-report.js';
 import { firstLine, formatNumber, formatTable } from '../format.js';
 import { isModulePath, KNOWN_BACKENDS } from '../load-backend.js';
+import { parseCommandArgs } from '../parse-command-args.js';
 import { copyBaseline, peerSubjects } from '../peers/peer-subjects.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
@@ -134,7 +133,22 @@ export function formatBenchReport(report: BenchReport): string {
       return `${cell(result.nsPerElement.median)} (${cell(result.ratioToFastest, 'x')})`;
     }),
   ]);
-  const speed = formatTable(['median ns/element (x fastest)', ...sizes], rows);
+  // Each subject's spread: p10-p90 ns/element and p90/p10. Peers with a thread pool (onnxruntime)
+  // are bimodal on a shared machine (the pool gets both cores or not), which a median hides.
+  const spreadRows = report.subjects.map((info) => [
+    info.subject,
+    ...sizes.map((size) => {
+      const result = report.results.find((r) => r.subject === info.subject && r.size === size);
+      if (result === undefined || result.skipped !== undefined) return '-';
+      const { p10, p90 } = result.nsPerElement;
+      return `${cell(p10)}-${cell(p90)} (${cell(p90 / p10, 'x')})`;
+    }),
+  ]);
+  // One part with the medians (compare prints the report without its first part).
+  const speed = `${formatTable(['median ns/element (x fastest)', ...sizes], rows)}\n${formatTable(
+    ['spread: p10-p90 ns/element (p90/p10)', ...sizes],
+    spreadRows,
+  )}`;
   const infoRows = report.subjects.map((info) => [
     info.subject,
     info.version ?? '',
@@ -165,8 +179,24 @@ export function formatBenchReport(report: BenchReport): string {
   return parts.join('\n\n');
 }
 
+/** The decoding measurements as a table: median ms per call, the softmax's, and their ratio. */
+function formatDecoding(results: readonly DecodingResult[]): string {
+  return formatTable(
+    ['decoding (ts)', 'rows x cols', 'median ms', 'softmax ms', 'x softmax'],
+    results.map((r) => [
+      r.id,
+      `${r.rows}x${r.cols}`,
+      cell(r.medianMs),
+      cell(r.softmaxMedianMs),
+      cell(r.ratioToSoftmax, 'x'),
+    ]),
+  );
+}
+
 /**
- * Writes a JSON file, creating its folder.
+ * Writes a JSON file, creating its folder, within a time limit: a path that cannot be written
+ * (or a file system that hangs, such as a missing folder under /proc) is a `FileWriteError`
+ * with the path and the reason (the CLI prints it and exits 1), never a hang.
  *
  * @example
  * ```ts
@@ -174,9 +204,22 @@ export function formatBenchReport(report: BenchReport): string {
  * ```
  */
 export async function writeJson(file: string, value: unknown): Promise<void> {
-  const path = resolve(file);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+  const { writeFileWithin } = await import('@softmax-kit/conformance/node');
+  await writeFileWithin(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Makes the folder of an output file and checks it is writable, before a long run (throws
+ * `FileWriteError`, within a time limit).
+ *
+ * @example
+ * ```ts
+ * await prepareOutput('reports/bench/bench.json');
+ * ```
+ */
+export async function prepareOutput(file: string): Promise<void> {
+  const { prepareFile } = await import('@softmax-kit/conformance/node');
+  await prepareFile(file);
 }
 
 /**
@@ -212,12 +255,7 @@ export function benchSettings(values: {
  * ```
  */
 export async function benchCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'bench');
-  }
+  const { values } = parseCommandArgs(args, OPTIONS, 'bench');
   if (values.help) {
     io.stdout(`${BENCH_USAGE}\n`);
     return 0;
@@ -228,8 +266,15 @@ export async function benchCommand(args: readonly string[], io: CommandIo): Prom
     peers: values.peers === true,
     sampling: values.sampling === true,
   };
+  if (values.json !== undefined) await prepareOutput(values.json);
   const report = await runBenchWithProgress(options, io, values['no-progress'] !== true);
-  if (values.json !== undefined) await writeJson(values.json, report);
+  // --sampling: the decoding primitives and DRY next to a softmax of the same rows (SPEC v1.1).
+  const decoding: DecodingResult[] | undefined = options.sampling
+    ? await runDecodingBench(options.settings, options.settings.dtype)
+    : undefined;
+  if (values.json !== undefined)
+    await writeJson(values.json, decoding === undefined ? report : { ...report, decoding });
   io.stdout(`${formatBenchReport(report)}\n`);
+  if (decoding !== undefined) io.stdout(`\n${formatDecoding(decoding)}\n`);
   return 0;
 }

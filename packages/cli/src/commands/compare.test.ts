@@ -49,6 +49,13 @@ describe('softmax-kit compare --quick', () => {
     expect(bench.subjects.map((s) => s.subject)).toContain('peer:onnxruntime-node');
     expect(run.stdout).toMatch(/subject\s+conformance/);
     expect(run.stdout).toMatch(/float64-backend\.mjs\s+pass \d+\/\d+/);
+    // The verdict is printed; the goals are in the JSON, not on the terminal without --goals.
+    expect(run.stdout).toMatch(/^Verdict\nNode: `[^`]*float64-backend\.mjs`/m);
+    expect(run.stdout).not.toMatch(/goal \(speed-up vs reference\)/);
+    expect(bench.goals?.length ?? 0).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(
+      /performance goals judged \(\d+ missed on this quick run, indicative only\): in bench\.json, or run with --goals/,
+    );
     // The whole suite (rows up to 10^6) plus a quick bench: ~25 s alone, more on busy CI cores.
   }, 400_000);
 });

@@ -153,9 +153,13 @@ describe('softmax-kit conformance', () => {
       join(dir, 'my-backend.js'),
       '--group',
       'examples,accuracy',
+      '--profile',
+      'fast',
       '--no-progress',
     ]);
     expect(run.stdout).toMatch(/my-backend\s+node\s+PASS/);
+    // the summary says which sizes ran
+    expect(run.stdout).toMatch(/Profile: fast \(fast: batches 256x1024, 64x32768, 2x262144/);
     expect(run.code).toBe(0);
   });
 

@@ -1,14 +1,14 @@
-import { parseArgs } from 'node:util';
-import type { CheckGroup } from '@softmax-kit/conformance';
+import type { CheckGroup, Profile } from '@softmax-kit/conformance';
 import type { CommandResult } from '@softmax-kit/conformance/node';
 import { loadConformanceApi } from '../conformance-api.js';
-import { numberOption } from '../parse-number.js';
+import { parseCommandArgs } from '../parse-command-args.js';
+import { integerOption } from '../parse-number.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 import { parseBackendList } from './bench.js';
 import type { CommandIo } from './io.js';
 
-export const CONFORMANCE_USAGE = `softmax-kit conformance [--backend ts,tfjs-cpu,...|all|./my-backend.js] [--json FILE|DIR/] [--junit FILE] [--markdown FILE] [--seed N] [--group G,...] [--init-timeout D] [--case-timeout D] [--run-timeout D] [--no-progress]
+export const CONFORMANCE_USAGE = `softmax-kit conformance [--backend ts,tfjs-cpu,...|all|./my-backend.js] [--json FILE|DIR/] [--junit FILE] [--markdown FILE] [--seed N] [--group G,...] [--profile fast|full] [--init-timeout D] [--case-timeout D] [--run-timeout D] [--no-progress]
   Runs SPEC's conformance suite on each backend (default ts), each in a watchdog process;
   exit 1 when a check fails or times out, or a backend named in --backend cannot load or is
   unavailable (\`all\` lists backends that are not installed as skipped). A module path
@@ -16,7 +16,10 @@ export const CONFORMANCE_USAGE = `softmax-kit conformance [--backend ts,tfjs-cpu
   named *Backend, or ./file.js#name).
   Time limits (D: seconds, or 500ms, 90s, 30min): --init-timeout (default 60 s) on loading
   and initialising each backend, --case-timeout (default 60 s) per case, --run-timeout
-  (default 30 min) per backend; printed with the summary and written into the reports.`;
+  (default 30 min) per backend; printed with the summary and written into the reports.
+  --profile: sizes of the real-size cases (accuracy.batch.*, accuracy.split.*): full (default;
+  batches up to 256 x 32,768, calls around every declared split threshold) or fast (what CI runs).
+  A flag may be given once. A file that cannot be written fails at once (exit 1).`;
 
 const OPTIONS = {
   backend: { type: 'string', default: 'ts' },
@@ -25,6 +28,7 @@ const OPTIONS = {
   markdown: { type: 'string' },
   seed: { type: 'string' },
   group: { type: 'string' },
+  profile: { type: 'string' },
   'init-timeout': { type: 'string' },
   'case-timeout': { type: 'string' },
   'run-timeout': { type: 'string' },
@@ -41,6 +45,8 @@ export interface ConformanceRunOptions {
   readonly io: CommandIo;
   readonly showProgress: boolean;
   readonly seed?: number;
+  /** Sizes of the real-size cases (default: the suite's, `'full'`). */
+  readonly profile?: Profile;
   readonly groups?: readonly CheckGroup[];
   readonly timeLimits?: { initMs?: number; caseMs?: number; runMs?: number };
   /** Per-backend `<id>.json` + `.junit.xml` folder (default: none). */
@@ -76,6 +82,7 @@ export async function runConformanceWithProgress(
       ...(options.junit === undefined ? {} : { junit: options.junit }),
       ...(options.markdown === undefined ? {} : { markdown: options.markdown }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.groups === undefined ? {} : { groups: options.groups }),
       ...(options.timeLimits === undefined ? {} : { timeLimits: options.timeLimits }),
       quiet: true,
@@ -111,7 +118,7 @@ function durationOption(
   const ms = parse(text);
   if (ms === null)
     throw new UsageError(
-      `--${flag} must be a duration (seconds, or 500ms, 90s, 30min), got '${text}'`,
+      `--${flag}: invalid duration '${text}' (a positive number of seconds, or with a unit: 500ms, 90s, 30min)`,
       'conformance',
     );
   return ms;
@@ -127,24 +134,28 @@ function durationOption(
  * ```
  */
 export async function conformanceCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'conformance');
-  }
+  const { values } = parseCommandArgs(args, OPTIONS, 'conformance');
   if (values.help) {
     io.stdout(`${CONFORMANCE_USAGE}\n`);
     return 0;
   }
   parseBackendList(values.backend, 'conformance'); // unknown names are usage errors (exit 2)
   const backends = values.backend.split(',').map((name) => name.trim());
+  // the suite's seeds are 32-bit (Mulberry32), as the conformance bin accepts them
   const seed =
-    values.seed === undefined ? undefined : numberOption('--seed', values.seed, 'conformance');
-  if (seed !== undefined && !Number.isInteger(seed)) {
-    throw new UsageError(`--seed must be an integer, got '${values.seed}'`, 'conformance');
-  }
+    values.seed === undefined
+      ? undefined
+      : integerOption('--seed', values.seed, 'conformance', { min: 0, max: 0xffffffff });
   const api = await loadConformanceApi();
+  let profile: Profile | undefined;
+  if (values.profile !== undefined) {
+    profile = api.parseProfile(values.profile) ?? undefined;
+    if (profile === undefined)
+      throw new UsageError(
+        `--profile must be ${api.PROFILES.join(' or ')}, got '${values.profile}'`,
+        'conformance',
+      );
+  }
   let groups: CheckGroup[] | undefined;
   if (values.group !== undefined) {
     groups = values.group.split(',').map((group) => group.trim()) as CheckGroup[];
@@ -167,6 +178,7 @@ export async function conformanceCommand(args: readonly string[], io: CommandIo)
     io,
     showProgress: values['no-progress'] !== true,
     ...(seed === undefined ? {} : { seed }),
+    ...(profile === undefined ? {} : { profile }),
     ...(groups === undefined ? {} : { groups }),
     timeLimits: Object.fromEntries(
       Object.entries(timeLimits).filter(([, value]) => value !== undefined),

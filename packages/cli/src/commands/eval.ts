@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_TIME_LIMITS,
   TimeLimitExceeded,
@@ -7,6 +6,7 @@ import {
 import type { Softmax } from '@softmax-kit/core';
 import { SoftmaxError } from '@softmax-kit/core';
 import { openSoftmax } from '../open-softmax.js';
+import { parseCommandArgs } from '../parse-command-args.js';
 import { numberOption, parseNumber } from '../parse-number.js';
 import { UsageError } from '../usage-error.js';
 import { type EvalRow, writeEvalJson, writeEvalTables } from './eval-output.js';
@@ -25,28 +25,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/**
- * Makes negative numbers usable as rows and option values: `eval -1,2` and `--temperature -1`
- * would otherwise read as options to `parseArgs`.
- */
-function protectNegatives(args: readonly string[]): string[] {
-  const valued = new Set(['--temperature', '-t', '--axis', '--backend']);
-  const out: string[] = [];
-  for (const arg of args) {
-    const previous = out[out.length - 1];
-    const numeric = /^-(\d|\.\d|inf)/i.test(arg);
-    if (numeric && previous !== undefined && valued.has(previous)) {
-      // `--temperature=-1`, `-t-1`: the value attached, so it cannot read as an option.
-      out[out.length - 1] = previous.startsWith('--') ? `${previous}=${arg}` : `${previous}${arg}`;
-    } else if (numeric) {
-      out.push(`\u2212${arg.slice(1)}`);
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
 
 async function compute(
   sm: Softmax,
@@ -87,13 +65,9 @@ async function compute(
  * ```
  */
 export async function evalCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: protectNegatives(args), options: OPTIONS, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'eval');
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, 'eval', {
+    allowPositionals: true,
+  });
   if (values.help) {
     io.stdout(`${EVAL_USAGE}\n`);
     return 0;

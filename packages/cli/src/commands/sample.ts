@@ -11,14 +11,13 @@ import {
   type OptionSpec,
   SAMPLE_OPTIONS,
   type SampleOptions,
-  type SampleResult,
 } from '@softmax-kit/sampling';
-import { formatNumber } from '../format.js';
 import { openSoftmax } from '../open-softmax.js';
 import { numberOption, readNumber } from '../parse-number.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIo } from './io.js';
 import { checkBackendSpec, readCommandRows } from './rows-input.js';
+import { writeSampleJson, writeSampleText } from './sample-output.js';
 
 /** The table's options that have a flag (the outputs q and entropy are always printed). */
 const FLAGGED = SAMPLE_OPTIONS.filter(
@@ -143,79 +142,6 @@ function sampleOptions(values: Values): SampleOptions {
   return Object.fromEntries(entries) as SampleOptions;
 }
 
-const jsonNumber = (value: number) => (Number.isFinite(value) ? value : String(value));
-
-function toJson(backend: string, rows: number[][], result: SampleResult): string {
-  return `${JSON.stringify(
-    {
-      backend,
-      seed: result.seed,
-      rows: result.rows.map((row, index) => ({
-        logits: rows[index]!.map(jsonNumber),
-        tokens: [...row.tokens],
-        logprobs: [...row.logprobs].map(jsonNumber),
-        ...(row.rawLogprobs ? { rawLogprobs: [...row.rawLogprobs].map(jsonNumber) } : {}),
-        kept: row.kept,
-        entropy: row.entropy,
-        top: {
-          tokens: [...(row.top?.tokens ?? [])],
-          logprobs: [...(row.top?.logprobs ?? [])].map(jsonNumber),
-        },
-        q: [...(row.q ?? [])],
-      })),
-    },
-    null,
-    2,
-  )}\n`;
-}
-
-function toText(rows: number[][], result: SampleResult, shown: number): string {
-  const lines: string[] = [
-    `seed ${String(result.seed)} (pass --seed ${String(result.seed)} to repeat this run)`,
-  ];
-  result.rows.forEach((row, index) => {
-    const logits = rows[index]!;
-    lines.push('');
-    if (rows.length > 1) lines.push(`row ${index}`);
-    lines.push(`tokens             ${[...row.tokens].join(' ')}`);
-    lines.push(`log-probabilities  ${[...row.logprobs].map((v) => formatNumber(v)).join(' ')}`);
-    if (row.rawLogprobs)
-      lines.push(
-        `raw log-softmax    ${[...row.rawLogprobs].map((v) => formatNumber(v)).join(' ')}`,
-      );
-    lines.push(
-      `kept ${row.kept} of ${logits.length} tokens, entropy of q ${formatNumber(row.entropy ?? 0)}`,
-    );
-    const top = row.top;
-    if (!top) return;
-    lines.push('', 'processed distribution q (kept tokens, in ranking order)');
-    const table = [['token', 'logit', 'q', 'log q']];
-    top.tokens.forEach((token, k) => {
-      table.push([
-        String(token),
-        formatNumber(logits[token]!),
-        formatNumber(row.q?.[token] ?? Number.NaN),
-        formatNumber(top.logprobs[k]!),
-      ]);
-    });
-    const widths = table[0]!.map((_, column) =>
-      Math.max(...table.map((line) => line[column]!.length)),
-    );
-    for (const line of table)
-      lines.push(
-        line
-          .map((cell, column) =>
-            column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
-          )
-          .join('  ')
-          .trimEnd(),
-      );
-    if (row.kept > shown)
-      lines.push(`... and ${row.kept - shown} more kept tokens (--top-n to show them)`);
-  });
-  return `${lines.join('\n')}\n`;
-}
-
 /**
  * `softmax-kit sample`: draws tokens from rows of logits with `@softmax-kit/sampling`.
  *
@@ -261,8 +187,8 @@ export async function sampleCommand(args: readonly string[], io: CommandIo): Pro
       DEFAULT_TIME_LIMITS.caseMs,
       `backend '${opened.id}' sampling the rows`,
     );
-    io.stdout(values.json ? toJson(sm.backend.name, rows, result) : toText(rows, result, shown));
-    await io.drain?.();
+    if (values.json) await writeSampleJson(io, sm.backend.name, rows, result);
+    else await writeSampleText(io, rows, result, shown);
     return 0;
   } catch (error) {
     if (error instanceof TimeLimitExceeded) {

@@ -18,6 +18,7 @@ import type { Dtype } from '@softmax-kit/core';
 import { type SampledRow, type SampleOptions, uniformAt } from '@softmax-kit/sampling';
 import type { CaseContext, ConformanceCase, Tracker } from '../case.js';
 import type { PrecisionModel } from '../precision.js';
+import type { Profile } from '../profile.js';
 import { createRng, type Rng, seedFor } from '../rng.js';
 import {
   drawMargin,
@@ -30,14 +31,12 @@ import {
 } from '../sampling-reference.js';
 import { type SamplerFactory, samplingCase } from './sampling-case.js';
 
-/** The sampling group's profiles: `'fast'` runs in CI on every backend, `'full'` on request. */
-export const SAMPLING_PROFILES = ['fast', 'full'] as const;
-/** One of {@link SAMPLING_PROFILES}. */
-export type SamplingProfile = (typeof SAMPLING_PROFILES)[number];
-
-/** What each profile runs (written into the case titles, so reports say it). */
+/**
+ * What each run profile (`fast` in CI on every backend, `full` on request; see `PROFILES`) runs in
+ * the sampling group (written into the case titles, so reports say it).
+ */
 export const SIZE_PROFILES: {
-  readonly [P in SamplingProfile]: {
+  readonly [P in Profile]: {
     /** Row lengths of the boundary cases. */
     readonly sizes: readonly number[];
     /** Copies of each row in one call (each copy draws its own u: row index). */
@@ -525,11 +524,7 @@ function summary(tally: Tally): string {
 }
 
 /** Scenarios of a family at the profile's sizes, cached per run (the reference sorts each row). */
-function familyScenarios(
-  context: CaseContext,
-  family: Family,
-  profile: SamplingProfile,
-): SizedScenario[] {
+function familyScenarios(context: CaseContext, family: Family, profile: Profile): SizedScenario[] {
   const key = `sampling-sizes:${family}:${profile}:${context.seed}`;
   const cached = context.cache.get(key) as SizedScenario[] | undefined;
   if (cached) return cached;
@@ -571,7 +566,7 @@ function familyCase(
   family: Family,
   draws: number,
   dtype: Dtype,
-  profile: SamplingProfile,
+  profile: Profile,
   make: SamplerFactory,
 ): ConformanceCase {
   const { sizes, copies } = SIZE_PROFILES[profile];
@@ -657,7 +652,7 @@ function makeBatch(rng: Rng, rows: number, n: number) {
  * A batch of 64 rows (128 in the full profile) of 32,768 tokens in one call, each row with its
  * own family, parameters (per-row arrays), seed and draw count (1 to 8).
  */
-function batchCase(dtype: Dtype, profile: SamplingProfile, make: SamplerFactory): ConformanceCase {
+function batchCase(dtype: Dtype, profile: Profile, make: SamplerFactory): ConformanceCase {
   const [rows, n] = SIZE_PROFILES[profile].batch;
   return samplingCase(
     `sampling.batch.${dtype}`,
@@ -716,10 +711,7 @@ function batchCase(dtype: Dtype, profile: SamplingProfile, make: SamplerFactory)
  * samplingSizeCases('fast').map((c) => c.id); // ['sampling.top-k.draws=1.float32', ...]
  * ```
  */
-export function samplingSizeCases(
-  profile: SamplingProfile,
-  make: SamplerFactory,
-): ConformanceCase[] {
+export function samplingSizeCases(profile: Profile, make: SamplerFactory): ConformanceCase[] {
   const dtypes: readonly Dtype[] = ['float32', 'float64'];
   return [
     ...dtypes.flatMap((dtype) =>

@@ -18,6 +18,7 @@ import {
   uniformAt,
 } from '@softmax-kit/sampling';
 import type { ConformanceCase, Tracker } from '../case.js';
+import type { Profile } from '../profile.js';
 import {
   chiSquareTail,
   drawMargin,
@@ -26,7 +27,7 @@ import {
   referenceToken,
 } from '../sampling-reference.js';
 import { type SamplerFactory, samplingCase } from './sampling-case.js';
-import { type SamplingProfile, samplingSizeCases } from './sampling-sizes.js';
+import { samplingSizeCases } from './sampling-sizes.js';
 
 export type { SamplerFactory } from './sampling-case.js';
 
@@ -560,7 +561,7 @@ function errorsCase(make: SamplerFactory): ConformanceCase {
  */
 export function samplingCases(
   makeSampler: SamplerFactory = createSampler,
-  profile: SamplingProfile = 'fast',
+  profile: Profile = 'fast',
 ): ConformanceCase[] {
   return [
     ...DTYPES.flatMap((dtype) => [

@@ -57,12 +57,48 @@ function scanRow(context: RowContext, target: number): number {
   return -1;
 }
 
+/** One kept set prepared for drawing: its last token, and C once many draws need it. */
+interface DrawTable {
+  readonly kept: Kept;
+  readonly last: number;
+  readonly span: number;
+  readonly logTotal: number;
+  readonly cumulative: Float64Array | null;
+}
+
+function drawTable(context: RowContext, kept: Kept, many: boolean): DrawTable {
+  const { x } = context;
+  const weights = context.weights();
+  const { candidates } = kept;
+  let last = -1;
+  if (candidates !== null) last = candidates.ids[kept.count - 1]!;
+  else
+    for (let i = x.length - 1; i >= 0 && last < 0; i--)
+      if (x[i]! > Number.NEGATIVE_INFINITY) last = i;
+  const span = candidates === null ? x.length : kept.count;
+  let cumulative: Float64Array | null = null;
+  if (many) {
+    cumulative = new Float64Array(span);
+    let sum = 0;
+    for (let k = 0; k < span; k++) {
+      sum += candidates === null ? Math.exp(logWeight(weights, x[k]!)) : candidates.w[k]!;
+      cumulative[k] = sum;
+    }
+  }
+  return { kept, last, span, logTotal: Math.log(kept.total), cumulative };
+}
+
 /**
  * SPEC step 4: each draw's `u` from Philox4x32-10 keyed by `(seed, row, step)` (a per-row seed:
  * `(seed[row], 0, step)`); the token is the first kept index `i`, in index order, with
  * `C_i > u * S`, else (rounding) the last kept index. Its log-probability is `z_i - log S`.
+ * `choose` gives a draw its own kept set (XTC's coin is each draw's own); default `kept`.
  */
-export function drawTokens(context: RowContext, kept: Kept): Drawn {
+export function drawTokens(
+  context: RowContext,
+  kept: Kept,
+  choose?: (draw: number) => Kept,
+): Drawn {
   const { plan, row, x } = context;
   const weights = context.weights();
   const draws = plan.number('draws', row);
@@ -71,26 +107,21 @@ export function drawTokens(context: RowContext, kept: Kept): Drawn {
   const streamRow = plan.seeds === null ? row : 0;
   const tokens = new Int32Array(draws);
   const logprobs = new Float64Array(draws);
-  const logTotal = Math.log(kept.total);
-  const { candidates } = kept;
-  let last = -1;
-  if (candidates !== null) last = candidates.ids[kept.count - 1]!;
-  else
-    for (let i = x.length - 1; i >= 0 && last < 0; i--)
-      if (x[i]! > Number.NEGATIVE_INFINITY) last = i;
   // Many draws search a stored C; a few scan and stop at the token.
-  const span = candidates === null ? x.length : kept.count;
-  let cumulative: Float64Array | null = null;
-  if (draws > 2) {
-    cumulative = new Float64Array(span);
-    let sum = 0;
-    for (let k = 0; k < span; k++) {
-      sum += candidates === null ? Math.exp(logWeight(weights, x[k]!)) : candidates.w[k]!;
-      cumulative[k] = sum;
+  const tables = new Map<Kept, DrawTable>();
+  const tableOf = (set: Kept) => {
+    let table = tables.get(set);
+    if (table === undefined) {
+      table = drawTable(context, set, draws > 2);
+      tables.set(set, table);
     }
-  }
+    return table;
+  };
   for (let draw = 0; draw < draws; draw++) {
-    const target = uniformAt(seed, streamRow, first + draw) * kept.total;
+    const table = tableOf(choose === undefined ? kept : choose(draw));
+    const { candidates, total } = table.kept;
+    const { span, cumulative } = table;
+    const target = uniformAt(seed, streamRow, first + draw) * total;
     let at = -1;
     if (cumulative !== null) at = firstAbove(cumulative, span, target);
     else if (candidates === null) at = scanRow(context, target);
@@ -104,9 +135,9 @@ export function drawTokens(context: RowContext, kept: Kept): Drawn {
         }
       }
     }
-    const token = at < 0 ? last : candidates === null ? at : candidates.ids[at]!;
+    const token = at < 0 ? table.last : candidates === null ? at : candidates.ids[at]!;
     tokens[draw] = token;
-    logprobs[draw] = logWeight(weights, x[token]!) - logTotal;
+    logprobs[draw] = logWeight(weights, x[token]!) - table.logTotal;
   }
   return { tokens, logprobs };
 }

@@ -1,4 +1,4 @@
-import { compact } from '../candidates.js';
+import { coversMinKeep, floorWithMinKeep, keepAtLeast } from './min-keep.js';
 import type { RowContext, TruncationStep } from './step.js';
 
 /** The lowest logit min-p can keep (a little lower than exact, so the gather never misses one). */
@@ -14,23 +14,31 @@ function minPFloor(context: RowContext): number {
 /**
  * SPEC step 3, min-p: keeps the tokens with `(x' - max) / T >= log(minP)`. At `T = Infinity`
  * every token still kept has the same probability, so min-p keeps them all (SPEC's ruling);
- * with a `+Infinity` logit only the `+Infinity` tokens have probability.
+ * with a `+Infinity` logit only the `+Infinity` tokens have probability. At least `minKeep`
+ * (SPEC v1.1), the first in the ranking.
  */
 export const minPStep: TruncationStep = {
   name: 'minP',
   renormalises: false,
   cost: 'free',
   active: (plan, row) => plan.number('minP', row) > 0,
-  floor: (context) => minPFloor(context),
-  covers: (candidates, context) => candidates.threshold <= minPFloor(context),
+  floor: (context, attempt) => floorWithMinKeep(minPFloor(context), context, attempt),
+  covers: (candidates, context) =>
+    candidates.threshold <= minPFloor(context) && coversMinKeep(candidates, context),
   apply(candidates, context) {
     const weights = context.weights();
     if (weights.kind === 'uniform') return;
     const logMinP = Math.log(context.plan.number('minP', context.row));
     const { logits } = candidates;
     if (weights.kind === 'infinite')
-      compact(candidates, (k) => logits[k] === Number.POSITIVE_INFINITY);
-    else compact(candidates, (k) => (logits[k]! - weights.max) / weights.temperature >= logMinP);
-    if (candidates.threshold <= minPFloor(context)) candidates.exact = true;
+      keepAtLeast(candidates, context, (k) => logits[k] === Number.POSITIVE_INFINITY);
+    else
+      keepAtLeast(
+        candidates,
+        context,
+        (k) => (logits[k]! - weights.max) / weights.temperature >= logMinP,
+      );
+    if (candidates.threshold <= minPFloor(context) && coversMinKeep(candidates, context))
+      candidates.exact = true;
   },
 };
