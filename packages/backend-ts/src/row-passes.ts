@@ -107,7 +107,9 @@ function weigh(
   const c3 = 1.6938509724371819e-6;
   for (let k = 0; k < count; k++) {
     let u = (max - x[ids[k]!]!) * scale;
-    u = u < cutoff ? u : cutoff; // NaN and +Infinity (a -Infinity logit) to the cut-off: 0
+    // NaN and +Infinity (a -Infinity logit) go to the cut-off: 0.
+    // biome-ignore lint/complexity/useMathMinMax: unlike Math.min, this maps NaN to the cut-off
+    u = u < cutoff ? u : cutoff;
     const rounded = u + magic - magic;
     const t = rounded - u;
     const w = table[rounded | 0]! * (1 + t * (c1 + t * (c2 + t * c3)));

@@ -58,6 +58,12 @@ export interface KernelExports {
   ): [number, number];
   /** `x *= factor` over `n` float32 entries at `at`. */
   scaleRow(at: number, n: number, factor: number): void;
+  /** The sampler's row scans (src/row-passes.ts): entries `>= t` of the row at `input`. */
+  countAtLeast(input: number, n: number, t: number): number;
+  /** Indices of the entries not below `t` (NaN too), increasing, as int32 at `output`; count. */
+  gatherAtLeast(input: number, n: number, t: number, output: number): number;
+  /** [max, argmax, firstNaN, masked, positive] of the row (core's `RowStats`). */
+  rowStats(input: number, n: number): [number, number, number, number, number];
 }
 
 /** Largest memory a wasm32 module can have: 65,536 pages of 64 KiB (4 GiB). */
@@ -72,6 +78,7 @@ export class KernelInstance {
   f32!: Float32Array;
   f64!: Float64Array;
   u8!: Uint8Array;
+  i32!: Int32Array;
   /**
    * The memory's buffer and size as of the last {@link KernelInstance.refresh}: reading
    * `memory.buffer` costs an engine call, and only {@link KernelInstance.reserve} grows it.
@@ -102,6 +109,7 @@ export class KernelInstance {
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.u8 = new Uint8Array(buffer);
+    this.i32 = new Int32Array(buffer);
   }
 
   /**

@@ -15,7 +15,10 @@ describe('the committed kernel module', () => {
     const names = WebAssembly.Module.exports(module).map((entry) => entry.name);
     expect(names.sort()).toEqual(
       [
+        'countAtLeast',
         'expSum',
+        'gatherAtLeast',
+        'rowStats',
         'logSoftmax',
         'scaleRow',
         'scan',

@@ -1,7 +1,8 @@
-import { createSoftmax } from '@softmax-kit/core';
+import { createSoftmax, type RowPasses } from '@softmax-kit/core';
 import { genericRowPasses, internalsOf } from '@softmax-kit/core/internal';
 import { describe, expect, it } from 'vitest';
 import { wasmBackend } from './index.js';
+import { ceilFloat32 } from './row-passes.js';
 
 describe("wasm row passes: the kernel's exp sums", () => {
   it('match the float64 sums within the kernel exp bound, per block, at real sizes', async () => {
@@ -27,5 +28,140 @@ describe("wasm row passes: the kernel's exp sums", () => {
       }
     }
     await sm.dispose();
+  });
+});
+
+describe("wasm row passes: the kernel's scans equal core's JavaScript passes", () => {
+  // Thresholds: float32 values of the row, float64 values between two float32 neighbours (the
+  // rounding of the threshold to float32 must go up), zeros, subnormals, infinities, NaN.
+  const between = (v: number): number => v + Math.abs(v) * 2 ** -30 + 2 ** -160;
+  const thresholds = (x: Float32Array): number[] => {
+    const some = [x[0]!, x[x.length >> 1]!, x[x.length - 1]!];
+    return [
+      ...some,
+      ...some.map(between),
+      ...some.map((v) => -between(-v)),
+      0,
+      -0,
+      2 ** -160,
+      -(2 ** -160),
+      2 ** -149,
+      1e39,
+      -1e39,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+      1.5,
+    ];
+  };
+  const specials = [
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    3, // the max of the rows below, so a tie with lane 0
+    1.5,
+    Math.fround(1.5 + 2 ** -22),
+  ];
+  const compare = (passes: RowPasses, x: Float32Array) => {
+    const blank = () => ({ max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
+    expect(passes.stats(x, blank())).toEqual(genericRowPasses.stats(x, blank()));
+    for (const t of thresholds(x)) {
+      expect(passes.countAtLeast(x, t)).toBe(genericRowPasses.countAtLeast(x, t));
+      const got = new Int32Array(x.length);
+      const want = new Int32Array(x.length);
+      const count = passes.gatherAtLeast(x, t, got);
+      expect(count).toBe(genericRowPasses.gatherAtLeast(x, t, want));
+      // First differing index (toEqual on 100k-entry arrays takes seconds): -1 for none.
+      let differ = -1;
+      for (let k = 0; k < count && differ < 0; k++) if (got[k] !== want[k]) differ = k;
+      expect(differ).toBe(-1);
+    }
+  };
+
+  it('with each special value in every lane and tail position (n = 1..41), and pairs of them', async () => {
+    const sm = await createSoftmax(wasmBackend());
+    const passes = internalsOf(sm).rowPasses;
+    for (let n = 1; n <= 41; n++) {
+      const base = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.cos(i * 1.7)));
+      base[0] = 3;
+      compare(passes, base);
+      for (const s of specials)
+        for (let p = 0; p < n; p++) {
+          const x = base.slice();
+          x[p] = s;
+          compare(passes, x);
+          // A second special value after it (ties of the max, NaN after NaN, +Infinity twice).
+          if (p + 3 < n) {
+            x[p + 3] = s;
+            compare(passes, x);
+          }
+        }
+      // Every entry -Infinity, every entry NaN, a mix of both: argmax -1.
+      for (const fill of [
+        [Number.NEGATIVE_INFINITY],
+        [Number.NaN],
+        [Number.NaN, Number.NEGATIVE_INFINITY],
+      ])
+        compare(
+          passes,
+          Float32Array.from({ length: n }, (_, i) => fill[i % fill.length]!),
+        );
+    }
+    await sm.dispose();
+  });
+
+  it('at vocabulary sizes, with the special values near the end and the cut-offs of top-p', async () => {
+    const sm = await createSoftmax(wasmBackend());
+    const passes = internalsOf(sm).rowPasses;
+    for (const n of [32_000, 32_768 + 3, 131_072, 256_000 + 7]) {
+      const x = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 0.37) * 12));
+      compare(passes, x);
+      for (const at of [n - 1, n - 2, n - 5, 4096]) {
+        for (const s of specials) {
+          const y = x.slice();
+          y[at] = s;
+          compare(passes, y);
+        }
+      }
+    }
+    await sm.dispose();
+  });
+
+  it('float64 rows take core JavaScript passes (same answers)', async () => {
+    const sm = await createSoftmax(wasmBackend());
+    const passes = internalsOf(sm).rowPasses;
+    const x = Float64Array.from({ length: 37 }, (_, i) => (i === 9 ? Number.NaN : Math.sin(i)));
+    const blank = () => ({ max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
+    expect(passes.stats(x, blank())).toEqual(genericRowPasses.stats(x, blank()));
+    expect(passes.countAtLeast(x, 0.1)).toBe(genericRowPasses.countAtLeast(x, 0.1));
+    await sm.dispose();
+  });
+});
+
+describe('ceilFloat32', () => {
+  it('is the smallest float32 not below t', () => {
+    for (const t of [
+      1.5,
+      1.5 + 2 ** -40,
+      -1.5 - 2 ** -40,
+      2 ** -160,
+      -(2 ** -160),
+      1e39,
+      -1e39,
+      0,
+      -0,
+    ]) {
+      const c = ceilFloat32(t);
+      expect(c).toBe(Math.fround(c));
+      expect(c >= t).toBe(true);
+      // The float32 just below c (through a DataView on its bits) is below t.
+      const view = new DataView(new ArrayBuffer(4));
+      view.setFloat32(0, c);
+      const u = view.getUint32(0);
+      if (c === 0) view.setFloat32(0, -(2 ** -149));
+      else view.setUint32(0, c > 0 ? u - 1 : u + 1);
+      expect(view.getFloat32(0) < t).toBe(true);
+    }
+    expect(ceilFloat32(Number.NaN)).toBeNaN();
   });
 });

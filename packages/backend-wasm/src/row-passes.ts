@@ -1,18 +1,43 @@
 /**
- * The sampler's row passes (`RowPasses` of `@softmax-kit/core`) on this backend: the exp sum of
- * a float32 row runs the kernel module's own SIMD `expSum` (on a copy of the row in the staging
- * memory, one call per block of `ROW_BLOCK` entries); the scans, the weights of the few gathered
- * tokens, and float64 rows use core's JavaScript passes.
+ * The sampler's row passes (`RowPasses` of `@softmax-kit/core`) on this backend, for float32
+ * rows in the kernel module's SIMD code (kernels/softmax.wat), each on one copy of the row in the
+ * staging memory: `stats` (`rowStats`), `countAtLeast`, `gatherAtLeast` (a branch-free index
+ * compaction) and the exp sum (`expSum`, one call per block of `ROW_BLOCK` entries). The weights
+ * of the few gathered tokens, and float64 rows, use core's JavaScript passes.
  *
  * @packageDocumentation
  */
-import { type FloatArray, ROW_BLOCK, type RowPasses } from '@softmax-kit/core';
+import { type FloatArray, ROW_BLOCK, type RowPasses, type RowStats } from '@softmax-kit/core';
 import { genericRowPasses } from '@softmax-kit/core/internal';
 import type { KernelInstance } from './kernel-instance.js';
 import { DATA_AT } from './layout.js';
 
 /** `log2(e) / T` as the kernels use it (`$scaleOf` in kernels/softmax.wat), capped at 1e308. */
 const scaleOf = (temperature: number): number => Math.min(Math.LOG2E / temperature, 1e308);
+
+const bits = new Float32Array(1);
+const bitsU = new Uint32Array(bits.buffer);
+
+/**
+ * The smallest float32 value not below `t` (NaN for NaN): for every float32 `x`, `x >= t` exactly
+ * when `x >= ceilFloat32(t)` and `x < t` exactly when `x < ceilFloat32(t)`, so the kernel's float32
+ * comparisons answer the float64 ones of core's passes.
+ */
+export function ceilFloat32(t: number): number {
+  const f = Math.fround(t);
+  if (!(f < t)) return f;
+  if (f === 0) return 2 ** -149;
+  bits[0] = f;
+  // f < t: f is not +Infinity; one ulp up is +1 on the bits of a positive value, -1 on a negative.
+  bitsU[0] = f > 0 ? bitsU[0]! + 1 : bitsU[0]! - 1;
+  return bits[0]!;
+}
+
+/** Copies a float32 row into the staging memory at DATA_AT, with `extra` bytes after it. */
+function stage(instance: KernelInstance, x: Float32Array, extra: number): void {
+  instance.reserve(DATA_AT + x.length * 4 + extra);
+  instance.f32.set(x, DATA_AT >> 2);
+}
 
 /**
  * Row passes on the staging instance `kernel()` (null before `doInit` and after `doDispose`:
@@ -21,10 +46,41 @@ const scaleOf = (temperature: number): number => Math.min(Math.LOG2E / temperatu
  */
 export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
   return Object.freeze({
-    stats: genericRowPasses.stats,
+    stats(x: FloatArray, into: RowStats): RowStats {
+      const instance = kernel();
+      if (instance === null || !(x instanceof Float32Array) || x.length === 0)
+        return genericRowPasses.stats(x, into);
+      stage(instance, x, 0);
+      const [max, argmax, firstNaN, masked, positive] = instance.exports.rowStats(
+        DATA_AT,
+        x.length,
+      );
+      into.max = max;
+      into.argmax = argmax;
+      into.firstNaN = firstNaN;
+      into.masked = masked;
+      into.positive = positive;
+      return into;
+    },
     weigh: genericRowPasses.weigh,
-    countAtLeast: genericRowPasses.countAtLeast,
-    gatherAtLeast: genericRowPasses.gatherAtLeast,
+    countAtLeast(x: FloatArray, threshold: number): number {
+      const instance = kernel();
+      if (instance === null || !(x instanceof Float32Array))
+        return genericRowPasses.countAtLeast(x, threshold);
+      stage(instance, x, 0);
+      return instance.exports.countAtLeast(DATA_AT, x.length, ceilFloat32(threshold));
+    },
+    gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
+      const instance = kernel();
+      if (instance === null || !(x instanceof Float32Array))
+        return genericRowPasses.gatherAtLeast(x, threshold, into);
+      const n = x.length;
+      stage(instance, x, n * 4);
+      const out = DATA_AT + n * 4;
+      const count = instance.exports.gatherAtLeast(DATA_AT, n, ceilFloat32(threshold), out);
+      into.set(instance.i32.subarray(out >> 2, (out >> 2) + count));
+      return count;
+    },
     expSum(x: FloatArray, max: number, temperature: number, blocks?: Float64Array): number {
       const instance = kernel();
       if (instance === null || !(x instanceof Float32Array) || !Number.isFinite(max))

@@ -78,7 +78,12 @@ export const genericRowPasses: RowPasses = Object.freeze({
   gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
     const n = x.length;
     let count = 0;
-    for (let i = 0; i < n; i++) if (!(x[i]! < threshold)) into[count++] = i; // NaN too
+    // Branch-free: every index is written, the count moves on for a gathered one (not below
+    // the threshold: NaN too). `into` has room for the row.
+    for (let i = 0; i < n; i++) {
+      into[count] = i;
+      count += +!(x[i]! < threshold);
+    }
     return count;
   },
 });

@@ -393,4 +393,192 @@
         (local.set $in (i32.add (local.get $in) (local.get $rowBytes)))
         (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $next)))))
+        (br $next))))
+  ;; ---- The sampler's row scans (src/row-passes.ts; RowPasses of core). One float32 row of $n
+  ;; entries at $in each; thresholds are float32 values that JavaScript rounded up (the smallest
+  ;; float32 >= the float64 threshold), so float32 comparisons give the float64 ones' answers.
+  ;; Every pass reads 8 entries per iteration, then 4, then a scalar tail; row-passes.test.ts
+  ;; puts NaN, infinities, ties and threshold values in every lane and tail position.
+
+  ;; The count of entries >= $t (NaN never).
+  (func (export "countAtLeast") (param $in i32) (param $n i32) (param $t f32) (result i32)
+    (local $end i32) (local $tv v128) (local $c0 v128) (local $c1 v128) (local $count i32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $tv (f32x4.splat (local.get $t)))
+    (block $done8
+      (loop $next8
+        (br_if $done8 (i32.gt_u (i32.add (local.get $in) (i32.const 32)) (local.get $end)))
+        (local.set $c0 (i32x4.sub (local.get $c0) (f32x4.ge (v128.load (local.get $in)) (local.get $tv))))
+        (local.set $c1 (i32x4.sub (local.get $c1)
+          (f32x4.ge (v128.load offset=16 (local.get $in)) (local.get $tv))))
+        (local.set $in (i32.add (local.get $in) (i32.const 32)))
+        (br $next8)))
+    (if (i32.le_u (i32.add (local.get $in) (i32.const 16)) (local.get $end))
+      (then
+        (local.set $c0 (i32x4.sub (local.get $c0) (f32x4.ge (v128.load (local.get $in)) (local.get $tv))))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))))
+    (local.set $c0 (i32x4.add (local.get $c0) (local.get $c1)))
+    (local.set $count (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $c0)) (i32x4.extract_lane 1 (local.get $c0)))
+      (i32.add (i32x4.extract_lane 2 (local.get $c0)) (i32x4.extract_lane 3 (local.get $c0)))))
+    (block $doneTail
+      (loop $nextTail
+        (br_if $doneTail (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $count (i32.add (local.get $count) (f32.ge (f32.load (local.get $in)) (local.get $t))))
+        (local.set $in (i32.add (local.get $in) (i32.const 4)))
+        (br $nextTail)))
+    (local.get $count))
+
+  ;; Writes the four indices $i .. $i+3 at $out + 4 * $count, moving $count on for each lane set
+  ;; in $mask (bits 0-3, lane order): branch-free, so increasing order and room for the row as
+  ;; core's gather. Returns the new count.
+  (func $emit4 (param $out i32) (param $count i32) (param $i i32) (param $mask i32) (result i32)
+    (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+    (local.set $count (i32.add (local.get $count) (i32.and (local.get $mask) (i32.const 1))))
+    (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2)))
+      (i32.add (local.get $i) (i32.const 1)))
+    (local.set $count (i32.add (local.get $count)
+      (i32.and (i32.shr_u (local.get $mask) (i32.const 1)) (i32.const 1))))
+    (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2)))
+      (i32.add (local.get $i) (i32.const 2)))
+    (local.set $count (i32.add (local.get $count)
+      (i32.and (i32.shr_u (local.get $mask) (i32.const 2)) (i32.const 1))))
+    (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2)))
+      (i32.add (local.get $i) (i32.const 3)))
+    (i32.add (local.get $count) (i32.shr_u (local.get $mask) (i32.const 3))))
+
+  ;; The indices of the entries not below $t (>= $t, and NaN), increasing, as int32 at $out
+  ;; (room for $n); returns their count. Quads with no such entry (most of a row, for top-p and
+  ;; min-p cut-offs) cost a compare and a test; the others go through $emit4.
+  (func (export "gatherAtLeast") (param $in i32) (param $n i32) (param $t f32) (param $out i32)
+    (result i32)
+    (local $end i32) (local $tv v128) (local $m0 v128) (local $m1 v128) (local $i i32)
+    (local $count i32) (local $s f32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $tv (f32x4.splat (local.get $t)))
+    (block $done8
+      (loop $next8
+        (br_if $done8 (i32.gt_u (i32.add (local.get $in) (i32.const 32)) (local.get $end)))
+        (local.set $m0 (v128.not (f32x4.lt (v128.load (local.get $in)) (local.get $tv))))
+        (local.set $m1 (v128.not (f32x4.lt (v128.load offset=16 (local.get $in)) (local.get $tv))))
+        (if (v128.any_true (v128.or (local.get $m0) (local.get $m1)))
+          (then
+            (local.set $count (call $emit4 (local.get $out) (local.get $count) (local.get $i)
+              (i32x4.bitmask (local.get $m0))))
+            (local.set $count (call $emit4 (local.get $out) (local.get $count)
+              (i32.add (local.get $i) (i32.const 4)) (i32x4.bitmask (local.get $m1))))))
+        (local.set $in (i32.add (local.get $in) (i32.const 32)))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $next8)))
+    (block $doneTail
+      (loop $nextTail
+        (br_if $doneTail (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $s (f32.load (local.get $in)))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+        (local.set $count (i32.add (local.get $count)
+          (i32.eqz (f32.lt (local.get $s) (local.get $t)))))
+        (local.set $in (i32.add (local.get $in) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $nextTail)))
+    (local.get $count))
+
+  ;; The lowest index of an entry equal to $v (never NaN), or, with $v NaN, of a NaN entry; -1
+  ;; when there is none. Quads first (the first lane set from the bitmask), then the tail.
+  (func $firstOf (param $in i32) (param $n i32) (param $v f32) (result i32)
+    (local $p i32) (local $end i32) (local $vv v128) (local $mask i32) (local $s f32)
+    (local $nan i32)
+    (local.set $nan (f32.ne (local.get $v) (local.get $v)))
+    (local.set $p (local.get $in))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vv (f32x4.splat (local.get $v)))
+    (block $done4
+      (loop $next4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $mask (i32x4.bitmask (if (result v128) (local.get $nan)
+          (then (f32x4.ne (v128.load (local.get $p)) (v128.load (local.get $p))))
+          (else (f32x4.eq (v128.load (local.get $p)) (local.get $vv))))))
+        (if (local.get $mask)
+          (then (return (i32.add
+            (i32.shr_u (i32.sub (local.get $p) (local.get $in)) (i32.const 2))
+            (i32.ctz (local.get $mask))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next4)))
+    (block $doneTail
+      (loop $nextTail
+        (br_if $doneTail (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $s (f32.load (local.get $p)))
+        (if (i32.or (f32.eq (local.get $s) (local.get $v))
+              (i32.and (local.get $nan) (f32.ne (local.get $s) (local.get $s))))
+          (then (return (i32.shr_u (i32.sub (local.get $p) (local.get $in)) (i32.const 2)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $nextTail)))
+    (i32.const -1))
+
+  ;; RowStats of core: (max, NaN ignored; lowest index of the max, -1 when no entry exceeds
+  ;; -Infinity; first NaN's index, -1 for none; count of -Infinity entries; count of +Infinity
+  ;; entries). One SIMD pass for the max, the NaN flag and both infinity counts, then the first
+  ;; max (and the first NaN, only when the row has one) from the row's start.
+  (func (export "rowStats") (param $in i32) (param $n i32) (result f32 i32 i32 i32 i32)
+    (local $p i32) (local $end i32) (local $x v128) (local $a0 v128) (local $a1 v128)
+    (local $nan v128) (local $neg v128) (local $pos v128) (local $ninf v128) (local $pinf v128)
+    (local $m f32) (local $s f32) (local $nanScalar i32) (local $masked i32) (local $positive i32)
+    (local.set $p (local.get $in))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $ninf (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $pinf (v128.const f32x4 inf inf inf inf))
+    (local.set $a0 (local.get $ninf))
+    (local.set $a1 (local.get $ninf))
+    (block $done8
+      (loop $next8
+        (br_if $done8 (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $x)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $x) (local.get $x))))
+        (local.set $neg (i32x4.sub (local.get $neg) (f32x4.eq (local.get $x) (local.get $ninf))))
+        (local.set $pos (i32x4.sub (local.get $pos) (f32x4.eq (local.get $x) (local.get $pinf))))
+        (local.set $x (v128.load offset=16 (local.get $p)))
+        (local.set $a1 (f32x4.pmax (local.get $a1) (local.get $x)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $x) (local.get $x))))
+        (local.set $neg (i32x4.sub (local.get $neg) (f32x4.eq (local.get $x) (local.get $ninf))))
+        (local.set $pos (i32x4.sub (local.get $pos) (f32x4.eq (local.get $x) (local.get $pinf))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next8)))
+    (if (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))
+      (then
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $x)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $x) (local.get $x))))
+        (local.set $neg (i32x4.sub (local.get $neg) (f32x4.eq (local.get $x) (local.get $ninf))))
+        (local.set $pos (i32x4.sub (local.get $pos) (f32x4.eq (local.get $x) (local.get $pinf))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))))
+    ;; Lanes are never NaN (pmax keeps the accumulator against a NaN entry).
+    (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $a1)))
+    (local.set $m (f32.max
+      (f32.max (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+      (f32.max (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+    (local.set $nanScalar (v128.any_true (local.get $nan)))
+    (local.set $masked (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $neg)) (i32x4.extract_lane 1 (local.get $neg)))
+      (i32.add (i32x4.extract_lane 2 (local.get $neg)) (i32x4.extract_lane 3 (local.get $neg)))))
+    (local.set $positive (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $pos)) (i32x4.extract_lane 1 (local.get $pos)))
+      (i32.add (i32x4.extract_lane 2 (local.get $pos)) (i32x4.extract_lane 3 (local.get $pos)))))
+    (block $doneTail
+      (loop $nextTail
+        (br_if $doneTail (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $s (f32.load (local.get $p)))
+        (local.set $nanScalar (i32.or (local.get $nanScalar) (f32.ne (local.get $s) (local.get $s))))
+        (local.set $masked (i32.add (local.get $masked) (f32.eq (local.get $s) (f32.const -inf))))
+        (local.set $positive (i32.add (local.get $positive) (f32.eq (local.get $s) (f32.const inf))))
+        (if (f32.gt (local.get $s) (local.get $m)) (then (local.set $m (local.get $s))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $nextTail)))
+    (local.get $m)
+    (if (result i32) (f32.eq (local.get $m) (f32.const -inf))
+      (then (i32.const -1))
+      (else (call $firstOf (local.get $in) (local.get $n) (local.get $m))))
+    (if (result i32) (local.get $nanScalar)
+      (then (call $firstOf (local.get $in) (local.get $n) (f32.const nan)))
+      (else (i32.const -1)))
+    (local.get $masked)
+    (local.get $positive)))
