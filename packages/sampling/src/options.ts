@@ -81,7 +81,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'history', help: 'token ids seen so far, for the penalties' },
-    docs: null,
+    docs: { label: 'history', placeholder: 'token ids' },
   },
   {
     name: 'repetitionPenalty',
@@ -92,7 +92,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'repetition-penalty', help: 'r > 0: a seen token loses logit (/r or *r)' },
-    docs: null,
+    docs: { label: 'repetition penalty', placeholder: '1' },
   },
   {
     name: 'presencePenalty',
@@ -103,7 +103,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'presence-penalty', help: 'subtracted once per seen token' },
-    docs: null,
+    docs: { label: 'presence penalty', placeholder: '0' },
   },
   {
     name: 'frequencyPenalty',
@@ -114,7 +114,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'frequency-penalty', help: 'subtracted per occurrence' },
-    docs: null,
+    docs: { label: 'frequency penalty', placeholder: '0' },
   },
   {
     name: 'penaltyWindow',
@@ -125,7 +125,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'penalty-window', help: 'the penalties and DRY see the last W history entries' },
-    docs: null, // the playground has no history field
+    docs: { label: 'penalty window', placeholder: 'all' },
   },
   {
     name: 'dryMultiplier',
@@ -139,7 +139,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
       flag: 'dry-multiplier',
       help: 'DRY: a repeat of length l >= a costs mu * b^(l - a) (0: off)',
     },
-    docs: null, // the playground has no history field
+    docs: { label: 'DRY multiplier', placeholder: '0 (off)' },
   },
   {
     name: 'dryBase',
@@ -150,7 +150,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'dry-base', help: 'DRY base b >= 1 (default 1.75)' },
-    docs: null, // the playground has no history field
+    docs: { label: 'DRY base', placeholder: '1.75' },
   },
   {
     name: 'dryAllowedLength',
@@ -164,7 +164,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
       flag: 'dry-allowed-length',
       help: 'DRY: repeats shorter than this are free (default 2)',
     },
-    docs: null, // the playground has no history field
+    docs: { label: 'DRY allowed length', placeholder: '2' },
   },
   {
     name: 'dryBreakers',
@@ -175,7 +175,7 @@ export const OPTIONS: readonly OptionSpec[] = Object.freeze([
     code: 'INVALID_INPUT',
     step: 'processing',
     cli: { flag: 'dry-breakers', help: 'DRY: token ids that end a repeat, e.g. 13,198' },
-    docs: null,
+    docs: { label: 'DRY breakers', placeholder: 'token ids' },
   },
   {
     name: 'temperature',

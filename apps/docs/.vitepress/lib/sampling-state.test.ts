@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  controlValue,
   defaultSamplingState,
   hashFromSamplingState,
   optionalNumber,
+  SAMPLING_CONTROLS,
   samplingStateFromHash,
 } from './sampling-state.js';
 
@@ -21,6 +23,36 @@ describe('the sampling histogram state in the URL hash', () => {
     expect(hash.startsWith('#sample?')).toBe(true);
     expect(samplingStateFromHash(hash, known)).toEqual(state);
     expect(samplingStateFromHash('#sample?backend=webgpu', known).backend).toBe('ts');
+  });
+
+  it('has a control for every processing option, DRY and the penalty window included, in the table order', () => {
+    const names = SAMPLING_CONTROLS.map((spec) => spec.name);
+    for (const name of [
+      'history',
+      'penaltyWindow',
+      'dryMultiplier',
+      'dryBase',
+      'dryAllowedLength',
+      'dryBreakers',
+      'repetitionPenalty',
+    ])
+      expect(names).toContain(name);
+    expect(names.indexOf('dryMultiplier')).toBeLessThan(names.indexOf('temperature'));
+    const state = {
+      ...defaultSamplingState('ts'),
+      history: '1, 2, 1',
+      dryMultiplier: '0.8',
+      dryBreakers: '3',
+    };
+    expect(samplingStateFromHash(hashFromSamplingState(state, known), known)).toEqual(state);
+  });
+
+  it('reads token lists as ids, and anything else in them as invalid', () => {
+    expect(controlValue({ kind: 'tokens' }, '1, 2 3')).toEqual([1, 2, 3]);
+    expect(controlValue({ kind: 'tokens' }, ' ')).toBeUndefined();
+    expect(controlValue({ kind: 'tokens' }, '1, x')).toBe('invalid');
+    expect(controlValue({ kind: 'tokens' }, '-1')).toBe('invalid');
+    expect(controlValue({ kind: 'number' }, '0.8')).toBe(0.8);
   });
 
   it('reads optional numbers: empty is unset, inf is Infinity, text is invalid', () => {

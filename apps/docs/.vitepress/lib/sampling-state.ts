@@ -2,6 +2,15 @@ import { type DocsControl, type OptionSpec, SAMPLE_OPTIONS } from '@softmax-kit/
 
 /** The options the playground has a control for. */
 export type ControlName =
+  | 'history'
+  | 'repetitionPenalty'
+  | 'presencePenalty'
+  | 'frequencyPenalty'
+  | 'penaltyWindow'
+  | 'dryMultiplier'
+  | 'dryBase'
+  | 'dryAllowedLength'
+  | 'dryBreakers'
   | 'temperature'
   | 'topNSigma'
   | 'topK'
@@ -29,6 +38,16 @@ export const SAMPLING_CONTROLS = SAMPLE_OPTIONS.filter(
  */
 export interface SamplingState {
   logits: string;
+  /** Token history (ids) for the penalties and DRY, and their parameters (empty: off). */
+  history: string;
+  repetitionPenalty: string;
+  presencePenalty: string;
+  frequencyPenalty: string;
+  penaltyWindow: string;
+  dryMultiplier: string;
+  dryBase: string;
+  dryAllowedLength: string;
+  dryBreakers: string;
   temperature: string;
   topK: string;
   topP: string;
@@ -46,6 +65,15 @@ export interface SamplingState {
 
 const KEYS: Record<keyof SamplingState, string> = {
   logits: 'logits',
+  history: 'history',
+  repetitionPenalty: 'repetitionPenalty',
+  presencePenalty: 'presencePenalty',
+  frequencyPenalty: 'frequencyPenalty',
+  penaltyWindow: 'penaltyWindow',
+  dryMultiplier: 'dryMultiplier',
+  dryBase: 'dryBase',
+  dryAllowedLength: 'dryAllowedLength',
+  dryBreakers: 'dryBreakers',
   temperature: 't',
   topK: 'topK',
   topP: 'topP',
@@ -64,6 +92,15 @@ const KEYS: Record<keyof SamplingState, string> = {
 export function defaultSamplingState(backend: string): SamplingState {
   return {
     logits: '2, 1, 0.1, -1, 0.5',
+    history: '',
+    repetitionPenalty: '',
+    presencePenalty: '',
+    frequencyPenalty: '',
+    penaltyWindow: '',
+    dryMultiplier: '',
+    dryBase: '',
+    dryAllowedLength: '',
+    dryBreakers: '',
     temperature: '1',
     topK: '',
     topP: '0.9',
@@ -113,4 +150,20 @@ export function optionalNumber(text: string): number | undefined | 'invalid' {
   if (lower === 'inf' || lower === 'infinity') return Number.POSITIVE_INFINITY;
   const value = Number(trimmed);
   return Number.isNaN(value) ? 'invalid' : value;
+}
+
+/**
+ * Reads one control's field by its option's kind: token lists (`history`, `dryBreakers`) as ids
+ * separated by commas or spaces, every other control as an optional number. '' is "not set";
+ * anything unreadable is 'invalid' (the sampler itself checks ranges and ids).
+ */
+export function controlValue(
+  spec: Pick<OptionSpec, 'kind'>,
+  text: string,
+): number | number[] | undefined | 'invalid' {
+  if (spec.kind !== 'tokens') return optionalNumber(text);
+  const parts = text.split(/[\s,]+/).filter((part) => part.length > 0);
+  if (parts.length === 0) return undefined;
+  const ids = parts.map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
+  return ids.some(Number.isNaN) ? 'invalid' : ids;
 }
