@@ -14,12 +14,12 @@ export type SamplerFactory = (sm: Softmax) => Sampler;
  * A sampling case: `body` checks through the tracker and may return a note for a passing
  * outcome (e.g. how many draws were compared).
  */
-export function samplingCase(
+export function samplingCase<Subject = Sampler>(
   id: string,
   title: string,
   boundDerivation: string | undefined,
-  makeSampler: SamplerFactory,
-  body: (sampler: Sampler, context: CaseContext, t: Tracker) => Promise<string | undefined>,
+  makeSampler: (sm: Softmax) => Subject,
+  body: (subject: Subject, context: CaseContext, t: Tracker) => Promise<string | undefined>,
 ): ConformanceCase {
   return {
     id,

@@ -20,7 +20,7 @@ import {
   type Sampler,
   uniformPairAt,
 } from '@softmax-kit/sampling';
-import { type CaseContext, type CaseOutcome, type ConformanceCase, Tracker } from '../case.js';
+import type { ConformanceCase, Tracker } from '../case.js';
 import { chiSquareTail } from '../sampling-reference.js';
 import {
   type ExtendedReferenceSampling,
@@ -31,6 +31,7 @@ import {
   referenceLogSoftmax,
   referenceVerify,
 } from '../sampling-reference-extended.js';
+import { samplingCase } from './sampling-case.js';
 
 /** What the extended cases run: a sampler and the decoding primitives on the instance. */
 export interface DecodingKit {
@@ -78,33 +79,8 @@ function sampleRows(
 const keptOf = (row: SampledRow): number[] =>
   [...(row.q ?? [])].flatMap((value, token) => (value > 0 ? [token] : []));
 
-function kitCase(
-  id: string,
-  title: string,
-  boundDerivation: string | undefined,
-  make: DecodingKitFactory,
-  body: (kit: DecodingKit, context: CaseContext, t: Tracker) => Promise<string | undefined>,
-): ConformanceCase {
-  return {
-    id,
-    group: 'sampling',
-    title,
-    ...(boundDerivation === undefined ? {} : { boundDerivation }),
-    async run(context): Promise<CaseOutcome> {
-      const t = new Tracker();
-      let note: string | undefined;
-      try {
-        note = await body(make(context.sm), context, t);
-      } catch (error) {
-        t.fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      const outcome = t.outcome();
-      return outcome.status === 'pass' && note !== undefined
-        ? { ...outcome, reason: note }
-        : outcome;
-    },
-  };
-}
+/** A case of the decoding kit (sampler plus decoder): {@link samplingCase} with a kit. */
+const kitCase = samplingCase<DecodingKit>;
 
 type KeptCase = readonly [
   label: string,
