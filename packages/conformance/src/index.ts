@@ -33,6 +33,7 @@ export {
   PROFILES,
   parseProfile,
 } from './profile.js';
+export { REDACTED_PATH, redactPaths, redactReport } from './redact-paths.js';
 export type { ReferenceRow } from './reference.js';
 export { neumaierSum, REFERENCE_RELATIVE_ERROR, referenceRow } from './reference.js';
 export type { CaseResult, CaseStatus, CheckGroup, ConformanceReport } from './report.js';

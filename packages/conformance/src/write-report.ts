@@ -1,7 +1,13 @@
-/** Writing reports to files: per backend (JSON + JUnit), or one JSON / JUnit / Markdown file (Node only). */
+/**
+ * Writing reports to files: per backend (JSON + JUnit), or one JSON / JUnit / Markdown file (Node
+ * only). A written report is an artifact people share (CI uploads, the docs site): absolute paths
+ * of this machine in it (a skip reason quoting where a native binding was looked for) are
+ * redacted, `node_modules` paths to their package-relative tail.
+ */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { formatMarkdown } from './format-summary.js';
+import { redactReport } from './redact-paths.js';
 import type { ConformanceReport } from './report.js';
 import { toJUnit } from './to-junit.js';
 import { prepareFolder, writeFileWithin } from './write-file.js';
@@ -50,6 +56,7 @@ export async function writeReport(
 ): Promise<{ json: string; junit: string }> {
   await prepareFolder(dir);
   const safe = safeId(id);
+  report = redactReport(report);
   const json = await writeFileWithin(
     join(dir, `${safe}.json`),
     `${JSON.stringify(report, null, 2)}\n`,
@@ -78,8 +85,9 @@ function safeId(id: string): string {
  */
 export async function writeJsonReports(
   target: string,
-  reports: readonly ConformanceReport[],
+  given: readonly ConformanceReport[],
 ): Promise<string[]> {
+  const reports = redactReport(given);
   if (target.endsWith('/') || target.endsWith('\\')) {
     const paths: string[] = [];
     for (const report of reports)
@@ -100,7 +108,7 @@ export function writeJUnitFile(
   file: string,
   reports: readonly ConformanceReport[],
 ): Promise<string> {
-  return writeText(file, toJUnit(reports));
+  return writeText(file, toJUnit(redactReport(reports)));
 }
 
 /** Writes the Markdown summary ({@link formatMarkdown}); returns its path. */
@@ -108,5 +116,5 @@ export function writeMarkdownFile(
   file: string,
   reports: readonly ConformanceReport[],
 ): Promise<string> {
-  return writeText(file, formatMarkdown(reports));
+  return writeText(file, formatMarkdown(redactReport(reports)));
 }

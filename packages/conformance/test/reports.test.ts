@@ -10,7 +10,7 @@ import {
   skippedReport,
   toJUnit,
 } from '../src/index.js';
-import { loadBackend, runConformanceCommand, writeReport } from '../src/node.js';
+import { loadBackend, runConformanceCommand, writeJsonReports, writeReport } from '../src/node.js';
 import { makeBackend, referenceBackend } from './reference-backends.js';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'module-backend.mjs');
@@ -86,6 +86,28 @@ describe('reports', () => {
       expect(paths.json).toBe(join(dir, 'tfjs-node.json'));
       expect(JSON.parse(await readFile(paths.json, 'utf8'))).toEqual(report);
       expect(await readFile(paths.junit, 'utf8')).toContain('<testsuites');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('written reports name no folder of the machine that wrote them', () => {
+  it('writeReport and writeJsonReports keep a node_modules path package-relative and replace any other absolute path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sk-conformance-'));
+    try {
+      const reason =
+        'binding not found at /home/ci/repo/node_modules/.pnpm/@tensorflow+tfjs-node@4.22.0/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node; build log in /home/ci/repo/build.log';
+      const report = skippedReport('tfjs-node', reason, { sizes: [1] });
+      const paths = await writeReport(report, dir);
+      const [single] = await writeJsonReports(join(dir, 'all.json'), [report]);
+      for (const file of [paths.json, paths.junit, single!]) {
+        const text = await readFile(file, 'utf8');
+        expect(text).not.toContain('/home/ci');
+        expect(text).toContain('@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node');
+        expect(text).toMatch(/build log in (<path>|&lt;path&gt;)/); // XML escapes it
+      }
+      expect(report.reason).toBe(reason); // the caller's report is not changed
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export { REDACTED_PATH, redactPaths, redactReport } from '@softmax-kit/conformance';
 export {
   beats,
   DECISION_RULE,
@@ -30,4 +32,3 @@ export {
   type VerdictRuntime,
 } from './decide.js';
 export { formatVerdict } from './format-verdict.js';
-export { REDACTED_PATH, redactPaths, redactReport } from './redact-paths.js';
