@@ -27,8 +27,8 @@
   ;; c_j: a degree-6 polynomial 1 + c1 f + ... + c6 f^6 for 2^f on [-1/2, 1/2], near-minimax for
   ;; the relative error (2.0e-9 in exact arithmetic), its float32 coefficients nudged by an ulp
   ;; (c2, c3) to lower the error of the float32 Horner evaluation: 1.85e-8 in exact arithmetic
-  ;; as stored, 8.8e-8 evaluated in float32 (src/exp.test.ts checks both, the second at every
-  ;; float32 f).
+  ;; as stored; 9.1e-8 evaluated in float32 in $expSum's order (Horner's was 9.0e-8);
+  ;; src/exp.test.ts checks both, the second at every float32 f.
   (global $c6 v128 (v128.const f32x4 1.5353362e-4 1.5353362e-4 1.5353362e-4 1.5353362e-4))
   (global $c5 v128 (v128.const f32x4 1.3398875e-3 1.3398875e-3 1.3398875e-3 1.3398875e-3))
   (global $c4 v128 (v128.const f32x4 9.6184369e-3 9.6184369e-3 9.6184369e-3 9.6184369e-3))
@@ -121,17 +121,20 @@
   ;; may be $in); returns (sum of all terms, 0). Without (logs): nothing stored; returns (sum of
   ;; the terms of entries below the max, count of entries equal to the max), both float64: max
   ;; entries give exactly 1 each, so leaving them out keeps the rest exact relative to itself
-  ;; (logSumExp's log1p(s)). Four entries per iteration, two float64 sums; the last 1-3 entries,
-  ;; padded with -Infinity, go once more through the same loop body, writing to the scratch
-  ;; quad at address 0, from where their terms are copied to the row.
+  ;; (logSumExp's log1p(s)). Four entries per iteration, two float64 sums; the last 1-3 entries
+  ;; are copied to the scratch quad, padded with -Infinity, and go once more through the same
+  ;; loop body there, from where their terms are copied to the row.
   ;;
   ;; exp((x - m) / T) = 2^u, u = (x - m) * scale, scale = log2(e) / T:
   ;; - u in float64 (x and m are exact float32 values; two roundings of 2^-53), clamped at -1000;
-  ;; - k = round(u) from the low bits of u + 1.5 * 2^52, f = u - k in [-1/2, 1/2] exactly, then
-  ;;   rounded to float32 (|error| <= 2^-26, so 2^f moves by at most ln2 * 2^-26 < 1.04e-8);
-  ;; - 2^f by the degree-6 polynomial above in float32 (Horner), one term fewer than the degree-7
-  ;;   Taylor polynomial it replaces: 8.8e-8 relative at worst over every float32 f, roundings
-  ;;   included (the Taylor version: 9.7e-8; the bound used everywhere is 1.0e-7);
+  ;;   each half of the quad is read as two floats and widened (no lane shuffle);
+  ;; - k = round(u) (nearest, ties to even), f = u - k in [-1/2, 1/2] exactly, then rounded to
+  ;;   float32 (|error| <= 2^-26, so 2^f moves by at most ln2 * 2^-26 < 1.04e-8); k + 1 is read
+  ;;   from the low bits of u + 1.5 * 2^52, which rounds u to the same integer (ties to even);
+  ;; - 2^f by the degree-6 polynomial above in float32, evaluated in Estrin's order (four
+  ;;   dependent steps instead of Horner's six; same count of operations): 1 + f * ((c1 + c2 f)
+  ;;   + f^2 ((c3 + c4 f) + f^2 (c5 + c6 f))). src/exp.test.ts measures its float32 error at
+  ;;   every float32 f (the bound used everywhere is 1.0e-7);
   ;; - 2^(k+1) is added to the exponent field ((k+1) << 23) and the result halved, so values
   ;;   down to 2^-126.5 (subnormals included) are correctly rounded; lanes with k < -126
   ;;   (values below 2^-126.5 = 8.3e-39, under float32's smallest normal) are exactly 0, as
@@ -142,8 +145,8 @@
     (param $write i32) (result f64 f64)
     (local $end i32) (local $rest i32) (local $restOut i32) (local $i i32)
     (local $mv v128) (local $sv v128) (local $m32 v128)
-    (local $x v128) (local $u0 v128) (local $u1 v128) (local $b0 v128) (local $b1 v128)
-    (local $f v128) (local $p v128) (local $k v128) (local $e v128) (local $eq v128)
+    (local $u0 v128) (local $u1 v128) (local $f v128) (local $f2 v128) (local $p v128)
+    (local $k v128) (local $e v128) (local $eq v128)
     (local $sum0 v128) (local $sum1 v128) (local $count v128)
     (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $mv (f64x2.splat (local.get $m)))
@@ -154,47 +157,49 @@
         (if (i32.gt_u (i32.add (local.get $in) (i32.const 16)) (local.get $end))
           (then
             (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
-            ;; 1-3 entries left: read lane by lane, the others -Infinity (terms exactly 0,
-            ;; never equal to the finite max); their terms go to the scratch quad at 0.
+            ;; 1-3 entries left: copied to the scratch quad, the other lanes -Infinity (terms
+            ;; exactly 0, never equal to the finite max); this last iteration reads and writes
+            ;; there (every read of the quad comes before its write).
             (local.set $rest (i32.shr_u (i32.sub (local.get $end) (local.get $in)) (i32.const 2)))
-            (local.set $x (v128.load32_lane 0 (local.get $in)
-              (v128.const f32x4 -inf -inf -inf -inf)))
-            (if (i32.gt_u (local.get $rest) (i32.const 1))
-              (then (local.set $x (v128.load32_lane offset=4 1 (local.get $in) (local.get $x)))))
-            (if (i32.gt_u (local.get $rest) (i32.const 2))
-              (then (local.set $x (v128.load32_lane offset=8 2 (local.get $in) (local.get $x)))))
+            (v128.store (global.get $scratch) (v128.const f32x4 -inf -inf -inf -inf))
+            (local.set $i (i32.const 0))
+            (loop $copyIn
+              (f32.store (i32.add (global.get $scratch) (i32.shl (local.get $i) (i32.const 2)))
+                (f32.load (i32.add (local.get $in) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $copyIn (i32.lt_u (local.get $i) (local.get $rest))))
+            (local.set $in (global.get $scratch))
             (local.set $restOut (local.get $out))
-            (local.set $out (global.get $scratch)))
-          (else (local.set $x (v128.load (local.get $in)))))
+            (local.set $out (global.get $scratch))))
         ;; u = (x - m) * scale, float64, in two halves.
         (local.set $u0 (f64x2.pmax
-          (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $mv))
+          (f64x2.mul
+            (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $in))) (local.get $mv))
             (local.get $sv))
           (global.get $lowest)))
         (local.set $u1 (f64x2.pmax
           (f64x2.mul
-            (f64x2.sub
-              (f64x2.promote_low_f32x4
-                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-                  (local.get $x) (local.get $x)))
+            (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $in)))
               (local.get $mv))
             (local.get $sv))
           (global.get $lowest)))
-        (local.set $b0 (f64x2.add (local.get $u0) (global.get $magic)))
-        (local.set $b1 (f64x2.add (local.get $u1) (global.get $magic)))
         ;; f = u - round(u), as float32.
         (local.set $f (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero
-            (f64x2.sub (local.get $u0) (f64x2.sub (local.get $b0) (global.get $magic))))
-          (f32x4.demote_f64x2_zero
-            (f64x2.sub (local.get $u1) (f64x2.sub (local.get $b1) (global.get $magic))))))
+          (f32x4.demote_f64x2_zero (f64x2.sub (local.get $u0) (f64x2.nearest (local.get $u0))))
+          (f32x4.demote_f64x2_zero (f64x2.sub (local.get $u1) (f64x2.nearest (local.get $u1))))))
         ;; k = round(u): the low 32 bits of each biased float64.
         (local.set $k (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-          (local.get $b0) (local.get $b1)))
-        (local.set $p (f32x4.add (f32x4.mul (global.get $c6) (local.get $f)) (global.get $c5)))
-        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c4)))
-        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c3)))
-        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c2)))
+          (f64x2.add (local.get $u0) (global.get $magic))
+          (f64x2.add (local.get $u1) (global.get $magic))))
+        ;; 2^f = 1 + f (c1 + f r), r = (c2 + c3 f) + f^2 ((c4 + c5 f) + f^2 c6): the inner part in
+        ;; Estrin's order (shorter chains), the last two steps as Horner's (their roundings
+        ;; dominate the error).
+        (local.set $f2 (f32x4.mul (local.get $f) (local.get $f)))
+        (local.set $p (f32x4.add
+          (f32x4.mul (local.get $f2)
+            (f32x4.add (f32x4.add (f32x4.mul (global.get $c5) (local.get $f)) (global.get $c4))
+              (f32x4.mul (global.get $c6) (local.get $f2))))
+          (f32x4.add (f32x4.mul (global.get $c3) (local.get $f)) (global.get $c2))))
         (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c1)))
         (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $one)))
         ;; 2^(k+1) * 2^f through the exponent field (a normal float for every kept k), then
@@ -212,7 +217,7 @@
             (v128.store (local.get $out) (local.get $e)))
           (else
             ;; logs: entries equal to the max are counted, not summed.
-            (local.set $eq (f32x4.eq (local.get $x) (local.get $m32)))
+            (local.set $eq (f32x4.eq (v128.load (local.get $in)) (local.get $m32)))
             (local.set $count (i32x4.sub (local.get $count) (local.get $eq)))
             (local.set $e (v128.andnot (local.get $e) (local.get $eq)))))
         (local.set $sum0 (f64x2.add (local.get $sum0) (f64x2.promote_low_f32x4 (local.get $e))))
