@@ -18,6 +18,16 @@ const provider = hasChromium('backend-wasm', 'the Chromium conformance run')
   ? playwright({ launchOptions: chromiumLaunchOptions })
   : undefined;
 
+// The relaxed-SIMD kernel (src/kernels/softmax.wat's @relaxed lines) runs where the runtime
+// validates relaxed SIMD: Chromium 114+ and Node 22+ do; Node 20 does with a V8 flag. The
+// `node-relaxed` project sweeps that kernel's exp and accuracy on this CPU, with the flag where
+// this Node needs it, so both kernels are checked in every CI run (and in Chromium below).
+const relaxedProbe = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0,
+  32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+]); // (func (param v128 v128 v128) (result v128) f32x4.relaxed_madd)
+const relaxedFlag = WebAssembly.validate(relaxedProbe) ? [] : ['--experimental-wasm-relaxed-simd'];
+
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
@@ -32,6 +42,15 @@ export default defineConfig({
           exclude: ['src/**/*.browser.test.ts'],
           // The conformance suite's heap check needs global.gc.
           execArgv: ['--expose-gc'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'node-relaxed',
+          include: ['src/exp.test.ts', 'src/accuracy.test.ts'],
+          execArgv: ['--expose-gc', ...relaxedFlag],
+          env: { KERNEL_VARIANT: 'relaxed' },
         },
       },
       ...(provider === undefined

@@ -1,7 +1,7 @@
 import { createSoftmax, type SyncSoftmax } from '@softmax-kit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wasmBackend } from './index.js';
-import { seeded } from './test-support/raw-kernel.js';
+import { KERNEL_VARIANT, seeded } from './test-support/raw-kernel.js';
 
 // float32 accuracy against a float64 reference, for n up to 10^6, through the public API.
 //
@@ -49,7 +49,13 @@ function reference(x: Float32Array): { p: Float64Array; logSum: number; max: num
   return { p, logSum: Math.log1p(s), max, s };
 }
 
-describe('wasm float32 accuracy', () => {
+describe(`wasm float32 accuracy (${KERNEL_VARIANT} kernel)`, () => {
+  it(`runs the ${KERNEL_VARIANT} kernel`, () => {
+    // The relaxed project must not pass on the plain kernel (a runtime without relaxed SIMD).
+    const simd = String(sm.backend.capabilities.details?.simd);
+    expect(simd.startsWith('relaxed')).toBe(KERNEL_VARIANT === 'relaxed');
+  });
+
   for (const n of [10, 1000, 32_768, 1_000_000]) {
     it(`softmax is within ${softmaxBound(n).toExponential(2)} relative for every p >= 1e-30 at n = ${n}`, () => {
       const x = logits(n, n);

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KernelInstance } from './kernel-instance.js';
 import { DATA_AT } from './layout.js';
-import { rawKernel, seeded } from './test-support/raw-kernel.js';
+import { KERNEL_VARIANT, rawKernel, seeded } from './test-support/raw-kernel.js';
 
 // The exp of the kernels (src/kernels/softmax.wat, $expSum, exported as `expSum`), the very loop
-// the softmax and log kernels use, writing its terms: out = 2^((x - m) * scale), float32.
+// the softmax and log kernels use, writing its terms: out = 2^((x - m) * scale), float32. The
+// `node` project checks the plain SIMD128 module; the `node-relaxed` project (relaxed SIMD on)
+// the relaxed-SIMD one, whose polynomial is the same steps as fused multiply-adds on this CPU
+// (where a CPU has no FMA, relaxed_madd rounds twice: exactly the plain module's arithmetic).
 //
 // Error budget, relative to the exact 2^u:
 // - the degree-6 polynomial of 2^f on [-1/2, 1/2] in exact arithmetic: below 1.9e-8 (checked
@@ -52,7 +55,7 @@ function worstError(n: number, m: number, scale: number): { error: number; at: n
   return { error, at };
 }
 
-describe('the kernels exp', () => {
+describe(`the kernels exp (${KERNEL_VARIANT} kernel)`, () => {
   it('is within its bound at every float32 f with 2^-12 <= |f| <= 1/2 (u = f: no reduction)', () => {
     const bits = new Uint32Array(kernel.memory.buffer, IN, CHUNK);
     const low = (127 - 12) << 23; // 2^-12

@@ -194,6 +194,10 @@
         ;; 2^f = 1 + f (c1 + f r), r = (c2 + c3 f) + f^2 ((c4 + c5 f) + f^2 c6): the inner part in
         ;; Estrin's order (shorter chains), the last two steps as Horner's (their roundings
         ;; dominate the error).
+        ;; The relaxed-SIMD module (scripts/build-wasm.mjs) takes the @relaxed lines instead of
+        ;; this block: the same steps, each a * b + c as one f32x4.relaxed_madd, fused (one
+        ;; rounding) where the CPU has FMA, else exactly this block's two roundings.
+        ;; @plain-begin
         (local.set $f2 (f32x4.mul (local.get $f) (local.get $f)))
         (local.set $p (f32x4.add
           (f32x4.mul (local.get $f2)
@@ -202,6 +206,14 @@
           (f32x4.add (f32x4.mul (global.get $c3) (local.get $f)) (global.get $c2))))
         (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c1)))
         (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $one)))
+        ;; @plain-end
+        ;; @relaxed (local.set $f2 (f32x4.mul (local.get $f) (local.get $f)))
+        ;; @relaxed (local.set $p (f32x4.relaxed_madd (local.get $f2)
+        ;; @relaxed   (f32x4.relaxed_madd (global.get $c6) (local.get $f2)
+        ;; @relaxed     (f32x4.relaxed_madd (global.get $c5) (local.get $f) (global.get $c4)))
+        ;; @relaxed   (f32x4.relaxed_madd (global.get $c3) (local.get $f) (global.get $c2))))
+        ;; @relaxed (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $f) (global.get $c1)))
+        ;; @relaxed (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $f) (global.get $one)))
         ;; 2^(k+1) * 2^f through the exponent field (a normal float for every kept k), then
         ;; times 1/2 in floating point: exact for normal results, and k = -126 lanes round
         ;; correctly into the subnormals instead of being lost.

@@ -1,9 +1,16 @@
-import { KERNEL_WASM_BASE64 } from '../generated/kernel-wasm.js';
 import { KernelInstance } from '../kernel-instance.js';
+import { kernelBytes } from '../wasm-backend.js';
+
+/**
+ * The kernel variant these tests check: the plain SIMD128 module, or with KERNEL_VARIANT=relaxed
+ * (the `node-relaxed` project, a runtime with relaxed SIMD) the relaxed-SIMD one.
+ */
+export const KERNEL_VARIANT: 'plain' | 'relaxed' =
+  process.env.KERNEL_VARIANT === 'relaxed' ? 'relaxed' : 'plain';
 
 /** A fresh instance of the committed kernel module, for tests that call its exports directly. */
-export async function rawKernel(): Promise<KernelInstance> {
-  const bytes = Uint8Array.from(atob(KERNEL_WASM_BASE64), (c) => c.charCodeAt(0));
+export async function rawKernel(variant = KERNEL_VARIANT): Promise<KernelInstance> {
+  const bytes = kernelBytes(variant);
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
   const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
   return new KernelInstance(instance, memory);
