@@ -19,11 +19,13 @@
 
   ;; Constants as immutable globals: V8 rebuilds a v128.const at every use (three instructions),
   ;; a global is one load.
-  (global $magic v128 (v128.const f64x2 0x1.8p52 0x1.8p52))
+  ;; 1.5 * 2^52 + 2: u plus this rounds u to an integer j (ties to even) and holds j + 2 in its
+  ;; low 32 bits.
+  (global $magic v128 (v128.const f64x2 0x1.8000000000002p52 0x1.8000000000002p52))
   (global $lowest v128 (v128.const f64x2 -1000 -1000))
-  (global $minK v128 (v128.const i32x4 -127 -127 -127 -127))
-  (global $oneI v128 (v128.const i32x4 1 1 1 1))
-  (global $half v128 (v128.const f32x4 0.5 0.5 0.5 0.5))
+  ;; Lanes keep their term while k + 2 > -125 (k >= -126).
+  (global $minK v128 (v128.const i32x4 -125 -125 -125 -125))
+  (global $quarter v128 (v128.const f32x4 0.25 0.25 0.25 0.25))
   ;; c_j: a degree-6 polynomial 1 + c1 f + ... + c6 f^6 for 2^f on [-1/2, 1/2], near-minimax for
   ;; the relative error (2.0e-9 in exact arithmetic), its float32 coefficients nudged by an ulp
   ;; (c2, c3) to lower the error of the float32 Horner evaluation: 1.85e-8 in exact arithmetic
@@ -129,16 +131,17 @@
   ;; - u in float64 (x and m are exact float32 values; two roundings of 2^-53), clamped at -1000;
   ;;   each half of the quad is read as two floats and widened (no lane shuffle);
   ;; - k = round(u) (nearest, ties to even), f = u - k in [-1/2, 1/2] exactly, then rounded to
-  ;;   float32 (|error| <= 2^-26, so 2^f moves by at most ln2 * 2^-26 < 1.04e-8); k + 1 is read
-  ;;   from the low bits of u + 1.5 * 2^52, which rounds u to the same integer (ties to even);
-  ;; - 2^f by the degree-6 polynomial above in float32, evaluated in Estrin's order (four
-  ;;   dependent steps instead of Horner's six; same count of operations): 1 + f * ((c1 + c2 f)
-  ;;   + f^2 ((c3 + c4 f) + f^2 (c5 + c6 f))). src/exp.test.ts measures its float32 error at
+  ;;   float32 (|error| <= 2^-26, so 2^f moves by at most ln2 * 2^-26 < 1.04e-8); k + 2 is read
+  ;;   from the low bits of u + (1.5 * 2^52 + 2), which rounds u to the same integer (an even
+  ;;   constant: ties to even alike);
+  ;; - 2^f by the degree-6 polynomial above in float32: 1 + f (c1 + f r), r = (c2 + c3 f) +
+  ;;   f^2 ((c4 + c5 f) + f^2 c6), the inner part in Estrin's order (shorter dependency chains
+  ;;   than Horner's, same count of operations). src/exp.test.ts measures its float32 error at
   ;;   every float32 f (the bound used everywhere is 1.0e-7);
-  ;; - 2^(k+1) is added to the exponent field ((k+1) << 23) and the result halved, so values
-  ;;   down to 2^-126.5 (subnormals included) are correctly rounded; lanes with k < -126
-  ;;   (values below 2^-126.5 = 8.3e-39, under float32's smallest normal) are exactly 0, as
-  ;;   -Infinity entries (u clamped to -1000) are.
+  ;; - 2^(k+2) is added to the exponent field ((k+2) << 23) and the result multiplied by 1/4,
+  ;;   so values down to 2^-126.5 (subnormals included) are correctly rounded; lanes with
+  ;;   k < -126 (values below 2^-126.5 = 8.3e-39, under float32's smallest normal) are exactly
+  ;;   0, as -Infinity entries (u clamped to -1000) are.
   ;; src/exp.test.ts sweeps this loop through the `expSum` export: every float32 f in [-1/2, 1/2]
   ;; with |f| >= 2^-12, a dense grid below, and random u over the whole domain.
   (func $expSum (export "expSum") (param $in i32) (param $out i32) (param $n i32) (param $m f64) (param $scale f64)
@@ -187,7 +190,7 @@
         (local.set $f (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
           (f32x4.demote_f64x2_zero (f64x2.sub (local.get $u0) (f64x2.nearest (local.get $u0))))
           (f32x4.demote_f64x2_zero (f64x2.sub (local.get $u1) (f64x2.nearest (local.get $u1))))))
-        ;; k = round(u): the low 32 bits of each biased float64.
+        ;; k + 2: the low 32 bits of each biased float64.
         (local.set $k (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
           (f64x2.add (local.get $u0) (global.get $magic))
           (f64x2.add (local.get $u1) (global.get $magic))))
@@ -214,15 +217,14 @@
         ;; @relaxed   (f32x4.relaxed_madd (global.get $c3) (local.get $f) (global.get $c2))))
         ;; @relaxed (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $f) (global.get $c1)))
         ;; @relaxed (local.set $p (f32x4.relaxed_madd (local.get $p) (local.get $f) (global.get $one)))
-        ;; 2^(k+1) * 2^f through the exponent field (a normal float for every kept k), then
-        ;; times 1/2 in floating point: exact for normal results, and k = -126 lanes round
-        ;; correctly into the subnormals instead of being lost.
+        ;; 2^(k+2) * 2^f through the exponent field (a normal float for every kept k: at most
+        ;; 4 * 1.42, since u <= 0), then times 1/4 in floating point: exact for normal results,
+        ;; and k = -126 lanes round correctly into the subnormals instead of being lost.
         (local.set $e (f32x4.mul
           (v128.and
-            (i32x4.add (local.get $p)
-              (i32x4.shl (i32x4.add (local.get $k) (global.get $oneI)) (i32.const 23)))
+            (i32x4.add (local.get $p) (i32x4.shl (local.get $k) (i32.const 23)))
             (i32x4.gt_s (local.get $k) (global.get $minK)))
-          (global.get $half)))
+          (global.get $quarter)))
         (if (local.get $write)
           (then
             ;; softmax: store the terms, sum them all (max entries give exactly 1).
