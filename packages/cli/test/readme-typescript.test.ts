@@ -59,7 +59,7 @@ const CONTINUES: Record<string, string> = {
   'apps/docs/src/guide/getting-started.md#2': 'apps/docs/src/guide/getting-started.md#1',
   'apps/docs/src/guide/getting-started.md#3': 'apps/docs/src/guide/getting-started.md#2',
   'apps/docs/src/guide/writing-a-backend.md#2': 'apps/docs/src/guide/writing-a-backend.md#1',
-  'packages/backend-wasm/README.md#4': 'packages/backend-wasm/README.md#3',
+  'packages/backend-wasm/README.md#5': 'packages/backend-wasm/README.md#4',
   'packages/sampling/README.md#2': 'packages/sampling/README.md#1',
   'packages/sampling/README.md#3': 'packages/sampling/README.md#1',
   'apps/docs/src/guide/decoding.md#2': 'apps/docs/src/guide/decoding.md#1',
