@@ -82,7 +82,7 @@ function expSum(x: FloatArray, max: number, temperature: number, blocks?: Float6
 
 function weigh(
   x: FloatArray,
-  ids: Int32Array,
+  values: Float64Array,
   count: number,
   max: number,
   temperature: number,
@@ -91,7 +91,7 @@ function weigh(
   let sum = 0;
   if (!(x instanceof Float32Array)) {
     for (let k = 0; k < count; k++) {
-      const w = Math.exp((x[ids[k]!]! - max) / temperature);
+      const w = Math.exp((values[k]! - max) / temperature);
       out[k] = w;
       sum += w;
     }
@@ -106,7 +106,7 @@ function weigh(
   const c2 = 2.3459619820224677e-4;
   const c3 = 1.6938509724371819e-6;
   for (let k = 0; k < count; k++) {
-    let u = (max - x[ids[k]!]!) * scale;
+    let u = (max - values[k]!) * scale;
     // NaN and +Infinity (a -Infinity logit) go to the cut-off: 0.
     // biome-ignore lint/complexity/useMathMinMax: unlike Math.min, this maps NaN to the cut-off
     u = u < cutoff ? u : cutoff;
@@ -133,7 +133,12 @@ function countAtLeast(x: FloatArray, threshold: number): number {
   return count;
 }
 
-function gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
+function gatherAtLeast(
+  x: FloatArray,
+  threshold: number,
+  into: Int32Array,
+  values?: Float64Array,
+): number {
   const n = x.length;
   let count = 0;
   let i = 0;
@@ -141,6 +146,34 @@ function gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): numb
   // is written, the count moves on only for a gathered one (a gather of a fifth of the row
   // would mispredict a branch on every other group of four). `into` has room for the row, so
   // the write after the last gathered index stays inside it or, at the row's end, is dropped.
+  if (values !== undefined) {
+    // With the values: the same, each gathered entry's value written beside its index.
+    for (const stop = n - 3; i < stop; i += 4) {
+      const a = x[i]!;
+      const b = x[i + 1]!;
+      const c = x[i + 2]!;
+      const d = x[i + 3]!;
+      into[count] = i;
+      values[count] = a;
+      count += +!(a < threshold);
+      into[count] = i + 1;
+      values[count] = b;
+      count += +!(b < threshold);
+      into[count] = i + 2;
+      values[count] = c;
+      count += +!(c < threshold);
+      into[count] = i + 3;
+      values[count] = d;
+      count += +!(d < threshold);
+    }
+    for (; i < n; i++) {
+      const v = x[i]!;
+      into[count] = i;
+      values[count] = v;
+      count += +!(v < threshold);
+    }
+    return count;
+  }
   for (const stop = n - 3; i < stop; i += 4) {
     into[count] = i;
     count += +!(x[i]! < threshold);

@@ -19,6 +19,7 @@ describe('the committed kernel module', () => {
         'expSum',
         'gatherAtLeast',
         'rowStats',
+        'pickValues',
         'logSoftmax',
         'scaleRow',
         'scan',
