@@ -146,34 +146,6 @@ function gatherAtLeast(
   // is written, the count moves on only for a gathered one (a gather of a fifth of the row
   // would mispredict a branch on every other group of four). `into` has room for the row, so
   // the write after the last gathered index stays inside it or, at the row's end, is dropped.
-  if (values !== undefined) {
-    // With the values: the same, each gathered entry's value written beside its index.
-    for (const stop = n - 3; i < stop; i += 4) {
-      const a = x[i]!;
-      const b = x[i + 1]!;
-      const c = x[i + 2]!;
-      const d = x[i + 3]!;
-      into[count] = i;
-      values[count] = a;
-      count += +!(a < threshold);
-      into[count] = i + 1;
-      values[count] = b;
-      count += +!(b < threshold);
-      into[count] = i + 2;
-      values[count] = c;
-      count += +!(c < threshold);
-      into[count] = i + 3;
-      values[count] = d;
-      count += +!(d < threshold);
-    }
-    for (; i < n; i++) {
-      const v = x[i]!;
-      into[count] = i;
-      values[count] = v;
-      count += +!(v < threshold);
-    }
-    return count;
-  }
   for (const stop = n - 3; i < stop; i += 4) {
     into[count] = i;
     count += +!(x[i]! < threshold);
@@ -188,6 +160,9 @@ function gatherAtLeast(
     into[count] = i;
     count += +!(x[i]! < threshold);
   }
+  // The values after the gather, over the gathered only: a high threshold (top-k) gathers few,
+  // and a second store for every entry of the row would cost more than this loop.
+  if (values !== undefined) for (let k = 0; k < count; k++) values[k] = x[into[k]!]!;
   return count;
 }
 

@@ -80,18 +80,11 @@ export const genericRowPasses: RowPasses = Object.freeze({
     let count = 0;
     // Branch-free: every index is written, the count moves on for a gathered one (not below
     // the threshold: NaN too). `into` (and `values`) have room for the row.
-    if (values === undefined)
-      for (let i = 0; i < n; i++) {
-        into[count] = i;
-        count += +!(x[i]! < threshold);
-      }
-    else
-      for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        into[count] = i;
-        values[count] = v;
-        count += +!(v < threshold);
-      }
+    for (let i = 0; i < n; i++) {
+      into[count] = i;
+      count += +!(x[i]! < threshold);
+    }
+    if (values !== undefined) for (let k = 0; k < count; k++) values[k] = x[into[k]!]!;
     return count;
   },
 });
