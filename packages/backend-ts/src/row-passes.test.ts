@@ -34,6 +34,14 @@ describe("backend-ts row passes give the generic passes' results", () => {
         const count = tsRowPasses.gatherAtLeast(x, threshold, a);
         expect(count).toBe(genericRowPasses.gatherAtLeast(x, threshold, b));
         expect([...a.subarray(0, count)]).toEqual([...b.subarray(0, count)]);
+        // With the values: the same indices, each value the row's entry (NaN as NaN).
+        const va = new Float64Array(x.length);
+        const vb = new Float64Array(x.length);
+        expect(tsRowPasses.gatherAtLeast(x, threshold, a, va)).toBe(count);
+        expect(genericRowPasses.gatherAtLeast(x, threshold, b, vb)).toBe(count);
+        expect([...a.subarray(0, count)]).toEqual([...b.subarray(0, count)]);
+        expect([...va.subarray(0, count)]).toEqual([...vb.subarray(0, count)]);
+        for (let k = 0; k < count; k++) expect(Object.is(va[k], x[a[k]!])).toBe(true);
         const stats = genericRowPasses.stats(x, fresh());
         if (!Number.isFinite(stats.max) || stats.firstNaN >= 0) return;
         for (const t of [1, 0.37, 9]) {
@@ -46,11 +54,11 @@ describe("backend-ts row passes give the generic passes' results", () => {
           const reference = genericRowPasses.expSum(x, stats.max, t);
           expect(Math.abs(sum - reference)).toBeLessThanOrEqual(bound * reference + 2 ** -150);
           expect(blocks[0]).toBe(sum);
-          const ids = Int32Array.from(x.keys());
+          const values = Float64Array.from(x);
           const w1 = new Float64Array(x.length);
           const w2 = new Float64Array(x.length);
-          const s1 = tsRowPasses.weigh(x, ids, x.length, stats.max, t, w1);
-          const s2 = genericRowPasses.weigh(x, ids, x.length, stats.max, t, w2);
+          const s1 = tsRowPasses.weigh(x, values, x.length, stats.max, t, w1);
+          const s2 = genericRowPasses.weigh(x, values, x.length, stats.max, t, w2);
           expect(Math.abs(s1 - s2)).toBeLessThanOrEqual(bound * s2 + 2 ** -150);
           for (let k = 0; k < x.length; k++)
             expect(Math.abs(w1[k]! - w2[k]!)).toBeLessThanOrEqual(6e-10 * w2[k]! + 2 ** -150);

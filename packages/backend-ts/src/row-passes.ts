@@ -82,7 +82,7 @@ function expSum(x: FloatArray, max: number, temperature: number, blocks?: Float6
 
 function weigh(
   x: FloatArray,
-  ids: Int32Array,
+  values: Float64Array,
   count: number,
   max: number,
   temperature: number,
@@ -91,7 +91,7 @@ function weigh(
   let sum = 0;
   if (!(x instanceof Float32Array)) {
     for (let k = 0; k < count; k++) {
-      const w = Math.exp((x[ids[k]!]! - max) / temperature);
+      const w = Math.exp((values[k]! - max) / temperature);
       out[k] = w;
       sum += w;
     }
@@ -106,7 +106,7 @@ function weigh(
   const c2 = 2.3459619820224677e-4;
   const c3 = 1.6938509724371819e-6;
   for (let k = 0; k < count; k++) {
-    let u = (max - x[ids[k]!]!) * scale;
+    let u = (max - values[k]!) * scale;
     // NaN and +Infinity (a -Infinity logit) go to the cut-off: 0.
     // biome-ignore lint/complexity/useMathMinMax: unlike Math.min, this maps NaN to the cut-off
     u = u < cutoff ? u : cutoff;
@@ -133,7 +133,12 @@ function countAtLeast(x: FloatArray, threshold: number): number {
   return count;
 }
 
-function gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
+function gatherAtLeast(
+  x: FloatArray,
+  threshold: number,
+  into: Int32Array,
+  values?: Float64Array,
+): number {
   const n = x.length;
   let count = 0;
   let i = 0;
@@ -155,6 +160,9 @@ function gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): numb
     into[count] = i;
     count += +!(x[i]! < threshold);
   }
+  // The values after the gather, over the gathered only: a high threshold (top-k) gathers few,
+  // and a second store for every entry of the row would cost more than this loop.
+  if (values !== undefined) for (let k = 0; k < count; k++) values[k] = x[into[k]!]!;
   return count;
 }
 

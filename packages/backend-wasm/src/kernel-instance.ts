@@ -62,6 +62,8 @@ export interface KernelExports {
   countAtLeast(input: number, n: number, t: number): number;
   /** Indices of the entries not below `t` (NaN too), increasing, as int32 at `output`; count. */
   gatherAtLeast(input: number, n: number, t: number, output: number): number;
+  /** The float32 entries at the `count` int32 indices at `ids` of the row at `input`, to `output`. */
+  pickValues(input: number, ids: number, count: number, output: number): void;
   /** [max, argmax, firstNaN, masked, positive] of the row (core's `RowStats`). */
   rowStats(input: number, n: number): [number, number, number, number, number];
 }

@@ -39,6 +39,7 @@ describe('the committed kernel module', () => {
         'expSum',
         'gatherAtLeast',
         'rowStats',
+        'pickValues',
         'logSoftmax',
         'scaleRow',
         'scan',

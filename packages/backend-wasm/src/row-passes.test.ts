@@ -62,8 +62,8 @@ describe("wasm row passes: the kernel's scans equal core's JavaScript passes", (
     1.5,
     Math.fround(1.5 + 2 ** -22),
   ];
+  const blank = () => ({ max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
   const compare = (passes: RowPasses, x: Float32Array) => {
-    const blank = () => ({ max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
     expect(passes.stats(x, blank())).toEqual(genericRowPasses.stats(x, blank()));
     for (const t of thresholds(x)) {
       expect(passes.countAtLeast(x, t)).toBe(genericRowPasses.countAtLeast(x, t));
@@ -75,6 +75,40 @@ describe("wasm row passes: the kernel's scans equal core's JavaScript passes", (
       let differ = -1;
       for (let k = 0; k < count && differ < 0; k++) if (got[k] !== want[k]) differ = k;
       expect(differ).toBe(-1);
+      // With the values: the same indices, and each value the row's entry (NaN as NaN).
+      const gotValues = new Float64Array(x.length);
+      const wantValues = new Float64Array(x.length);
+      expect(passes.gatherAtLeast(x, t, got, gotValues)).toBe(count);
+      expect(genericRowPasses.gatherAtLeast(x, t, want, wantValues)).toBe(count);
+      for (let k = 0; k < count && differ < 0; k++)
+        if (got[k] !== want[k] || !Object.is(gotValues[k], wantValues[k])) differ = k;
+      expect(differ).toBe(-1);
+    }
+    // The weights of every entry but NaN (gathered at -Infinity): each the term the kernel's exp
+    // sum adds for it (its 1.0e-7 bound against Math.exp, POLYNOMIAL_BOUND of exp.test.ts; terms
+    // below 2^-126.5 may be 0), and their sum within that bound plus n * 2^-53.
+    const stats = genericRowPasses.stats(x, blank());
+    if (!Number.isFinite(stats.max)) return;
+    const ids = new Int32Array(x.length);
+    const values = new Float64Array(x.length);
+    let count = 0;
+    for (let i = 0; i < x.length; i++)
+      if (!Number.isNaN(x[i]!)) {
+        ids[count] = i;
+        values[count++] = x[i]!;
+      }
+    for (const t of [1, 0.3, 5e-324]) {
+      const got = new Float64Array(x.length);
+      const want = new Float64Array(x.length);
+      const sum = passes.weigh(x, values, count, stats.max, t, got);
+      const reference = genericRowPasses.weigh(x, values, count, stats.max, t, want);
+      expect(Math.abs(sum - reference)).toBeLessThanOrEqual(
+        (1.0e-7 + count * 2 ** -53) * reference + count * 2 ** -126,
+      );
+      let worst = -1;
+      for (let k = 0; k < count && worst < 0; k++)
+        if (!(Math.abs(got[k]! - want[k]!) <= 1.0e-7 * want[k]! + 2 ** -126)) worst = k;
+      expect(worst).toBe(-1);
     }
   };
 

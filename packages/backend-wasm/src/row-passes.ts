@@ -2,8 +2,10 @@
  * The sampler's row passes (`RowPasses` of `@softmax-kit/core`) on this backend, for float32
  * rows in the kernel module's SIMD code (kernels/softmax.wat), each on one copy of the row in the
  * staging memory: `stats` (`rowStats`), `countAtLeast`, `gatherAtLeast` (a branch-free index
- * compaction) and the exp sum (`expSum`, one call per block of `ROW_BLOCK` entries). The weights
- * of the few gathered tokens, and float64 rows, use core's JavaScript passes.
+ * compaction, then `pickValues` for the gathered values) and the exp sum (`expSum`, one call per
+ * block of `ROW_BLOCK` entries); `weigh` runs the gathered values through the same `expSum` loop
+ * (with `write`), so a candidate's weight is the very term the row's exp sum added for it.
+ * Float64 rows use core's JavaScript passes.
  *
  * @packageDocumentation
  */
@@ -62,7 +64,25 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
       into.positive = positive;
       return into;
     },
-    weigh: genericRowPasses.weigh,
+    weigh(
+      x: FloatArray,
+      values: Float64Array,
+      count: number,
+      max: number,
+      temperature: number,
+      out: Float64Array,
+    ): number {
+      const instance = kernel();
+      if (instance === null || !(x instanceof Float32Array) || !Number.isFinite(max) || count === 0)
+        return genericRowPasses.weigh(x, values, count, max, temperature, out);
+      // The values are entries of a float32 row: exact as float32. Terms follow them.
+      const termsAt = DATA_AT + count * 4;
+      instance.reserve(termsAt + count * 4);
+      instance.f32.set(values.subarray(0, count), DATA_AT >> 2);
+      const [sum] = instance.exports.expSum(DATA_AT, termsAt, count, max, scaleOf(temperature), 1);
+      out.set(instance.f32.subarray(termsAt >> 2, (termsAt >> 2) + count));
+      return sum;
+    },
     countAtLeast(x: FloatArray, threshold: number): number {
       const instance = kernel();
       if (instance === null || !(x instanceof Float32Array))
@@ -70,15 +90,26 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
       stage(instance, x, 0);
       return instance.exports.countAtLeast(DATA_AT, x.length, ceilFloat32(threshold));
     },
-    gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
+    gatherAtLeast(
+      x: FloatArray,
+      threshold: number,
+      into: Int32Array,
+      values?: Float64Array,
+    ): number {
       const instance = kernel();
       if (instance === null || !(x instanceof Float32Array))
-        return genericRowPasses.gatherAtLeast(x, threshold, into);
+        return genericRowPasses.gatherAtLeast(x, threshold, into, values);
       const n = x.length;
-      stage(instance, x, n * 4);
+      // The row, then room for the indices, then (with values) room for the values.
+      stage(instance, x, values === undefined ? n * 4 : n * 8);
       const out = DATA_AT + n * 4;
       const count = instance.exports.gatherAtLeast(DATA_AT, n, ceilFloat32(threshold), out);
       into.set(instance.i32.subarray(out >> 2, (out >> 2) + count));
+      if (values !== undefined) {
+        const valuesAt = out + n * 4;
+        instance.exports.pickValues(DATA_AT, out, count, valuesAt);
+        values.set(instance.f32.subarray(valuesAt >> 2, (valuesAt >> 2) + count));
+      }
       return count;
     },
     expSum(x: FloatArray, max: number, temperature: number, blocks?: Float64Array): number {

@@ -113,19 +113,25 @@ export interface RowPasses {
   stats(x: FloatArray, into: RowStats): RowStats;
   expSum(x: FloatArray, max: number, temperature: number, blocks?: Float64Array): number;
   /**
-   * `out[k] = exp((x[ids[k]] - max) / temperature)` for `k < count` (the weights of gathered
-   * tokens, as accurate as `expSum`'s terms); returns their float64 sum in order.
+   * `out[k] = exp((values[k] - max) / temperature)` for `k < count`, where each `values[k]` is
+   * an entry of the row `x` (gathered by {@link RowPasses.gatherAtLeast}; `x` gives their
+   * precision): the weights of gathered tokens, as accurate as `expSum`'s terms; returns their
+   * float64 sum (in any order).
    */
   weigh(
     x: FloatArray,
-    ids: Int32Array,
+    values: Float64Array,
     count: number,
     max: number,
     temperature: number,
     out: Float64Array,
   ): number;
   countAtLeast(x: FloatArray, threshold: number): number;
-  gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number;
+  /**
+   * The gather (see above); with `values` (room for the row), also `values[k] = x[into[k]]`
+   * for every gathered `k`.
+   */
+  gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array, values?: Float64Array): number;
 }
 
 /**

@@ -52,8 +52,8 @@ export const genericRowPasses: RowPasses = Object.freeze({
   },
 
   weigh(
-    x: FloatArray,
-    ids: Int32Array,
+    _x: FloatArray,
+    values: Float64Array,
     count: number,
     max: number,
     temperature: number,
@@ -61,7 +61,7 @@ export const genericRowPasses: RowPasses = Object.freeze({
   ): number {
     let sum = 0;
     for (let k = 0; k < count; k++) {
-      const w = Math.exp((x[ids[k]!]! - max) / temperature);
+      const w = Math.exp((values[k]! - max) / temperature);
       out[k] = w;
       sum += w;
     }
@@ -75,15 +75,16 @@ export const genericRowPasses: RowPasses = Object.freeze({
     return count;
   },
 
-  gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array): number {
+  gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array, values?: Float64Array): number {
     const n = x.length;
     let count = 0;
     // Branch-free: every index is written, the count moves on for a gathered one (not below
-    // the threshold: NaN too). `into` has room for the row.
+    // the threshold: NaN too). `into` (and `values`) have room for the row.
     for (let i = 0; i < n; i++) {
       into[count] = i;
       count += +!(x[i]! < threshold);
     }
+    if (values !== undefined) for (let k = 0; k < count; k++) values[k] = x[into[k]!]!;
     return count;
   },
 });

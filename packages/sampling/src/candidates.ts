@@ -140,24 +140,30 @@ const nanAt = (row: number, column: number): never =>
   );
 
 /**
- * Every token with `x' >= threshold`, in index order, with its logit (log-weights come later,
+ * Every token with `x' >= threshold`, in index order, with its logit (gathered by the row pass
+ * with the indices; log-weights come later,
  * {@link weigh}). A NaN is gathered too, whatever the threshold, and reported (`NAN_INPUT`, its
  * column), so the gather is also the row's NaN check.
  */
 export function gather(context: RowContext, threshold: number, ws: Workspace): Candidates {
   const { x } = context;
+  const { ids, logits } = ws;
   const count =
     threshold === Number.NEGATIVE_INFINITY
-      ? gatherLive(x, ws.ids)
-      : context.passes.gatherAtLeast(x, threshold, ws.ids);
-  const { ids, logits } = ws;
+      ? gatherLive(x, ids, logits)
+      : context.passes.gatherAtLeast(x, threshold, ids, logits);
   let top = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < count; k++) {
-    const v = x[ids[k]!]!;
-    if (v > top) top = v;
-    else if (Number.isNaN(v)) nanAt(context.row, ids[k]!);
-    logits[k] = v;
-  }
+  if (context.hasMax()) {
+    // The stats pass, or an earlier gather (which holds every NaN, whatever its threshold),
+    // checked the row for NaN and found its max: every token >= the threshold is here, so
+    // the max is among them when any is.
+    if (count > 0) top = context.max();
+  } else
+    for (let k = 0; k < count; k++) {
+      const v = logits[k]!;
+      if (v > top) top = v;
+      else if (Number.isNaN(v)) nanAt(context.row, ids[k]!);
+    }
   return {
     ids,
     logits,
@@ -180,7 +186,7 @@ export function weigh(candidates: Candidates, context: RowContext): void {
   if (weights.kind === 'exp')
     candidates.mass = context.passes.weigh(
       context.x,
-      candidates.ids,
+      logits,
       count,
       weights.max,
       weights.temperature,
@@ -207,9 +213,15 @@ export function massOf(candidates: Candidates): number {
 }
 
 /** The tokens not -Infinity, and NaN (the gather at threshold -Infinity). */
-function gatherLive(x: FloatArray, into: Int32Array): number {
+function gatherLive(x: FloatArray, into: Int32Array, values: Float64Array): number {
   let count = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== Number.NEGATIVE_INFINITY) into[count++] = i;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v !== Number.NEGATIVE_INFINITY) {
+      into[count] = i;
+      values[count++] = v;
+    }
+  }
   return count;
 }
 
@@ -277,9 +289,9 @@ export function keepRankedPrefix(
   const count = candidates.count;
   const { logits, w } = candidates;
   const marks = ws.marks;
-  let keep = -1;
-  let keptMass = 0;
   if (count <= SORT_LIMIT) {
+    let keep = -1;
+    let keptMass = 0;
     const positions = new Int32Array(count);
     for (let k = 0; k < count; k++) positions[k] = k;
     const ranked = rankPositions(candidates, positions);
@@ -294,76 +306,88 @@ export function keepRankedPrefix(
     }
     if (keep < 0) return false;
     for (let r = 0; r < keep; r++) marks[ranked[r]!] = 1;
-  } else {
-    // Bucket 0 holds +Infinity; finite logits spread over the others by (high - x) * scale,
-    // monotone in x, so higher logits never land in a later bucket, and equal ones share one.
-    // The gather's bounds hold every candidate; a pass finds the finite ones otherwise.
-    let high = candidates.top;
-    let low = candidates.threshold;
-    if (!(high < Number.POSITIVE_INFINITY) || !(low > Number.NEGATIVE_INFINITY)) {
-      high = Number.NEGATIVE_INFINITY;
-      low = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < count; k++) {
-        const v = logits[k]!;
-        if (v !== Number.POSITIVE_INFINITY) {
-          if (v > high) high = v;
-          if (v < low) low = v;
-        }
-      }
-    }
-    // About four candidates a bucket: the boundary bucket stays small to rank.
-    const bucketCount = Math.min(BUCKETS, Math.max(64, count >>> 2));
-    const half = Number.isFinite(high - low) ? 1 : 0.5; // halves keep ±1.8e308 finite
-    const top = high * half;
-    const span = top - low * half;
-    const scale = span > 0 ? (bucketCount - 2) / span : 0;
-    const counts = new Int32Array(bucketCount);
-    const masses = new Float64Array(bucketCount);
-    const buckets = ws.buckets;
+    compactMarked(candidates, marks);
+    candidates.mass = keptMass; // summed by rank, not by index: any float64 order is SPEC's S
+    return true;
+  }
+  // Bucket 0 holds +Infinity; finite logits spread over the others by (high - x) * scale,
+  // monotone in x, so higher logits never land in a later bucket, and equal ones share one.
+  // The gather's bounds hold every candidate; a pass finds the finite ones otherwise.
+  let high = candidates.top;
+  let low = candidates.threshold;
+  if (!(high < Number.POSITIVE_INFINITY) || !(low > Number.NEGATIVE_INFINITY)) {
+    high = Number.NEGATIVE_INFINITY;
+    low = Number.POSITIVE_INFINITY;
     for (let k = 0; k < count; k++) {
       const v = logits[k]!;
-      // In [0, bucketCount - 2] before the + 1: a truncation to int32 is the floor.
-      const b = v === Number.POSITIVE_INFINITY ? 0 : 1 + (((top - v * half) * scale) | 0);
-      buckets[k] = b;
-      counts[b]!++;
-      masses[b]! += w[k]!;
-    }
-    let mass = 0;
-    let before = 0;
-    let boundary = -1;
-    for (let b = 0; b < bucketCount; b++) {
-      if (counts[b] === 0) continue;
-      if (enough(before + counts[b]!, mass + masses[b]!)) {
-        boundary = b;
-        break;
+      if (v !== Number.POSITIVE_INFINITY) {
+        if (v > high) high = v;
+        if (v < low) low = v;
       }
-      mass += masses[b]!;
-      before += counts[b]!;
     }
-    if (boundary < 0) return false;
-    // Rank the boundary bucket's members and walk them.
-    const members = new Int32Array(counts[boundary]!);
-    let m = 0;
-    for (let k = 0; k < count; k++) {
-      const b = buckets[k]!;
-      if (b < boundary) marks[k] = 1;
-      else if (b === boundary) members[m++] = k;
-    }
-    const ranked = rankPositions(candidates, members);
-    let taken = ranked.length;
-    for (let r = 0; r < ranked.length; r++) {
-      mass += w[ranked[r]!]!;
-      if (enough(before + r + 1, mass)) {
-        taken = r + 1;
-        break;
-      }
-      if (r === ranked.length - 1) mass = Number.NaN; // (cannot happen: the bucket was enough)
-    }
-    for (let r = 0; r < taken; r++) marks[ranked[r]!] = 1;
-    keptMass = mass;
   }
-  compactMarked(candidates, marks);
-  candidates.mass = keptMass; // summed by rank, not by index: any float64 order is SPEC's S
+  // About four candidates a bucket: the boundary bucket stays small to rank.
+  const bucketCount = Math.min(BUCKETS, Math.max(64, count >>> 2));
+  const half = Number.isFinite(high - low) ? 1 : 0.5; // halves keep ±1.8e308 finite
+  const top = high * half;
+  const span = top - low * half;
+  const scale = span > 0 ? (bucketCount - 2) / span : 0;
+  const counts = new Int32Array(bucketCount);
+  const masses = new Float64Array(bucketCount);
+  const buckets = ws.buckets;
+  for (let k = 0; k < count; k++) {
+    const v = logits[k]!;
+    // In [0, bucketCount - 2] before the + 1: a truncation to int32 is the floor.
+    const b = v === Number.POSITIVE_INFINITY ? 0 : 1 + (((top - v * half) * scale) | 0);
+    buckets[k] = b;
+    counts[b]!++;
+    masses[b]! += w[k]!;
+  }
+  let mass = 0;
+  let before = 0;
+  let boundary = -1;
+  for (let b = 0; b < bucketCount; b++) {
+    if (counts[b] === 0) continue;
+    if (enough(before + counts[b]!, mass + masses[b]!)) {
+      boundary = b;
+      break;
+    }
+    mass += masses[b]!;
+    before += counts[b]!;
+  }
+  if (boundary < 0) return false;
+  // Rank the boundary bucket's members and walk them.
+  const members = new Int32Array(counts[boundary]!);
+  let m = 0;
+  for (let k = 0; k < count; k++) if (buckets[k] === boundary) members[m++] = k;
+  const ranked = rankPositions(candidates, members);
+  let taken = ranked.length;
+  for (let r = 0; r < ranked.length; r++) {
+    mass += w[ranked[r]!]!;
+    if (enough(before + r + 1, mass)) {
+      taken = r + 1;
+      break;
+    }
+    if (r === ranked.length - 1) mass = Number.NaN; // (cannot happen: the bucket was enough)
+  }
+  // Kept: the ranking's prefix up to the last taken member, i.e. the logits above its logit
+  // and, of those equal to it, the indices up to its index (ties rank by lower index); one
+  // branch-free compaction by value.
+  const last = ranked[taken - 1]!;
+  const cut = logits[last]!;
+  const { ids } = candidates;
+  const lastId = ids[last]!;
+  let kept = 0;
+  for (let k = 0; k < count; k++) {
+    const v = logits[k]!;
+    const id = ids[k]!;
+    ids[kept] = id;
+    logits[kept] = v;
+    w[kept] = w[k]!;
+    kept += +(v > cut) | (+(v === cut) & +(id <= lastId));
+  }
+  candidates.count = kept;
+  candidates.mass = mass; // summed by rank, not by index: any float64 order is SPEC's S
   return true;
 }
 

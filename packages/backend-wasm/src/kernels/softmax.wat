@@ -600,4 +600,23 @@
       (then (call $firstOf (local.get $in) (local.get $n) (f32.const nan)))
       (else (i32.const -1)))
     (local.get $masked)
-    (local.get $positive)))
+    (local.get $positive))
+
+  ;; ==== BEGIN sampler candidates (helper-b): new functions only, after every softmax function ====
+  ;; The float32 entries at the $count int32 indices at $ids of the row at $in, stored in that
+  ;; order at $out: the values of the candidates gatherAtLeast found (src/row-passes.ts), which
+  ;; JavaScript reads back and $expSum (with $write) weighs. Scalar loads: the indices are
+  ;; arbitrary, and the candidates are a small part of the row.
+  (func (export "pickValues") (param $in i32) (param $ids i32) (param $count i32) (param $out i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $ids) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $ids) (local.get $end)))
+        (f32.store (local.get $out)
+          (f32.load (i32.add (local.get $in) (i32.shl (i32.load (local.get $ids)) (i32.const 2)))))
+        (local.set $ids (i32.add (local.get $ids) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $next))))
+  ;; ==== END sampler candidates (helper-b) ====
+)

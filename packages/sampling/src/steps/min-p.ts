@@ -29,15 +29,18 @@ export const minPStep: TruncationStep = {
     const weights = context.weights();
     if (weights.kind === 'uniform') return;
     const logMinP = Math.log(context.plan.number('minP', context.row));
-    const { logits } = candidates;
+    const { logits, count } = candidates;
     if (weights.kind === 'infinite')
       keepAtLeast(candidates, context, (k) => logits[k] === Number.POSITIVE_INFINITY);
-    else
-      keepAtLeast(
-        candidates,
-        context,
-        (k) => (logits[k]! - weights.max) / weights.temperature >= logMinP,
-      );
+    else {
+      const { max, temperature } = weights;
+      // Most often the gather's floor let no token below the cut in: one check, and nothing to
+      // drop (keepAtLeast would keep them all too: minKeep asks for at most the count).
+      let k = 0;
+      while (k < count && (logits[k]! - max) / temperature >= logMinP) k++;
+      if (k < count)
+        keepAtLeast(candidates, context, (j) => (logits[j]! - max) / temperature >= logMinP);
+    }
     if (candidates.threshold <= minPFloor(context) && coversMinKeep(candidates, context))
       candidates.exact = true;
   },

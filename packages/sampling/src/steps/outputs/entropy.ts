@@ -16,10 +16,23 @@ export const entropyOutput: OutputStep = {
       const { candidates } = kept;
       if (candidates !== null) {
         const { logits, w } = candidates;
-        for (let k = 0; k < kept.count; k++) {
+        const count = kept.count;
+        // Two sums (independent adds); at T = 1, z = x - max exactly, without the division.
+        let s0 = 0;
+        let s1 = 0;
+        let k = 0;
+        if (temperature === 1)
+          for (const stop = count - 1; k < stop; k += 2) {
+            const w0 = w[k]!;
+            const w1 = w[k + 1]!;
+            if (w0 > 0) s0 += w0 * (logits[k]! - max);
+            if (w1 > 0) s1 += w1 * (logits[k + 1]! - max);
+          }
+        for (; k < count; k++) {
           const weight = w[k]!;
-          if (weight > 0) weighted += weight * ((logits[k]! - max) / temperature);
+          if (weight > 0) s0 += weight * ((logits[k]! - max) / temperature);
         }
+        weighted = s0 + s1;
       } else {
         const x = context.x;
         for (let i = 0; i < context.n; i++) {

@@ -13,9 +13,11 @@ function smallTop(ids: Int32Array, logits: Float64Array, total: number, count: n
   const topIds = new Int32Array(count);
   const topLogits = new Float64Array(count);
   let size = 0;
+  // The list's last logit once it is full (NaN before: every comparison with it is false).
+  let floor = Number.NaN;
   for (let k = 0; k < total; k++) {
     const v = logits[k]!;
-    if (size === count && !(v > topLogits[count - 1]!)) continue;
+    if (!(v > floor) && size === count) continue;
     let at = size < count ? size++ : count - 1;
     while (at > 0 && v > topLogits[at - 1]!) {
       topIds[at] = topIds[at - 1]!;
@@ -24,6 +26,7 @@ function smallTop(ids: Int32Array, logits: Float64Array, total: number, count: n
     }
     topIds[at] = ids[k]!;
     topLogits[at] = v;
+    if (size === count) floor = topLogits[count - 1]!;
   }
   return topIds;
 }
