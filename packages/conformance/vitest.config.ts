@@ -24,6 +24,7 @@ export default defineConfig({
           name: 'node',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts'],
+          setupFiles: ['test/share-across-runs.ts'],
         },
       },
       ...(withChromium
