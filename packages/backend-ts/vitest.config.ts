@@ -22,6 +22,8 @@ const SOURCE_ONLY_TESTS = [
 ];
 
 export default defineConfig({
+  // The dist run has its own Vite cache: `pnpm test` runs it beside the source run.
+  ...(dist ? { cacheDir: 'node_modules/.vite-dist' } : {}),
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {

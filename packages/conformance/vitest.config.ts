@@ -12,6 +12,8 @@ const conditions = process.env.SOFTMAX_KIT_DIST ? [] : ['@softmax-kit/source'];
 const withChromium = hasChromium('conformance', 'the browser tests');
 
 export default defineConfig({
+  // The dist run has its own Vite cache: `pnpm test` runs it beside the source run.
+  ...(process.env.SOFTMAX_KIT_DIST ? { cacheDir: 'node_modules/.vite-dist' } : {}),
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
