@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 const conditions = process.env.SOFTMAX_KIT_DIST ? [] : ['@softmax-kit/source'];
 
 export default defineConfig({
+  // The dist run has its own Vite cache: `pnpm test` runs it beside the source run.
+  ...(process.env.SOFTMAX_KIT_DIST ? { cacheDir: 'node_modules/.vite-dist' } : {}),
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {

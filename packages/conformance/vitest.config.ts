@@ -12,6 +12,8 @@ const conditions = process.env.SOFTMAX_KIT_DIST ? [] : ['@softmax-kit/source'];
 const withChromium = hasChromium('conformance', 'the browser tests');
 
 export default defineConfig({
+  // The dist run has its own Vite cache: `pnpm test` runs it beside the source run.
+  ...(process.env.SOFTMAX_KIT_DIST ? { cacheDir: 'node_modules/.vite-dist' } : {}),
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
@@ -24,6 +26,7 @@ export default defineConfig({
           name: 'node',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts'],
+          setupFiles: ['test/share-across-runs.ts'],
         },
       },
       ...(withChromium

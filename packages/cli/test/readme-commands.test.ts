@@ -21,9 +21,10 @@ import { documents, type Fence, fences } from './markdown-blocks.js';
 
 const cliRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(cliRoot, '..', '..');
-// Inside node_modules (ignored by git), so `--import tsx` and `@softmax-kit/*` resolve from it.
-const workDir = join(cliRoot, 'node_modules', '.cache', 'readme-commands');
 const dist = process.env.SOFTMAX_KIT_DIST !== undefined;
+// Inside node_modules (ignored by git), so `--import tsx` and `@softmax-kit/*` resolve from it;
+// one folder per mode, as `pnpm test` runs the source and the dist runs at the same time.
+const workDir = join(cliRoot, 'node_modules', '.cache', `readme-commands${dist ? '-dist' : ''}`);
 // A hang limit, not a speed check: the suite (fast profile, which reaches 262,144-token rows and
 // 64-row batches) on three backends takes 2-4 minutes on a 2-core machine while the other
 // commands run beside it.

@@ -22,9 +22,10 @@ import { describe, expect, it } from 'vitest';
 import { documents, fences, repoRoot } from './markdown-blocks.js';
 
 const cliRoot = fileURLToPath(new URL('..', import.meta.url));
-// Inside node_modules (ignored by git), so `--import tsx` and `@softmax-kit/*` resolve from it.
-const workDir = join(cliRoot, 'node_modules', '.cache', 'readme-typescript');
 const dist = process.env.SOFTMAX_KIT_DIST !== undefined;
+// Inside node_modules (ignored by git), so `--import tsx` and `@softmax-kit/*` resolve from it;
+// one folder per mode, as `pnpm test` runs the source and the dist runs at the same time.
+const workDir = join(cliRoot, 'node_modules', '.cache', `readme-typescript${dist ? '-dist' : ''}`);
 // A hang limit, not a speed check: conformance's README block runs the whole suite (fast profile)
 // on tsBackend, about 80 s alone and more beside the other blocks on a 2-core machine.
 const BLOCK_TIMEOUT_MS = 300_000;

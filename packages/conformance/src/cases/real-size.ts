@@ -9,7 +9,8 @@
  * rotation of one base row (`row_r[i] = base[(i + k_r) mod n]`, a different `k_r` per row): the
  * rows differ (a kernel that mixes them up, or gives up after row 64, fails) while one reference
  * per row length serves them all, rotated the same way. Base rows are exact in float32, so both
- * dtypes share them; references are cached per length for the run.
+ * dtypes share them; references are cached per length for the run
+ * (or the process: shared-values.ts).
  */
 import type { Dtype, FloatArray, Operation, SplitThreshold } from '@softmax-kit/core';
 import { DERIVATION, type RowBounds, rowBounds } from '../bounds.js';
@@ -33,6 +34,7 @@ import {
 } from '../profile.js';
 import { type ReferenceRow, referenceRow } from '../reference.js';
 import { createRng, seedFor } from '../rng.js';
+import { backendIndependent } from '../shared-values.js';
 
 const OPERATIONS: readonly Operation[] = ['softmax', 'logSoftmax', 'logSumExp'];
 /** Spread of the base rows' logits: wide enough that p spans many orders of magnitude. */
@@ -40,16 +42,14 @@ const SPREAD = 12;
 
 const showShape = ([rows, cols]: Shape) => `${rows} x ${cols}`;
 
-/** The base row of length `n` and its reference at T = 1 (cached for the run). */
+/** The base row of length `n` and its reference at T = 1 (made once per run, or process). */
 function baseRow(context: CaseContext, n: number): { row: Float64Array; ref: ReferenceRow } {
   const key = `real-size:${n}`;
-  const cached = context.cache.get(key) as { row: Float64Array; ref: ReferenceRow } | undefined;
-  if (cached) return cached;
-  const rng = createRng(seedFor(context.seed, key));
-  const row = inDtype('float32', uniformRow(rng, n, SPREAD));
-  const entry = { row, ref: referenceRow(row, 1) };
-  context.cache.set(key, entry);
-  return entry;
+  return backendIndependent(context, `${key}:${context.seed}`, () => {
+    const rng = createRng(seedFor(context.seed, key));
+    const row = inDtype('float32', uniformRow(rng, n, SPREAD));
+    return { row, ref: referenceRow(row, 1) };
+  });
 }
 
 function baseBounds(context: CaseContext, n: number, dtype: Dtype): RowBounds {

@@ -29,6 +29,7 @@ import {
   referenceRawLogprobs,
   referenceToken,
 } from '../sampling-reference.js';
+import { backendIndependent } from '../shared-values.js';
 import { type SamplerFactory, samplingCase } from './sampling-case.js';
 
 /**
@@ -523,24 +524,21 @@ function summary(tally: Tally): string {
   return `${tally.rows} rows, ${tally.compared} draws compared with the reference, ${tally.near} within the bound of a boundary (not compared)${tally.nearRows > 0 ? `, ${tally.nearRows} rows with topP within the bound of a cumulative value (kept set not compared)` : ''}`;
 }
 
-/** Scenarios of a family at the profile's sizes, cached per run (the reference sorts each row). */
+/** Scenarios of a family at the profile's sizes, made once per run (or process: shared-values.ts). */
 function familyScenarios(context: CaseContext, family: Family, profile: Profile): SizedScenario[] {
-  const key = `sampling-sizes:${family}:${profile}:${context.seed}`;
-  const cached = context.cache.get(key) as SizedScenario[] | undefined;
-  if (cached) return cached;
-  // One stream per family (not per case), so the draw-count cases of a family share their rows.
-  const rng = createRng(seedFor(context.seed, `sampling-sizes.${family}.${profile}`));
-  const { sizes, largeScenarios } = SIZE_PROFILES[profile];
-  const list = sizes.flatMap((n) => {
-    const all = scenarios(family, n, rng);
-    // Above 64k the fast profile keeps the first near-tie scenario (its block holds exact ties
-    // too: 64 values repeated), so CI sorts few 256k rows for the reference.
-    return n > 65_536
-      ? all.filter((s) => s.label.includes('near-ties')).slice(0, largeScenarios)
-      : all;
+  return backendIndependent(context, `sampling-sizes:${family}:${profile}:${context.seed}`, () => {
+    // One stream per family (not per case), so the draw-count cases of a family share their rows.
+    const rng = createRng(seedFor(context.seed, `sampling-sizes.${family}.${profile}`));
+    const { sizes, largeScenarios } = SIZE_PROFILES[profile];
+    return sizes.flatMap((n) => {
+      const all = scenarios(family, n, rng);
+      // Above 64k the fast profile keeps the first near-tie scenario (its block holds exact ties
+      // too: 64 values repeated), so CI sorts few 256k rows for the reference.
+      return n > 65_536
+        ? all.filter((s) => s.label.includes('near-ties')).slice(0, largeScenarios)
+        : all;
+    });
   });
-  context.cache.set(key, list);
-  return list;
 }
 
 /** A value shared by the cases of one run (`context.cache`), made on first use. */
@@ -582,7 +580,9 @@ function familyCase(
         const row = inDtype(dtype, scenario.row);
         // Every row is exact in float32, so both dtypes and every draw count share one reference.
         const key = `sampling-sizes:${family}:${profile}:${context.seed}:${index}`;
-        const reference = cached(context, key, () => referenceDistribution(row, scenario.params));
+        const reference = backendIndependent(context, key, () =>
+          referenceDistribution(row, scenario.params),
+        );
         const seed = context.rng.int(0, 2 ** 31);
         const n = row.length;
         const result = await sampler.sample(batchInput(dtype, row, copies), {
@@ -662,7 +662,7 @@ function batchCase(dtype: Dtype, profile: Profile, make: SamplerFactory): Confor
     async (sampler, context, t) => {
       const model = context.model(dtype);
       // Rows exact in float32: both dtypes share the batch and its references.
-      const { logits, params, seeds, draws, references } = cached(
+      const { logits, params, seeds, draws, references } = backendIndependent(
         context,
         `sampling-batch:${profile}:${context.seed}`,
         () => makeBatch(createRng(seedFor(context.seed, `sampling-batch.${profile}`)), rows, n),
