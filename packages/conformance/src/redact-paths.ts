@@ -18,7 +18,7 @@ const NODE_MODULES = /^.*\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/;
  *
  * @example
  * ```ts
- * redactPaths('not found at /home/me/repo/node_modules/.pnpm/a@1/node_modules/a/b.node');
+ * redactPaths(`not found at ${process.cwd()}/node_modules/.pnpm/a@1/node_modules/a/b.node`);
  * // 'not found at a/b.node'
  * ```
  */
