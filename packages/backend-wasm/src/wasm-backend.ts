@@ -93,6 +93,8 @@ interface ReadOptions {
   readonly relaxedSimd: boolean;
 }
 
+const THREADS = 'an integer from 1 to 64';
+
 const badOption = (name: string, wanted: string, value: unknown, cause: unknown): SoftmaxError =>
   new SoftmaxError(
     'INVALID_INPUT',
@@ -109,34 +111,29 @@ const badOption = (name: string, wanted: string, value: unknown, cause: unknown)
  * from 1 to 64 or a `relaxedSimd` that is not a boolean is `INVALID_INPUT`.
  */
 function readOptions(options: unknown): ReadOptions {
-  let threads: unknown = 1;
-  let relaxedSimd: unknown = true;
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     // null and primitives are no options object (their properties are never read).
     throw badOption(
       'threads',
-      'an integer from 1 to 64',
+      THREADS,
       `${options === null ? 'null' : typeof options} options`,
       undefined,
     );
   }
-  if (options !== undefined) {
+  const source = options as Record<string, unknown> | undefined;
+  /** One option, read once: `fallback` when absent (or null); a getter that throws is reported. */
+  const read = (name: string, wanted: string, fallback: unknown): unknown => {
     try {
-      threads = (options as { threads?: unknown }).threads ?? 1;
+      return source?.[name] ?? fallback;
     } catch (error) {
-      throw badOption('threads', 'an integer from 1 to 64', error, error);
+      throw badOption(name, wanted, error, error);
     }
-  }
+  };
+  const threads = read('threads', THREADS, 1);
   if (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > 64) {
-    throw badOption('threads', 'an integer from 1 to 64', threads, undefined);
+    throw badOption('threads', THREADS, threads, undefined);
   }
-  if (options !== undefined) {
-    try {
-      relaxedSimd = (options as { relaxedSimd?: unknown }).relaxedSimd ?? true;
-    } catch (error) {
-      throw badOption('relaxedSimd', 'true or false', error, error);
-    }
-  }
+  const relaxedSimd = read('relaxedSimd', 'true or false', true);
   if (typeof relaxedSimd !== 'boolean') {
     throw badOption('relaxedSimd', 'true or false', relaxedSimd, undefined);
   }
@@ -156,12 +153,14 @@ function fromBase64(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** The relaxed-SIMD variant of the plain module's bytes (one function body spliced in). */
+const relaxedOf = (plain: Uint8Array): Uint8Array<ArrayBuffer> =>
+  spliceFunction(plain, RELAXED_FUNCTION, fromBase64(RELAXED_BODY_BASE64));
+
 /** The kernel module's bytes: the plain SIMD128 module, or its relaxed-SIMD variant. */
 export function kernelBytes(variant: 'plain' | 'relaxed'): Uint8Array<ArrayBuffer> {
   const plain = fromBase64(KERNEL_WASM_BASE64);
-  return variant === 'plain'
-    ? plain
-    : spliceFunction(plain, RELAXED_FUNCTION, fromBase64(RELAXED_BODY_BASE64));
+  return variant === 'plain' ? plain : relaxedOf(plain);
 }
 
 /**
@@ -174,9 +173,10 @@ async function compileKernel(
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
     throw unavailable('this runtime has no WebAssembly');
   }
-  const relaxed = relaxedSimd ? kernelBytes('relaxed') : null;
+  const plain = kernelBytes('plain');
+  const relaxed = relaxedSimd ? relaxedOf(plain) : null;
   const useRelaxed = relaxed !== null && WebAssembly.validate(relaxed);
-  const bytes = useRelaxed ? relaxed : kernelBytes('plain');
+  const bytes = useRelaxed ? relaxed : plain;
   // The module uses SIMD128 (and multi-value results); an engine without SIMD rejects it here.
   if (!WebAssembly.validate(bytes)) {
     throw unavailable('this runtime has no WebAssembly SIMD128 (fixed-width SIMD)');

@@ -602,7 +602,7 @@
     (local.get $masked)
     (local.get $positive))
 
-  ;; ==== BEGIN sampler candidates (helper-b): new functions only, after every softmax function ====
+  ;; ---- The sampler's candidates.
   ;; The float32 entries at the $count int32 indices at $ids of the row at $in, stored in that
   ;; order at $out: the values of the candidates gatherAtLeast found (src/row-passes.ts), which
   ;; JavaScript reads back and $expSum (with $write) weighs. Scalar loads: the indices are
@@ -618,5 +618,4 @@
         (local.set $ids (i32.add (local.get $ids) (i32.const 4)))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (br $next))))
-  ;; ==== END sampler candidates (helper-b) ====
 )
