@@ -16,15 +16,23 @@ export function shareAcrossRuns(on: boolean): void {
   shared = on ? (shared ?? new Map()) : null;
 }
 
+function memo<T>(store: Map<string, unknown>, key: string, make: () => T): T {
+  if (store.has(key)) return store.get(key) as T;
+  const value = make();
+  store.set(key, value);
+  return value;
+}
+
+/** A value shared by the cases of one run (`context.cache`), made on first use. */
+export function perRun<T>(context: CaseContext, key: string, make: () => T): T {
+  return memo(context.cache, key, make);
+}
+
 /**
  * The value under `key`, made on first use: kept for the process when sharing is on, else for the
  * run (`context.cache`). `key` must name everything `make` depends on (the seed, the profile,
  * the size), and `make` must not read the backend or its precision model.
  */
 export function backendIndependent<T>(context: CaseContext, key: string, make: () => T): T {
-  const store = shared ?? context.cache;
-  if (store.has(key)) return store.get(key) as T;
-  const value = make();
-  store.set(key, value);
-  return value;
+  return memo(shared ?? context.cache, key, make);
 }

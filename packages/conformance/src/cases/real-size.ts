@@ -34,7 +34,7 @@ import {
 } from '../profile.js';
 import { type ReferenceRow, referenceRow } from '../reference.js';
 import { createRng, seedFor } from '../rng.js';
-import { backendIndependent } from '../shared-values.js';
+import { backendIndependent, perRun } from '../shared-values.js';
 
 const OPERATIONS: readonly Operation[] = ['softmax', 'logSoftmax', 'logSumExp'];
 /** Spread of the base rows' logits: wide enough that p spans many orders of magnitude. */
@@ -53,13 +53,11 @@ function baseRow(context: CaseContext, n: number): { row: Float64Array; ref: Ref
 }
 
 function baseBounds(context: CaseContext, n: number, dtype: Dtype): RowBounds {
-  const key = `real-size-bounds:${n}:${dtype}`;
-  const cached = context.cache.get(key) as RowBounds | undefined;
-  if (cached) return cached;
-  const { row, ref } = baseRow(context, n);
-  const bounds = rowBounds(row, ref, context.model(dtype));
-  context.cache.set(key, bounds);
-  return bounds;
+  // Per run: the bounds depend on the backend's precision model.
+  return perRun(context, `real-size-bounds:${n}:${dtype}`, () => {
+    const { row, ref } = baseRow(context, n);
+    return rowBounds(row, ref, context.model(dtype));
+  });
 }
 
 /** The rotation of row `r` among `n` entries: distinct for every row of a call (n > r). */

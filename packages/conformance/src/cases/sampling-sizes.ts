@@ -29,7 +29,7 @@ import {
   referenceRawLogprobs,
   referenceToken,
 } from '../sampling-reference.js';
-import { backendIndependent } from '../shared-values.js';
+import { backendIndependent, perRun } from '../shared-values.js';
 import { type SamplerFactory, samplingCase } from './sampling-case.js';
 
 /**
@@ -541,14 +541,6 @@ function familyScenarios(context: CaseContext, family: Family, profile: Profile)
   });
 }
 
-/** A value shared by the cases of one run (`context.cache`), made on first use. */
-function cached<T>(context: CaseContext, key: string, make: () => T): T {
-  if (context.cache.has(key)) return context.cache.get(key) as T;
-  const value = make();
-  context.cache.set(key, value);
-  return value;
-}
-
 const FAMILY_TEXT: { readonly [F in Family]: string } = {
   'top-k':
     'topK cut inside a block of exact ties and of near-ties (1 float32 ulp apart), with more and fewer than 512 tokens in the block, at random positions and at the row end, k beyond the allowed tokens; the rows of issue 14 at n = 601',
@@ -609,7 +601,7 @@ function familyCase(
             model,
             scenario.outputs,
             tally,
-            () => cached(context, `${key}:raw:${dtype}`, () => rawReference(row, model)),
+            () => perRun(context, `${key}:raw:${dtype}`, () => rawReference(row, model)),
           );
         }
       }
