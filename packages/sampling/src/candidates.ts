@@ -8,7 +8,6 @@ export class Workspace {
   logits = new Float64Array(0);
   w = new Float64Array(0);
   buckets = new Int32Array(0);
-  marks = new Uint8Array(0);
   processed = new Float64Array(0);
 
   /** Room for rows of `n` tokens. */
@@ -18,7 +17,6 @@ export class Workspace {
     this.logits = new Float64Array(n);
     this.w = new Float64Array(n);
     this.buckets = new Int32Array(n);
-    this.marks = new Uint8Array(n);
     this.processed = new Float64Array(n);
   }
 }
@@ -242,20 +240,27 @@ export function compact(candidates: Candidates, keep: (k: number) => boolean): v
   candidates.count = count;
 }
 
-/** Keeps the candidates marked 1 (clearing the marks), in their order. */
-function compactMarked(candidates: Candidates, marks: Uint8Array): void {
+/**
+ * Keeps the ranking's prefix that ends at candidate `last`, in index order: the logits above its
+ * logit and, of those equal to it, the indices up to its index (ties rank by lower index); one
+ * branch-free compaction by value. `mass` is the prefix's weight.
+ */
+function keepPrefixEndingAt(candidates: Candidates, last: number, mass: number): void {
   const { ids, logits, w } = candidates;
   const total = candidates.count;
-  let count = 0;
+  const cut = logits[last]!;
+  const lastId = ids[last]!;
+  let kept = 0;
   for (let k = 0; k < total; k++) {
-    const kept = marks[k]!;
-    marks[k] = 0;
-    ids[count] = ids[k]!;
-    logits[count] = logits[k]!;
-    w[count] = w[k]!;
-    count += kept;
+    const v = logits[k]!;
+    const id = ids[k]!;
+    ids[kept] = id;
+    logits[kept] = v;
+    w[kept] = w[k]!;
+    kept += +(v > cut) | (+(v === cut) & +(id <= lastId));
   }
-  candidates.count = count;
+  candidates.count = kept;
+  candidates.mass = mass; // summed by rank, not by index: any float64 order is SPEC's S
 }
 
 /** Positions of candidates sorted by rank: logit descending, ties by lower index (stable). */
@@ -288,7 +293,6 @@ export function keepRankedPrefix(
 ): boolean {
   const count = candidates.count;
   const { logits, w } = candidates;
-  const marks = ws.marks;
   if (count <= SORT_LIMIT) {
     let keep = -1;
     let keptMass = 0;
@@ -305,9 +309,7 @@ export function keepRankedPrefix(
       }
     }
     if (keep < 0) return false;
-    for (let r = 0; r < keep; r++) marks[ranked[r]!] = 1;
-    compactMarked(candidates, marks);
-    candidates.mass = keptMass; // summed by rank, not by index: any float64 order is SPEC's S
+    keepPrefixEndingAt(candidates, ranked[keep - 1]!, keptMass);
     return true;
   }
   // Bucket 0 holds +Infinity; finite logits spread over the others by (high - x) * scale,
@@ -370,24 +372,7 @@ export function keepRankedPrefix(
     }
     if (r === ranked.length - 1) mass = Number.NaN; // (cannot happen: the bucket was enough)
   }
-  // Kept: the ranking's prefix up to the last taken member, i.e. the logits above its logit
-  // and, of those equal to it, the indices up to its index (ties rank by lower index); one
-  // branch-free compaction by value.
-  const last = ranked[taken - 1]!;
-  const cut = logits[last]!;
-  const { ids } = candidates;
-  const lastId = ids[last]!;
-  let kept = 0;
-  for (let k = 0; k < count; k++) {
-    const v = logits[k]!;
-    const id = ids[k]!;
-    ids[kept] = id;
-    logits[kept] = v;
-    w[kept] = w[k]!;
-    kept += +(v > cut) | (+(v === cut) & +(id <= lastId));
-  }
-  candidates.count = kept;
-  candidates.mass = mass; // summed by rank, not by index: any float64 order is SPEC's S
+  keepPrefixEndingAt(candidates, ranked[taken - 1]!, mass);
   return true;
 }
 
