@@ -81,3 +81,66 @@ describe("backend-ts row passes give the generic passes' results", () => {
     expect(sum).toBe(blocks[0]! + blocks[1]! + blocks[2]! + blocks[3]!);
   });
 });
+
+describe("backend-ts's split (top-p's one pass) gives core's JavaScript pass's results", () => {
+  const fresh = () => ({ total: 0, head: 0, headCount: 0, headWeighted: 0, band: 0 });
+  const compare = (x: Float32Array | Float64Array, lo: number, hi: number, t: number) => {
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of x) if (v > max) max = v;
+    if (!Number.isFinite(max)) return;
+    const n = x.length;
+    const blocks = () => new Float64Array(Math.ceil(n / 4096));
+    const [bandA, bandB] = [new Int32Array(n), new Int32Array(n)];
+    const [blocksA, blocksB, headA, headB] = [blocks(), blocks(), blocks(), blocks()];
+    const a = tsRowPasses.split(x, max, t, lo, hi, true, bandA, blocksA, headA, fresh());
+    const b = genericRowPasses.split(x, max, t, lo, hi, true, bandB, blocksB, headB, fresh());
+    expect([a.band, a.headCount]).toEqual([b.band, b.headCount]);
+    expect([...bandA.subarray(0, a.band)]).toEqual([...bandB.subarray(0, b.band)]);
+    // float32 rows: the table exp, within 5.9e-10 relative (fast-exp.test.ts); float64 rows:
+    // Math.exp, as the generic pass. Sums of n terms of one sign add n * 2^-53; z in the
+    // weighted sum is -u / scale, a few roundings more per term.
+    // Terms far below float32's range (z past the table's cut-off, ~-104.7) are the table's
+    // last entry, not 0: an absolute 1e-40 per entry covers them and their weighted terms.
+    const bound = (reference: number) =>
+      (5.9e-10 + (n + 4) * 2 ** -52) * Math.abs(reference) + n * 1e-40;
+    expect(Math.abs(a.total - b.total)).toBeLessThanOrEqual(bound(b.total));
+    expect(Math.abs(a.head - b.head)).toBeLessThanOrEqual(bound(b.head));
+    expect(Math.abs(a.headWeighted - b.headWeighted)).toBeLessThanOrEqual(bound(b.headWeighted));
+    blocksB.forEach((sum, k) => {
+      expect(Math.abs(blocksA[k]! - sum)).toBeLessThanOrEqual(bound(sum));
+      expect(Math.abs(headA[k]! - headB[k]!)).toBeLessThanOrEqual(bound(headB[k]!));
+    });
+  };
+
+  it('on rows with ties at both edges and -Infinity, both dtypes (fast-check)', () => {
+    const edges = [-1, 2];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(Number.NEGATIVE_INFINITY, ...edges),
+            fc.double({ min: -50, max: 50, noNaN: true }),
+          ),
+          { minLength: 1, maxLength: 37 },
+        ),
+        fc.boolean(),
+        fc.constantFrom(1, 0.3, 7),
+        (values, single, t) => {
+          const x = single ? Float32Array.from(values) : Float64Array.from(values);
+          compare(x, edges[0]!, edges[1]!, t);
+          compare(x, -60, Number.POSITIVE_INFINITY, t);
+        },
+      ),
+    );
+  });
+
+  it('at vocabulary sizes (every block and tail)', () => {
+    for (const n of [4095, 4096, 4097, 131_072 + 5]) {
+      const x = Float32Array.from({ length: n }, (_, i) =>
+        i % 97 === 3 ? Number.NEGATIVE_INFINITY : Math.fround(Math.sin(i * 0.37) * 12),
+      );
+      for (let i = 5; i < n; i += 13) x[i] = i % 2 === 0 ? 4.5 : 7.25;
+      for (const t of [1, 0.3]) compare(x, 4.5, 7.25, t);
+    }
+  });
+});

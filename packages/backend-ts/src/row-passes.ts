@@ -5,8 +5,8 @@
  *
  * @packageDocumentation
  */
-import type { FloatArray, RowPasses, RowStats } from '@softmax-kit/core';
-import { EXP_TABLE } from './fast-exp.js';
+import type { FloatArray, RowPasses, RowSplit, RowStats } from '@softmax-kit/core';
+import { EXP_TABLE, STEPS_PER_NAT } from './fast-exp.js';
 import { stepsPerUnit, sumExp32, sumExp64 } from './row-exp-sums.js';
 
 /** Block length of the block sums (core's `ROW_BLOCK`, the contract's value). */
@@ -166,11 +166,127 @@ function gatherAtLeast(
   return count;
 }
 
+/**
+ * The exp sum split at `[lo, hi)` (core's `RowPasses.split`), float32 rows with the table exp of
+ * `expSum` (each term the one it adds), float64 rows by core's pass. The head's share is taken
+ * without a branch (a fifth of a flat row is head, in no order); the band, a few percent of the
+ * row, is listed behind a branch.
+ */
+function split(
+  x: FloatArray,
+  max: number,
+  temperature: number,
+  lo: number,
+  hi: number,
+  weighted: boolean,
+  band: Int32Array,
+  blocks: Float64Array,
+  headBlocks: Float64Array,
+  into: RowSplit,
+): RowSplit {
+  if (!(x instanceof Float32Array))
+    return split64(x, max, temperature, lo, hi, weighted, band, blocks, headBlocks, into);
+  const n = x.length;
+  const scale = stepsPerUnit(temperature);
+  // z = (v - max) / T = -u / STEPS_PER_NAT: the log-weight in nats, for the entropy's sum.
+  const toZ = -1 / STEPS_PER_NAT;
+  const table = EXP_TABLE;
+  const cutoff = 4832; // EXP_CUTOFF_STEPS
+  const magic = 6755399441055744; // ROUND_MAGIC
+  const c1 = 0.02166084939249829;
+  const c2 = 2.3459619820224677e-4;
+  const c3 = 1.6938509724371819e-6;
+  let total = 0;
+  let head = 0;
+  let headCount = 0;
+  let headWeighted = 0;
+  let count = 0;
+  for (let start = 0, b = 0; start < n; start += BLOCK, b++) {
+    const end = Math.min(n, start + BLOCK);
+    let sum = 0;
+    let above = 0;
+    for (let i = start; i < end; i++) {
+      const v = x[i]!;
+      let u = (max - v) * scale;
+      // biome-ignore lint/complexity/useMathMinMax: NaN (and -Infinity entries) to the cut-off
+      u = u < cutoff ? u : cutoff;
+      const k = u + magic - magic;
+      const t = k - u;
+      const e = table[k | 0]! * (1 + t * (c1 + t * (c2 + t * c3)));
+      sum += e;
+      const inHead = +(v >= hi);
+      above += e * inHead;
+      headCount += inHead;
+      if (weighted && inHead === 1 && e > 0) headWeighted += e * (u * toZ);
+      if (inHead === 0 && v >= lo) band[count++] = i;
+    }
+    blocks[b] = sum;
+    headBlocks[b] = above;
+    total += sum;
+    head += above;
+  }
+  into.total = total;
+  into.head = head;
+  into.headCount = headCount;
+  into.headWeighted = headWeighted;
+  into.band = count;
+  return into;
+}
+
+/** {@link split} of a float64 row: `Math.exp`, as this backend's float64 `expSum` takes. */
+function split64(
+  x: FloatArray,
+  max: number,
+  temperature: number,
+  lo: number,
+  hi: number,
+  weighted: boolean,
+  band: Int32Array,
+  blocks: Float64Array,
+  headBlocks: Float64Array,
+  into: RowSplit,
+): RowSplit {
+  const n = x.length;
+  let total = 0;
+  let head = 0;
+  let headCount = 0;
+  let headWeighted = 0;
+  let count = 0;
+  for (let start = 0, b = 0; start < n; start += BLOCK, b++) {
+    const end = Math.min(n, start + BLOCK);
+    let sum = 0;
+    let above = 0;
+    for (let i = start; i < end; i++) {
+      const v = x[i]!;
+      const z = (v - max) / temperature;
+      const e = Math.exp(z);
+      sum += e;
+      if (v >= hi) {
+        above += e;
+        headCount++;
+        if (weighted && e > 0) headWeighted += e * z;
+      } else if (v >= lo) band[count++] = i;
+    }
+    blocks[b] = sum;
+    headBlocks[b] = above;
+    total += sum;
+    head += above;
+  }
+  into.total = total;
+  into.head = head;
+  into.headCount = headCount;
+  into.headWeighted = headWeighted;
+  into.band = count;
+  return into;
+}
+
 /** This backend's row passes (frozen; shared by every `tsBackend()`). */
-export const tsRowPasses: RowPasses = Object.freeze({
+export const tsRowPasses: Required<RowPasses> = Object.freeze({
   stats,
   expSum,
   weigh,
   countAtLeast,
   gatherAtLeast,
+  split,
+  holding: <T>(_x: FloatArray, run: () => T): T => run(),
 });

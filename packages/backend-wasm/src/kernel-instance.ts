@@ -55,7 +55,17 @@ export interface KernelExports {
     m: number,
     scale: number,
     write: number,
+    lo?: number,
+    hi?: number,
+    first?: number,
   ): [number, number];
+  /**
+   * expSum's split mode (write 2; 3 also sums term * u over the head) leaves these beside its two
+   * results (sum, head sum): see `$expSum` in the WAT.
+   */
+  readonly headCount: WebAssembly.Global;
+  readonly bandCount: WebAssembly.Global;
+  readonly headWeighted: WebAssembly.Global;
   /** `x *= factor` over `n` float32 entries at `at`. */
   scaleRow(at: number, n: number, factor: number): void;
   /** The sampler's row scans (src/row-passes.ts): entries `>= t` of the row at `input`. */
@@ -87,6 +97,11 @@ export class KernelInstance {
    */
   buffer: ArrayBufferLike | null = null;
   byteLength = 0;
+  /**
+   * The row whose copy is at DATA_AT while the sampler holds it (the row passes' `holding`);
+   * null when none is, or when anything else may have written there since (every compute).
+   */
+  heldRow: Float32Array | null = null;
 
   /**
    * @param instance - an instance of the kernel module on `memory`

@@ -35,8 +35,11 @@ describe('the committed kernel module', () => {
     const names = WebAssembly.Module.exports(module).map((entry) => entry.name);
     expect(names.sort()).toEqual(
       [
+        'bandCount',
         'countAtLeast',
         'expSum',
+        'headCount',
+        'headWeighted',
         'gatherAtLeast',
         'rowStats',
         'pickValues',

@@ -199,3 +199,101 @@ describe('ceilFloat32', () => {
     expect(ceilFloat32(Number.NaN)).toBeNaN();
   });
 });
+
+describe("wasm row passes: the split (top-p's one pass) against core's JavaScript pass", () => {
+  const fresh = () => ({ total: 0, head: 0, headCount: 0, headWeighted: 0, band: 0 });
+  /** One split on both paths: the band and counts exactly, the sums within the exp's bound. */
+  const compare = (
+    passes: RowPasses,
+    x: Float32Array,
+    lo: number,
+    hi: number,
+    temperature: number,
+  ) => {
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of x) if (v > max) max = v;
+    const n = x.length;
+    const blocks = (): Float64Array => new Float64Array(Math.ceil(n / 4096));
+    const [bandA, bandB] = [new Int32Array(n), new Int32Array(n)];
+    const [blocksA, blocksB, headA, headB] = [blocks(), blocks(), blocks(), blocks()];
+    const a = passes.split!(x, max, temperature, lo, hi, true, bandA, blocksA, headA, fresh());
+    const b = genericRowPasses.split(
+      x,
+      max,
+      temperature,
+      lo,
+      hi,
+      true,
+      bandB,
+      blocksB,
+      headB,
+      fresh(),
+    );
+    expect(a.band).toBe(b.band);
+    expect(a.headCount).toBe(b.headCount);
+    expect([...bandA.subarray(0, a.band)]).toEqual([...bandB.subarray(0, b.band)]);
+    // Terms within the kernel exp's 1.0e-7 (exp.test.ts proves it), float64 sums of n
+    // non-negative terms add n * 2^-53; the weighted sum's z = u ln 2 adds a few 2^-53 per
+    // term. Every such sum is of terms of one sign, so the bound is relative to the sum.
+    const bound = (reference: number) => (1.0e-7 + (n + 4) * 2 ** -53) * Math.abs(reference);
+    expect(Math.abs(a.total - b.total)).toBeLessThanOrEqual(bound(b.total));
+    expect(Math.abs(a.head - b.head)).toBeLessThanOrEqual(bound(b.head));
+    expect(Math.abs(a.headWeighted - b.headWeighted)).toBeLessThanOrEqual(bound(b.headWeighted));
+    blocksB.forEach((sum, k) => {
+      expect(Math.abs(blocksA[k]! - sum)).toBeLessThanOrEqual(bound(sum));
+      expect(Math.abs(headA[k]! - headB[k]!)).toBeLessThanOrEqual(bound(headB[k]!));
+    });
+    // The blocks add up to the totals (in order), as the draw reads them.
+    expect(blocksA.reduce((s, v) => s + v, 0)).toBe(a.total);
+  };
+
+  it('at vocabulary sizes and every tail length, with ties at both edges and -Infinity', async () => {
+    const sm = await createSoftmax(wasmBackend());
+    const passes = internalsOf(sm).rowPasses;
+    for (const n of [1, 2, 3, 4, 5, 7, 4095, 4096, 4097, 32_768 + 3, 131_072 + 5]) {
+      const x = Float32Array.from({ length: n }, (_, i) =>
+        i % 97 === 3 ? Number.NEGATIVE_INFINITY : Math.fround(Math.sin(i * 0.37) * 12),
+      );
+      // Entries exactly at the edges, in every lane.
+      const lo = Math.fround(4.5);
+      const hi = Math.fround(7.25);
+      for (let i = 5; i < n; i += 13) x[i] = i % 2 === 0 ? lo : hi;
+      for (const t of [1, 0.3, 7]) {
+        compare(passes, x, lo, hi, t);
+        // Edges between two float32 values: the kernel's float32 comparisons must round them up.
+        compare(passes, x, lo + 2 ** -30, hi - 2 ** -30, t);
+        compare(passes, x, -11.5, Number.POSITIVE_INFINITY, t);
+      }
+    }
+    await sm.dispose();
+  });
+
+  it('holds a row: one copy serves every pass, and a compute in between does not break it', async () => {
+    const sm = await createSoftmax(wasmBackend());
+    const passes = internalsOf(sm).rowPasses;
+    const n = 40_000;
+    const x = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.cos(i * 0.11) * 9));
+    const other = Float32Array.from({ length: n }, (_, i) => Math.fround(-Math.cos(i * 0.11) * 9));
+    const stats = () => ({ max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
+    const expected = genericRowPasses.stats(x, stats());
+    const sums: number[] = [];
+    passes.holding!(x, () => {
+      expect(passes.stats(x, stats())).toEqual(expected);
+      sums.push(passes.expSum(x, expected.max, 1));
+      // Another row staged where the held copy lives, then the held row again.
+      expect(passes.stats(other, stats())).toEqual(genericRowPasses.stats(other, stats()));
+      expect(passes.stats(x, stats())).toEqual(expected);
+      // A softmax computes in the same memory.
+      (sm as import('@softmax-kit/core').SyncSoftmax).softmaxSync(other);
+      sums.push(passes.expSum(x, expected.max, 1));
+      // A weigh places its values after the held copy, not on it.
+      const values = Float64Array.of(x[0]!, x[1]!);
+      passes.weigh(x, values, 2, expected.max, 1, new Float64Array(2));
+      sums.push(passes.expSum(x, expected.max, 1));
+    });
+    expect(new Set(sums).size).toBe(1);
+    // The same sum as a pass on a fresh copy, outside the hold.
+    expect(sums[0]).toBe(passes.expSum(x, expected.max, 1));
+    await sm.dispose();
+  });
+});

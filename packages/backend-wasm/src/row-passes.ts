@@ -9,7 +9,13 @@
  *
  * @packageDocumentation
  */
-import { type FloatArray, ROW_BLOCK, type RowPasses, type RowStats } from '@softmax-kit/core';
+import {
+  type FloatArray,
+  ROW_BLOCK,
+  type RowPasses,
+  type RowSplit,
+  type RowStats,
+} from '@softmax-kit/core';
 import { genericRowPasses } from '@softmax-kit/core/internal';
 import type { KernelInstance } from './kernel-instance.js';
 import { DATA_AT } from './layout.js';
@@ -35,24 +41,40 @@ export function ceilFloat32(t: number): number {
   return bits[0]!;
 }
 
-/** Copies a float32 row into the staging memory at DATA_AT, with `extra` bytes after it. */
-function stage(instance: KernelInstance, x: Float32Array, extra: number): void {
+/**
+ * Copies a float32 row into the staging memory at DATA_AT, with `extra` bytes after it; no copy
+ * when it is the held row and its copy is still there ({@link wasmRowPasses}' `holding`).
+ */
+function stage(
+  instance: KernelInstance,
+  x: Float32Array,
+  extra: number,
+  held: FloatArray | null,
+): void {
   instance.reserve(DATA_AT + x.length * 4 + extra);
+  if (instance.heldRow === x) return;
   instance.f32.set(x, DATA_AT >> 2);
+  instance.heldRow = x === held ? x : null;
 }
+
+/** The first byte after the held row's copy (DATA_AT when none is held): room for scratch. */
+const freeAt = (instance: KernelInstance): number =>
+  instance.heldRow === null ? DATA_AT : DATA_AT + instance.heldRow.length * 4;
 
 /**
  * Row passes on the staging instance `kernel()` (null before `doInit` and after `doDispose`:
  * then core's JavaScript passes). The staging memory holds only copies made for one call at a
  * time, and every call copies its input first, so a pass may use it between calls.
  */
-export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
+export function wasmRowPasses(kernel: () => KernelInstance | null): Required<RowPasses> {
+  /** The row the sampler holds (`holding`): its copy is made once and kept between passes. */
+  let held: FloatArray | null = null;
   return Object.freeze({
     stats(x: FloatArray, into: RowStats): RowStats {
       const instance = kernel();
       if (instance === null || !(x instanceof Float32Array) || x.length === 0)
         return genericRowPasses.stats(x, into);
-      stage(instance, x, 0);
+      stage(instance, x, 0, held);
       const [max, argmax, firstNaN, masked, positive] = instance.exports.rowStats(
         DATA_AT,
         x.length,
@@ -75,11 +97,13 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
       const instance = kernel();
       if (instance === null || !(x instanceof Float32Array) || !Number.isFinite(max) || count === 0)
         return genericRowPasses.weigh(x, values, count, max, temperature, out);
-      // The values are entries of a float32 row: exact as float32. Terms follow them.
-      const termsAt = DATA_AT + count * 4;
+      // The values are entries of a float32 row: exact as float32. Terms follow them, both
+      // after the held row's copy.
+      const valuesAt = freeAt(instance);
+      const termsAt = valuesAt + count * 4;
       instance.reserve(termsAt + count * 4);
-      instance.f32.set(values.subarray(0, count), DATA_AT >> 2);
-      const [sum] = instance.exports.expSum(DATA_AT, termsAt, count, max, scaleOf(temperature), 1);
+      instance.f32.set(values.subarray(0, count), valuesAt >> 2);
+      const [sum] = instance.exports.expSum(valuesAt, termsAt, count, max, scaleOf(temperature), 1);
       out.set(instance.f32.subarray(termsAt >> 2, (termsAt >> 2) + count));
       return sum;
     },
@@ -87,7 +111,7 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
       const instance = kernel();
       if (instance === null || !(x instanceof Float32Array))
         return genericRowPasses.countAtLeast(x, threshold);
-      stage(instance, x, 0);
+      stage(instance, x, 0, held);
       return instance.exports.countAtLeast(DATA_AT, x.length, ceilFloat32(threshold));
     },
     gatherAtLeast(
@@ -101,7 +125,7 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
         return genericRowPasses.gatherAtLeast(x, threshold, into, values);
       const n = x.length;
       // The row, then room for the indices, then (with values) room for the values.
-      stage(instance, x, values === undefined ? n * 4 : n * 8);
+      stage(instance, x, values === undefined ? n * 4 : n * 8, held);
       const out = DATA_AT + n * 4;
       const count = instance.exports.gatherAtLeast(DATA_AT, n, ceilFloat32(threshold), out);
       into.set(instance.i32.subarray(out >> 2, (out >> 2) + count));
@@ -117,8 +141,7 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
       if (instance === null || !(x instanceof Float32Array) || !Number.isFinite(max))
         return genericRowPasses.expSum(x, max, temperature, blocks);
       const n = x.length;
-      instance.reserve(DATA_AT + n * 4);
-      instance.f32.set(x, DATA_AT >> 2);
+      stage(instance, x, 0, held);
       const scale = scaleOf(temperature);
       let total = 0;
       for (let start = 0, b = 0; start < n; start += ROW_BLOCK, b++) {
@@ -137,6 +160,93 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): RowPasses {
         total += sum;
       }
       return total;
+    },
+    split(
+      x: FloatArray,
+      max: number,
+      temperature: number,
+      lo: number,
+      hi: number,
+      weighted: boolean,
+      band: Int32Array,
+      blocks: Float64Array,
+      headBlocks: Float64Array,
+      into: RowSplit,
+    ): RowSplit {
+      const instance = kernel();
+      const low = ceilFloat32(lo);
+      const high = ceilFloat32(hi);
+      // The kernel's split needs a finite float32 lo (its tail pads with -Infinity) below hi.
+      if (
+        instance === null ||
+        !(x instanceof Float32Array) ||
+        !Number.isFinite(max) ||
+        !(low > Number.NEGATIVE_INFINITY && low < high)
+      )
+        return genericRowPasses.split(
+          x,
+          max,
+          temperature,
+          lo,
+          hi,
+          weighted,
+          band,
+          blocks,
+          headBlocks,
+          into,
+        );
+      const n = x.length;
+      // The row, then room for the band's indices (the whole row at most).
+      stage(instance, x, n * 4, held);
+      const bandAt = DATA_AT + n * 4;
+      const scale = scaleOf(temperature);
+      const mode = weighted ? 3 : 2;
+      const ex = instance.exports;
+      let total = 0;
+      let head = 0;
+      let headCount = 0;
+      let headWeighted = 0;
+      let count = 0;
+      for (let start = 0, b = 0; start < n; start += ROW_BLOCK, b++) {
+        const length = Math.min(ROW_BLOCK, n - start);
+        const [sum, above] = ex.expSum(
+          DATA_AT + start * 4,
+          bandAt + count * 4,
+          length,
+          max,
+          scale,
+          mode,
+          low,
+          high,
+          start,
+        );
+        blocks[b] = sum;
+        headBlocks[b] = above;
+        total += sum;
+        head += above;
+        headCount += ex.headCount.value as number;
+        if (weighted) headWeighted += ex.headWeighted.value as number;
+        count += ex.bandCount.value as number;
+      }
+      band.set(instance.i32.subarray(bandAt >> 2, (bandAt >> 2) + count));
+      into.total = total;
+      into.head = head;
+      into.headCount = headCount;
+      // The kernel's u is in log2 units: z = u ln 2.
+      into.headWeighted = headWeighted * Math.LN2;
+      into.band = count;
+      return into;
+    },
+    holding<T>(x: FloatArray, run: () => T): T {
+      const instance = kernel();
+      if (held !== null || instance === null || !(x instanceof Float32Array)) return run();
+      held = x;
+      try {
+        return run();
+      } finally {
+        held = null;
+        if (instance.heldRow === x) instance.heldRow = null;
+      }
     },
   });
 }

@@ -258,6 +258,8 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
     if (staging === null) {
       throw new SoftmaxError('BACKEND_ERROR', 'wasm: the backend is not initialised.');
     }
+    // A compute may write anywhere in the staging memory: no row stays held across it.
+    staging.heldRow = null;
     const { input, rows, cols } = request;
     if (!(input instanceof Float32Array)) {
       throw new SoftmaxError('BACKEND_ERROR', 'wasm: the kernels take float32 rows only.');

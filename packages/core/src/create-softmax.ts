@@ -44,18 +44,37 @@ function nameOf(backend: object): string {
 }
 
 const ROW_PASSES = ['stats', 'expSum', 'weigh', 'countAtLeast', 'gatherAtLeast'] as const;
+/** Passes a backend may leave out (core's JavaScript ones stand in). */
+const OPTIONAL_PASSES = ['split', 'holding'] as const;
 
-/** The backend's row passes (read once), or core's; an unusable value is `BACKEND_ERROR`. */
-function rowPassesOf(backend: Backend): RowPasses {
+/**
+ * The backend's row passes, each function read once and bound to its object (a getter cannot
+ * swap one later), core's where the backend offers none or leaves an optional one out; an
+ * unusable value is `BACKEND_ERROR`.
+ */
+function rowPassesOf(backend: Backend): Required<RowPasses> {
   const passes = backend.rowPasses;
   if (passes === undefined) return genericRowPasses;
-  for (const name of ROW_PASSES)
-    if (typeof passes !== 'object' || passes === null || typeof passes[name] !== 'function')
+  if (typeof passes !== 'object' || passes === null)
+    throw new SoftmaxError(
+      'BACKEND_ERROR',
+      `backend '${backend.name}' has rowPasses that is not an object (${describe(passes)}).`,
+    );
+  const bound: Record<string, unknown> = {};
+  for (const name of [...ROW_PASSES, ...OPTIONAL_PASSES]) {
+    const pass: unknown = passes[name];
+    if (pass === undefined && (OPTIONAL_PASSES as readonly string[]).includes(name)) {
+      bound[name] = genericRowPasses[name];
+      continue;
+    }
+    if (typeof pass !== 'function')
       throw new SoftmaxError(
         'BACKEND_ERROR',
         `backend '${backend.name}' has rowPasses without a ${name}() function.`,
       );
-  return passes;
+    bound[name] = pass.bind(passes);
+  }
+  return Object.freeze(bound) as unknown as Required<RowPasses>;
 }
 
 /** Checks the backend object's shape; throws `INVALID_INPUT`, `BACKEND_UNAVAILABLE` or `BACKEND_ERROR`. */

@@ -8,6 +8,7 @@ export type {
   Precision,
   RowPasses,
   RowScan,
+  RowSplit,
   RowStats,
   SplitThreshold,
   SyncBackend,

@@ -6,12 +6,18 @@
  *
  * @packageDocumentation
  */
-export { type FloatArray, ROW_BLOCK, type RowPasses, type RowStats } from './backend.js';
+export {
+  type FloatArray,
+  ROW_BLOCK,
+  type RowPasses,
+  type RowSplit,
+  type RowStats,
+} from './backend.js';
 export { describe, messageOf } from './describe.js';
 export { float64Backend } from './float64-backend.js';
 export { type InstanceInternals, internalsOf } from './instances.js';
 export { type ParsedInput, parseInput } from './parse-input.js';
-export { genericRowPasses } from './row-passes.js';
+export { completeRowPasses, genericRowPasses } from './row-passes.js';
 export {
   allocate,
   copyOf,

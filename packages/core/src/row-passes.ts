@@ -1,11 +1,17 @@
-import { type FloatArray, ROW_BLOCK, type RowPasses, type RowStats } from './backend.js';
+import {
+  type FloatArray,
+  ROW_BLOCK,
+  type RowPasses,
+  type RowSplit,
+  type RowStats,
+} from './backend.js';
 
 /**
  * The sampler's row passes in plain JavaScript: the generic path, for every backend that does
  * not offer its own ({@link RowPasses}). Each pass reads the row once; sums are float64, in index
  * order.
  */
-export const genericRowPasses: RowPasses = Object.freeze({
+export const genericRowPasses: Required<RowPasses> = Object.freeze({
   stats(x: FloatArray, into: RowStats): RowStats {
     const n = x.length;
     let max = Number.NEGATIVE_INFINITY;
@@ -87,4 +93,72 @@ export const genericRowPasses: RowPasses = Object.freeze({
     if (values !== undefined) for (let k = 0; k < count; k++) values[k] = x[into[k]!]!;
     return count;
   },
+
+  split(
+    x: FloatArray,
+    max: number,
+    temperature: number,
+    lo: number,
+    hi: number,
+    weighted: boolean,
+    band: Int32Array,
+    blocks: Float64Array,
+    headBlocks: Float64Array,
+    into: RowSplit,
+  ): RowSplit {
+    const n = x.length;
+    let total = 0;
+    let head = 0;
+    let headCount = 0;
+    let headWeighted = 0;
+    let count = 0;
+    for (let start = 0, b = 0; start < n; start += ROW_BLOCK, b++) {
+      const end = Math.min(n, start + ROW_BLOCK);
+      let sum = 0;
+      let above = 0;
+      for (let i = start; i < end; i++) {
+        const v = x[i]!;
+        const z = (v - max) / temperature;
+        const term = Math.exp(z);
+        sum += term;
+        if (v >= hi) {
+          above += term;
+          headCount++;
+          if (weighted && term > 0) headWeighted += term * z;
+        } else if (v >= lo) band[count++] = i;
+      }
+      blocks[b] = sum;
+      headBlocks[b] = above;
+      total += sum;
+      head += above;
+    }
+    into.total = total;
+    into.head = head;
+    into.headCount = headCount;
+    into.headWeighted = headWeighted;
+    into.band = count;
+    return into;
+  },
+
+  holding<T>(_x: FloatArray, run: () => T): T {
+    return run();
+  },
 });
+
+/**
+ * `passes` with core's JavaScript pass in the place of each optional one it leaves out (an
+ * instance registered by an older copy of core may lack them).
+ */
+export function completeRowPasses(passes: RowPasses): Required<RowPasses> {
+  if (passes.split !== undefined && passes.holding !== undefined)
+    return passes as Required<RowPasses>;
+  return Object.freeze({
+    stats: passes.stats,
+    expSum: passes.expSum,
+    weigh: passes.weigh,
+    countAtLeast: passes.countAtLeast,
+    gatherAtLeast: passes.gatherAtLeast,
+    split: passes.split ?? genericRowPasses.split,
+    holding: passes.holding ?? genericRowPasses.holding,
+  });
+}

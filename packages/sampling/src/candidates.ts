@@ -10,6 +10,14 @@ export class Workspace {
   buckets = new Int32Array(0);
   processed = new Float64Array(0);
 
+  private second: Workspace | null = null;
+
+  /** A second workspace, for work beside candidates that hold this one's arrays. */
+  aside(): Workspace {
+    this.second ??= new Workspace();
+    return this.second;
+  }
+
   /** Room for rows of `n` tokens. */
   prepare(n: number): void {
     if (this.ids.length >= n) return;
@@ -87,14 +95,15 @@ export function guessByRank(context: RowContext, rank: number, attempt: number):
 }
 
 /**
- * A logit threshold above which, most likely, the tokens hold at least `mass` of the row's
- * weight: the sample's weighted prefix, with a margin that grows with every attempt.
+ * Where the sample's mass from the top reaches `mass` of its total: weights relative to the
+ * sample's max (a guess needs no pass for the row's own max), summed in {@link MASS_BINS}
+ * buckets of logit (no sort). Null when the sample cannot tell.
  */
-export function guessByMass(context: RowContext, mass: number, attempt: number): number {
+function massBin(
+  context: RowContext,
+  mass: number,
+): { top: number; width: number; bin: number } | null {
   const { values } = context.sample();
-  // Weights relative to the sample's max (a guess needs no pass for the row's own max), summed
-  // in buckets of logit (no sort): the threshold is the lower edge of the bucket where the
-  // sample's mass from the top reaches `mass`, lowered by a margin that grows every attempt.
   let top = Number.NEGATIVE_INFINITY;
   let low = Number.POSITIVE_INFINITY;
   for (let k = 0; k < values.length; k++) {
@@ -103,11 +112,10 @@ export function guessByMass(context: RowContext, mass: number, attempt: number):
     if (v < low && v > Number.NEGATIVE_INFINITY) low = v;
   }
   const t = context.temperature;
-  if (!Number.isFinite(top) || !Number.isFinite(low) || t === Number.POSITIVE_INFINITY)
-    return Number.NEGATIVE_INFINITY;
-  const bins = 256;
+  if (!Number.isFinite(top) || !Number.isFinite(low) || t === Number.POSITIVE_INFINITY) return null;
+  const bins = MASS_BINS;
   const width = (top - low) / bins;
-  if (!(width > 0) || !Number.isFinite(width)) return Number.NEGATIVE_INFINITY;
+  if (!(width > 0) || !Number.isFinite(width)) return null;
   const masses = new Float64Array(bins);
   let total = 0;
   for (let k = 0; k < values.length; k++) {
@@ -126,9 +134,46 @@ export function guessByMass(context: RowContext, mass: number, attempt: number):
       break;
     }
   }
-  const margin = 2 + 4 * 4 ** attempt;
-  if (attempt > ATTEMPTS || bin + margin >= bins) return Number.NEGATIVE_INFINITY;
-  return top - (bin + margin) * width;
+  return { top, width, bin };
+}
+
+const MASS_BINS = 256;
+
+/** The margin of a mass guess, in bins, at each attempt. */
+const massMargin = (attempt: number): number => 2 + 4 * 4 ** attempt;
+
+/**
+ * A logit threshold above which, most likely, the tokens hold at least `mass` of the row's
+ * weight: the sample's weighted prefix ({@link massBin}), lowered by a margin that grows with
+ * every attempt.
+ */
+export function guessByMass(context: RowContext, mass: number, attempt: number): number {
+  const found = massBin(context, mass);
+  const margin = massMargin(attempt);
+  if (found === null || attempt > ATTEMPTS || found.bin + margin >= MASS_BINS)
+    return Number.NEGATIVE_INFINITY;
+  return found.top - (found.bin + margin) * found.width;
+}
+
+/**
+ * A band `[lo, hi)` of logits that, most likely, holds the threshold where the ranking's weight
+ * reaches `mass` of the row's: the guess of {@link guessByMass} with its margin on both sides
+ * (`hi` is `+Infinity` when the margin reaches the sample's top). Null when the sample cannot
+ * tell or the attempts are spent.
+ */
+export function bandByMass(
+  context: RowContext,
+  mass: number,
+  attempt: number,
+): { lo: number; hi: number } | null {
+  const found = massBin(context, mass);
+  const margin = massMargin(attempt);
+  if (found === null || attempt > ATTEMPTS || found.bin + margin >= MASS_BINS) return null;
+  const { top, width, bin } = found;
+  return {
+    lo: top - (bin + margin) * width,
+    hi: bin - margin <= 0 ? Number.POSITIVE_INFINITY : top - (bin - margin) * width,
+  };
 }
 
 const nanAt = (row: number, column: number): never =>

@@ -1,6 +1,6 @@
 import type { Softmax, SyncSoftmax } from '@softmax-kit/core';
 import { SoftmaxError } from '@softmax-kit/core';
-import { describe, internalsOf, messageOf } from '@softmax-kit/core/internal';
+import { completeRowPasses, describe, internalsOf, messageOf } from '@softmax-kit/core/internal';
 import { Workspace } from './candidates.js';
 import { fail } from './errors.js';
 import { readPlan } from './plan.js';
@@ -47,6 +47,7 @@ export function createSampler<S extends Softmax>(softmax: S): SamplerFor<S> {
   if (typeof softmax !== 'object' || softmax === null || typeof softmax.softmax !== 'function')
     fail('INVALID_INPUT', `createSampler needs a createSoftmax instance, got ${describe(softmax)}`);
   const internals = internalsOf(softmax);
+  const passes = completeRowPasses(internals.rowPasses);
   const shared = new Workspace();
 
   const run = (input: SamplerInput, options: SampleOptions, snapshot: boolean): SampleResult => {
@@ -54,8 +55,7 @@ export function createSampler<S extends Softmax>(softmax: S): SamplerFor<S> {
     const plan = readPlan(input, options, snapshot);
     shared.prepare(plan.n);
     const rows: SampledRow[] = [];
-    for (let row = 0; row < plan.rows; row++)
-      rows.push(sampleRow(plan, row, internals.rowPasses, shared));
+    for (let row = 0; row < plan.rows; row++) rows.push(sampleRow(plan, row, passes, shared));
     return { rows, seed: plan.seeds === null ? plan.seed : Array.from(plan.seeds) };
   };
 

@@ -7,6 +7,7 @@ import {
 import { gather, massOf, sampleOf, type Workspace, weigh } from './candidates.js';
 import { fail } from './errors.js';
 import type { Plan } from './plan.js';
+import { keptBySplit } from './split-kept.js';
 import { type Drawn, drawTokens } from './steps/draw.js';
 import { OUTPUTS, PROCESSING, TRUNCATION } from './steps/index.js';
 import type { Kept } from './steps/kept.js';
@@ -89,6 +90,8 @@ function truncate(context: RowContext, setMax: (max: number) => void): Kept {
   const steps = TRUNCATION.filter((step) => step.active(plan, row));
   if (steps.length === 0)
     return { candidates: null, count: context.live(), total: context.rowMass() };
+  const split = keptBySplit(context, steps);
+  if (split !== null) return split;
   const candidates = gatherKept(context, steps, ws, setMax);
   for (const step of steps) step.apply(candidates, context);
   return { candidates, count: candidates.count, total: massOf(candidates) };
@@ -100,11 +103,31 @@ const allMasked = (row: number): never =>
     `row ${row}: every token is -Infinity or banned (bias, allowed); nothing to sample`,
   );
 
-/** One row through SPEC's steps 1 to 5. */
-export function sampleRow(plan: Plan, row: number, passes: RowPasses, ws: Workspace): SampledRow {
+/**
+ * One row through SPEC's steps 1 to 5; the row passes hold `x'` meanwhile (nothing changes it
+ * during the row), so a backend that copies rows copies it once.
+ */
+export function sampleRow(
+  plan: Plan,
+  row: number,
+  passes: Required<RowPasses>,
+  ws: Workspace,
+): SampledRow {
   const n = plan.n;
   const raw = plan.logits.subarray(row * n, row * n + n);
   const x = processedRow(plan, row, raw, ws);
+  return passes.holding(x, () => sampleHeldRow(plan, row, passes, ws, raw, x));
+}
+
+function sampleHeldRow(
+  plan: Plan,
+  row: number,
+  passes: Required<RowPasses>,
+  ws: Workspace,
+  raw: FloatArray,
+  x: FloatArray,
+): SampledRow {
+  const n = plan.n;
   const temperature = plan.number('temperature', row);
   let stats: RowStats | null = null;
   let max = Number.NaN;
@@ -153,6 +176,10 @@ export function sampleRow(plan: Plan, row: number, passes: RowPasses, ws: Worksp
               : context.stats().positive;
       }
       return mass;
+    },
+    knowRowMass(total, sums) {
+      mass = total;
+      blocks = { sums, size: ROW_BLOCK };
     },
     rowBlocks() {
       context.rowMass();

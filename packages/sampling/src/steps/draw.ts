@@ -1,5 +1,5 @@
 import { uniformAt } from '../philox.js';
-import type { Kept } from './kept.js';
+import type { Kept, KeptHead } from './kept.js';
 import { logWeight, type RowContext } from './step.js';
 
 /** First index below `count` with `cumulative[i] > target` (binary search), else -1. */
@@ -57,6 +57,50 @@ function scanRow(context: RowContext, target: number): number {
   return -1;
 }
 
+/**
+ * First kept token with `C_i > target` of a kept set with a head (`../split-kept.ts`): block by
+ * block (the head's part of each block's weight plus the band's kept weights in it), then term
+ * by term in the block where the running sum crosses it; -1 when rounding leaves none.
+ */
+function scanSplit(context: RowContext, kept: Kept, head: KeptHead, target: number): number {
+  const { x, n } = context;
+  const { max, temperature } = context.weights();
+  const { ids, w } = kept.candidates!;
+  const count = kept.candidates!.count;
+  const { size, threshold } = head;
+  let before = 0;
+  let k = 0;
+  for (let b = 0; b < head.blocks.length; b++) {
+    const end = Math.min(n, (b + 1) * size);
+    let next = k;
+    let band = 0;
+    while (next < count && ids[next]! < end) band += w[next++]!;
+    const blockSum = head.blocks[b]! + band;
+    if (before + blockSum > target) {
+      let sum = before;
+      for (let i = b * size; i < end; i++) {
+        const v = x[i]!;
+        if (v >= threshold) sum += Math.exp((v - max) / temperature);
+        else if (k < count && ids[k] === i) sum += w[k++]!;
+        else continue;
+        if (sum > target) return i;
+      }
+    }
+    before += blockSum;
+    k = next;
+  }
+  return -1;
+}
+
+/** The last kept index of a kept set with a head: its last candidate's or its last head token. */
+function lastOfSplit(context: RowContext, kept: Kept, head: KeptHead): number {
+  const { x } = context;
+  const candidates = kept.candidates!;
+  const lastCandidate = candidates.count > 0 ? candidates.ids[candidates.count - 1]! : -1;
+  for (let i = x.length - 1; i > lastCandidate; i--) if (x[i]! >= head.threshold) return i;
+  return lastCandidate;
+}
+
 /** One kept set prepared for drawing: its last token, and C once many draws need it. */
 interface DrawTable {
   readonly kept: Kept;
@@ -69,8 +113,17 @@ interface DrawTable {
 function drawTable(context: RowContext, kept: Kept, many: boolean): DrawTable {
   const { x } = context;
   const weights = context.weights();
-  const { candidates } = kept;
+  const { candidates, head } = kept;
   let last = -1;
+  if (head !== undefined)
+    // The blocks are the draw's table: a scan per draw (the split is taken for few draws).
+    return {
+      kept,
+      last: lastOfSplit(context, kept, head),
+      span: 0,
+      logTotal: Math.log(kept.total),
+      cumulative: null,
+    };
   if (candidates !== null) last = candidates.ids[kept.count - 1]!;
   else
     for (let i = x.length - 1; i >= 0 && last < 0; i--)
@@ -123,7 +176,9 @@ export function drawTokens(
     const { span, cumulative } = table;
     const target = uniformAt(seed, streamRow, first + draw) * total;
     let at = -1;
-    if (cumulative !== null) at = firstAbove(cumulative, span, target);
+    const head = table.kept.head;
+    if (head !== undefined) at = scanSplit(context, table.kept, head, target);
+    else if (cumulative !== null) at = firstAbove(cumulative, span, target);
     else if (candidates === null) at = scanRow(context, target);
     else {
       let sum = 0;
@@ -135,7 +190,8 @@ export function drawTokens(
         }
       }
     }
-    const token = at < 0 ? table.last : candidates === null ? at : candidates.ids[at]!;
+    const token =
+      at < 0 ? table.last : candidates === null || head !== undefined ? at : candidates.ids[at]!;
     tokens[draw] = token;
     logprobs[draw] = logWeight(weights, x[token]!) - table.logTotal;
   }

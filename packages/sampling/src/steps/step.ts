@@ -37,7 +37,7 @@ export interface RowContext {
   readonly raw: FloatArray;
   /** True when a processing step changed the row (`x` is then a copy). */
   readonly processed: boolean;
-  readonly passes: RowPasses;
+  readonly passes: Required<RowPasses>;
   /** Row-sized scratch for the candidates. */
   readonly ws: Workspace;
   /** The row's temperature. */
@@ -54,6 +54,8 @@ export interface RowContext {
   live(): number;
   /** The total weight of the whole row (an exp-sum pass). */
   rowMass(): number;
+  /** Records the row's total weight and its block sums, found by another pass (a split). */
+  knowRowMass(total: number, sums: Float64Array): void;
   /** The exp-sum pass's sums of each block of `size` tokens (null when the row is not `'exp'`). */
   rowBlocks(): { readonly sums: Float64Array; readonly size: number } | null;
   /** A sample of the row's values (unsorted), and the row positions one sample stands for. */

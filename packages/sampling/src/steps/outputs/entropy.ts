@@ -16,7 +16,7 @@ export const entropyOutput: OutputStep = {
       const { candidates } = kept;
       if (candidates !== null) {
         const { logits, w } = candidates;
-        const count = kept.count;
+        const count = candidates.count;
         // Two sums (independent adds); at T = 1, z = x - max exactly, without the division.
         let s0 = 0;
         let s1 = 0;
@@ -33,6 +33,8 @@ export const entropyOutput: OutputStep = {
           if (weight > 0) s0 += weight * ((logits[k]! - max) / temperature);
         }
         weighted = s0 + s1;
+        // A head (not listed) brings its own sum from the split pass.
+        if (kept.head !== undefined) weighted += kept.head.weighted;
       } else {
         const x = context.x;
         for (let i = 0; i < context.n; i++) {

@@ -8,9 +8,17 @@ export const qOutput: OutputStep = {
   write(context, kept, _drawn, into) {
     const q = new Float64Array(context.n);
     const { candidates } = kept;
-    if (candidates !== null)
-      for (let k = 0; k < kept.count; k++) q[candidates.ids[k]!] = candidates.w[k]! / kept.total;
-    else {
+    if (candidates !== null) {
+      for (let k = 0; k < candidates.count; k++)
+        q[candidates.ids[k]!] = candidates.w[k]! / kept.total;
+      const head = kept.head;
+      if (head !== undefined) {
+        const weights = context.weights();
+        for (let i = 0; i < context.n; i++)
+          if (context.x[i]! >= head.threshold)
+            q[i] = Math.exp(logWeight(weights, context.x[i]!)) / kept.total;
+      }
+    } else {
       const weights = context.weights();
       for (let i = 0; i < context.n; i++)
         q[i] = Math.exp(logWeight(weights, context.x[i]!)) / kept.total;

@@ -38,19 +38,23 @@ export const topNOutput: OutputStep = {
   write(context, kept, _drawn, into) {
     const count = Math.min(context.plan.number('topN', context.row), kept.count);
     let tokens: Int32Array;
-    if (kept.candidates !== null)
+    // The kept set is a prefix of the ranking: with a head (not listed), its first `count` are
+    // the row's, found as for a whole row.
+    if (kept.candidates !== null && kept.head === undefined)
       tokens =
         count <= SMALL
           ? smallTop(kept.candidates.ids, kept.candidates.logits, kept.count, count)
           : rankedIds(kept.candidates, count, context.ws);
     else {
-      // The whole row is kept: gather its top (the candidates' scratch is free: nothing was
-      // truncated).
+      // The whole row is kept, or a head: gather the row's top (into fresh scratch: the kept
+      // candidates may be in the workspace's).
+      const ws = kept.head === undefined ? context.ws : context.ws.aside();
+      ws.prepare(context.n);
       for (let attempt = 0; ; attempt++) {
         const threshold = guessByRank(context, count, attempt);
-        const candidates = gather(context, threshold, context.ws);
+        const candidates = gather(context, threshold, ws);
         if (candidates.count >= count || threshold === Number.NEGATIVE_INFINITY) {
-          tokens = rankedIds(candidates, count, context.ws);
+          tokens = rankedIds(candidates, count, ws);
           break;
         }
       }
