@@ -55,13 +55,25 @@ export interface KernelExports {
     m: number,
     scale: number,
     write: number,
-    lo?: number,
-    hi?: number,
-    first?: number,
   ): [number, number];
   /**
-   * expSum's split mode (write 2; 3 also sums term * u over the head) leaves these beside its two
-   * results (sum, head sum): see `$expSum` in the WAT.
+   * The sampler's split of a row segment (`$expSplit`): [sum of all terms, sum of the head's
+   * (x >= hi)]; the indices of the band (lo <= x < hi) from `ids`, numbered from `first`.
+   */
+  expSplit(
+    input: number,
+    ids: number,
+    n: number,
+    m: number,
+    scale: number,
+    weighted: number,
+    lo: number,
+    hi: number,
+    first: number,
+  ): [number, number];
+  /**
+   * expSplit leaves these beside its two results (sum, head sum): the head's count, the band's
+   * count and, when weighted, the head's sum of term * u.
    */
   readonly headCount: WebAssembly.Global;
   readonly bandCount: WebAssembly.Global;

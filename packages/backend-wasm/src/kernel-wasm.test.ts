@@ -37,6 +37,7 @@ describe('the committed kernel module', () => {
       [
         'bandCount',
         'countAtLeast',
+        'expSplit',
         'expSum',
         'headCount',
         'headWeighted',

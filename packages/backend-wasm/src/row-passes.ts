@@ -200,7 +200,6 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): Required<Row
       stage(instance, x, n * 4, held);
       const bandAt = DATA_AT + n * 4;
       const scale = scaleOf(temperature);
-      const mode = weighted ? 3 : 2;
       const ex = instance.exports;
       let total = 0;
       let head = 0;
@@ -209,13 +208,13 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): Required<Row
       let count = 0;
       for (let start = 0, b = 0; start < n; start += ROW_BLOCK, b++) {
         const length = Math.min(ROW_BLOCK, n - start);
-        const [sum, above] = ex.expSum(
+        const [sum, above] = ex.expSplit(
           DATA_AT + start * 4,
           bandAt + count * 4,
           length,
           max,
           scale,
-          mode,
+          weighted ? 1 : 0,
           low,
           high,
           start,

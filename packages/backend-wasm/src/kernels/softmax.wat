@@ -16,7 +16,7 @@
   (import "env" "memory" (memory 2 65536))
   ;; Where $expSum puts a row's last 1-3 terms: 16 bytes per instance (per thread).
   (global $scratch (export "scratch") (mut i32) (i32.const 0))
-  ;; $expSum's split results beyond its two (read by src/row-passes.ts after the call).
+  ;; $expSplit's results beyond its two (read by src/row-passes.ts after the call).
   (global $headCount (export "headCount") (mut i32) (i32.const 0))
   (global $bandCount (export "bandCount") (mut i32) (i32.const 0))
   (global $headWeighted (export "headWeighted") (mut f64) (f64.const 0))
@@ -148,29 +148,17 @@
   ;;   0, as -Infinity entries (u clamped to -1000) are.
   ;; src/exp.test.ts sweeps this loop through the `expSum` export: every float32 f in [-1/2, 1/2]
   ;; with |f| >= 2^-12, a dense grid below, and random u over the whole domain.
-  ;; $mode: 0 (logs), 1 (write), 2 (split), 3 (split, weighted). Split (the sampler's
-  ;; `split` row pass, src/row-passes.ts): every term summed as with write, none stored; the
-  ;; entries >= $hi (the head) also summed apart (the second result) and counted ($headCount),
-  ;; with 3 also sum(term * u) over them ($headWeighted, in log2 units: times ln 2 for nats);
-  ;; the indices ($first + position) of the entries in [$lo, $hi) stored as int32 from $out
-  ;; ($bandCount of them). $lo must be finite: the tail's padding lanes are -Infinity.
   (func $expSum (export "expSum") (param $in i32) (param $out i32) (param $n i32) (param $m f64) (param $scale f64)
-    (param $write i32) (param $lo f32) (param $hi f32) (param $first i32) (result f64 f64)
+    (param $write i32) (result f64 f64)
     (local $end i32) (local $rest i32) (local $restOut i32) (local $i i32)
     (local $mv v128) (local $sv v128) (local $m32 v128)
     (local $u0 v128) (local $u1 v128) (local $f v128) (local $f2 v128) (local $p v128)
     (local $k v128) (local $e v128) (local $eq v128)
     (local $sum0 v128) (local $sum1 v128) (local $count v128)
-    (local $x v128) (local $lo4 v128) (local $hi4 v128) (local $head0 v128) (local $head1 v128)
-    (local $wz0 v128) (local $wz1 v128) (local $ids i32) (local $idsStart i32) (local $bits i32)
     (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $mv (f64x2.splat (local.get $m)))
     (local.set $sv (f64x2.splat (local.get $scale)))
     (local.set $m32 (f32x4.splat (f32.demote_f64 (local.get $m))))
-    (local.set $lo4 (f32x4.splat (local.get $lo)))
-    (local.set $hi4 (f32x4.splat (local.get $hi)))
-    (local.set $ids (local.get $out))
-    (local.set $idsStart (local.get $out))
     (block $done
       (loop $next
         (if (i32.gt_u (i32.add (local.get $in) (i32.const 16)) (local.get $end))
@@ -241,48 +229,15 @@
             (i32x4.add (local.get $p) (i32x4.shl (local.get $k) (i32.const 23)))
             (i32x4.gt_s (local.get $k) (global.get $minK)))
           (global.get $quarter)))
-        (if (i32.eq (local.get $write) (i32.const 1))
+        (if (local.get $write)
           (then
             ;; softmax: store the terms, sum them all (max entries give exactly 1).
             (v128.store (local.get $out) (local.get $e)))
           (else
-            (if (i32.eqz (local.get $write))
-              (then
-                ;; logs: entries equal to the max are counted, not summed.
-                (local.set $eq (f32x4.eq (v128.load (local.get $in)) (local.get $m32)))
-                (local.set $count (i32x4.sub (local.get $count) (local.get $eq)))
-                (local.set $e (v128.andnot (local.get $e) (local.get $eq))))
-              (else
-                ;; split: the head's terms (x >= hi) summed and counted apart, the band's
-                ;; indices (lo <= x < hi) stored; every term is in the sum.
-                (local.set $x (v128.load (local.get $in)))
-                (local.set $eq (f32x4.ge (local.get $x) (local.get $hi4)))
-                (local.set $count (i32x4.sub (local.get $count) (local.get $eq)))
-                (local.set $p (v128.and (local.get $e) (local.get $eq)))
-                (local.set $f (f64x2.promote_low_f32x4 (local.get $p)))
-                (local.set $f2 (f64x2.promote_low_f32x4
-                  (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-                    (local.get $p) (local.get $p))))
-                (local.set $head0 (f64x2.add (local.get $head0) (local.get $f)))
-                (local.set $head1 (f64x2.add (local.get $head1) (local.get $f2)))
-                (if (i32.eq (local.get $write) (i32.const 3))
-                  (then
-                    (local.set $wz0 (f64x2.add (local.get $wz0)
-                      (f64x2.mul (local.get $f) (local.get $u0))))
-                    (local.set $wz1 (f64x2.add (local.get $wz1)
-                      (f64x2.mul (local.get $f2) (local.get $u1))))))
-                (local.set $bits (i32x4.bitmask
-                  (v128.andnot (f32x4.ge (local.get $x) (local.get $lo4)) (local.get $eq))))
-                (if (local.get $bits)
-                  (then
-                    (loop $lanes
-                      (i32.store (local.get $ids)
-                        (i32.add (local.get $first) (i32.ctz (local.get $bits))))
-                      (local.set $ids (i32.add (local.get $ids) (i32.const 4)))
-                      (local.set $bits (i32.and (local.get $bits)
-                        (i32.sub (local.get $bits) (i32.const 1))))
-                      (br_if $lanes (local.get $bits)))))
-                (local.set $first (i32.add (local.get $first) (i32.const 4)))))))
+            ;; logs: entries equal to the max are counted, not summed.
+            (local.set $eq (f32x4.eq (v128.load (local.get $in)) (local.get $m32)))
+            (local.set $count (i32x4.sub (local.get $count) (local.get $eq)))
+            (local.set $e (v128.andnot (local.get $e) (local.get $eq)))))
         (local.set $sum0 (f64x2.add (local.get $sum0) (f64x2.promote_low_f32x4 (local.get $e))))
         (local.set $sum1 (f64x2.add (local.get $sum1) (f64x2.promote_low_f32x4
           (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
@@ -292,7 +247,7 @@
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $next)))
     ;; The tail's results, from the scratch quad to the row.
-    (if (i32.and (i32.eq (local.get $write) (i32.const 1)) (i32.gt_u (local.get $rest) (i32.const 0)))
+    (if (i32.and (local.get $write) (i32.gt_u (local.get $rest) (i32.const 0)))
       (then
         (local.set $i (i32.const 0))
         (loop $copyBack
@@ -301,20 +256,123 @@
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $copyBack (i32.lt_u (local.get $i) (local.get $rest))))))
     (local.set $sum0 (f64x2.add (local.get $sum0) (local.get $sum1)))
-    (local.set $i (i32.add
+    (f64.add (f64x2.extract_lane 0 (local.get $sum0)) (f64x2.extract_lane 1 (local.get $sum0)))
+    (f64.convert_i32_s (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
+      (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count))))))
+
+  ;; The sampler's `split` row pass (src/row-passes.ts): $expSum's terms (its loop, plain
+  ;; SIMD128 in both modules; a function of its own so that $expSum's softmax loop keeps its
+  ;; registers), all summed (the first result) and none stored; the entries >= $hi (the head)
+  ;; also summed apart (the second result) and counted ($headCount), with $weighted also
+  ;; sum(term * u) over them ($headWeighted, u in log2 units: times ln 2 for nats); the indices
+  ;; ($first + position) of the entries in [$lo, $hi) stored as int32 from $ids ($bandCount of
+  ;; them). $lo must be finite: the tail's padding lanes are -Infinity.
+  (func $expSplit (export "expSplit") (param $in i32) (param $ids i32) (param $n i32) (param $m f64)
+    (param $scale f64) (param $weighted i32) (param $lo f32) (param $hi f32) (param $first i32)
+    (result f64 f64)
+    (local $end i32) (local $rest i32) (local $i i32) (local $idsStart i32) (local $bits i32)
+    (local $mv v128) (local $sv v128) (local $lo4 v128) (local $hi4 v128)
+    (local $u0 v128) (local $u1 v128) (local $f v128) (local $f2 v128) (local $p v128)
+    (local $k v128) (local $e v128) (local $x v128) (local $in4 v128)
+    (local $sum0 v128) (local $sum1 v128) (local $head0 v128) (local $head1 v128)
+    (local $wz0 v128) (local $wz1 v128) (local $count v128)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $mv (f64x2.splat (local.get $m)))
+    (local.set $sv (f64x2.splat (local.get $scale)))
+    (local.set $lo4 (f32x4.splat (local.get $lo)))
+    (local.set $hi4 (f32x4.splat (local.get $hi)))
+    (local.set $idsStart (local.get $ids))
+    (block $done
+      (loop $next
+        (if (i32.gt_u (i32.add (local.get $in) (i32.const 16)) (local.get $end))
+          (then
+            (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+            ;; 1-3 entries left: copied to the scratch quad, the other lanes -Infinity (terms
+            ;; exactly 0, in neither part).
+            (local.set $rest (i32.shr_u (i32.sub (local.get $end) (local.get $in)) (i32.const 2)))
+            (v128.store (global.get $scratch) (v128.const f32x4 -inf -inf -inf -inf))
+            (local.set $i (i32.const 0))
+            (loop $copyIn
+              (f32.store (i32.add (global.get $scratch) (i32.shl (local.get $i) (i32.const 2)))
+                (f32.load (i32.add (local.get $in) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $copyIn (i32.lt_u (local.get $i) (local.get $rest))))
+            (local.set $in (global.get $scratch))))
+        (local.set $x (v128.load (local.get $in)))
+        ;; $expSum's exp: u = (x - m) * scale in float64, f = u - round(u), k + 2, 2^f.
+        (local.set $u0 (f64x2.pmax
+          (f64x2.mul
+            (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $mv))
+            (local.get $sv))
+          (global.get $lowest)))
+        (local.set $u1 (f64x2.pmax
+          (f64x2.mul
+            (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $in)))
+              (local.get $mv))
+            (local.get $sv))
+          (global.get $lowest)))
+        (local.set $f (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.sub (local.get $u0) (f64x2.nearest (local.get $u0))))
+          (f32x4.demote_f64x2_zero (f64x2.sub (local.get $u1) (f64x2.nearest (local.get $u1))))))
+        (local.set $k (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (f64x2.add (local.get $u0) (global.get $magic))
+          (f64x2.add (local.get $u1) (global.get $magic))))
+        (local.set $f2 (f32x4.mul (local.get $f) (local.get $f)))
+        (local.set $p (f32x4.add
+          (f32x4.mul (local.get $f2)
+            (f32x4.add (f32x4.add (f32x4.mul (global.get $c5) (local.get $f)) (global.get $c4))
+              (f32x4.mul (global.get $c6) (local.get $f2))))
+          (f32x4.add (f32x4.mul (global.get $c3) (local.get $f)) (global.get $c2))))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $c1)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $f)) (global.get $one)))
+        (local.set $e (f32x4.mul
+          (v128.and
+            (i32x4.add (local.get $p) (i32x4.shl (local.get $k) (i32.const 23)))
+            (i32x4.gt_s (local.get $k) (global.get $minK)))
+          (global.get $quarter)))
+        ;; Every term in the sum; the head's (x >= hi) apart and counted.
+        (local.set $f (f64x2.promote_low_f32x4 (local.get $e)))
+        (local.set $f2 (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $e) (local.get $e))))
+        (local.set $sum0 (f64x2.add (local.get $sum0) (local.get $f)))
+        (local.set $sum1 (f64x2.add (local.get $sum1) (local.get $f2)))
+        (local.set $in4 (f32x4.ge (local.get $x) (local.get $hi4)))
+        (local.set $count (i32x4.sub (local.get $count) (local.get $in4)))
+        ;; The head's halves: the promoted terms masked by the widened lane masks.
+        (local.set $f (v128.and (local.get $f) (i64x2.extend_low_i32x4_s (local.get $in4))))
+        (local.set $f2 (v128.and (local.get $f2) (i64x2.extend_high_i32x4_s (local.get $in4))))
+        (local.set $head0 (f64x2.add (local.get $head0) (local.get $f)))
+        (local.set $head1 (f64x2.add (local.get $head1) (local.get $f2)))
+        (if (local.get $weighted)
+          (then
+            (local.set $wz0 (f64x2.add (local.get $wz0) (f64x2.mul (local.get $f) (local.get $u0))))
+            (local.set $wz1 (f64x2.add (local.get $wz1) (f64x2.mul (local.get $f2) (local.get $u1))))))
+        ;; The band (lo <= x < hi): its lanes' indices, behind a branch (a few percent of lanes).
+        (local.set $bits (i32x4.bitmask
+          (v128.andnot (f32x4.ge (local.get $x) (local.get $lo4)) (local.get $in4))))
+        (if (local.get $bits)
+          (then
+            (loop $lanes
+              (i32.store (local.get $ids) (i32.add (local.get $first) (i32.ctz (local.get $bits))))
+              (local.set $ids (i32.add (local.get $ids) (i32.const 4)))
+              (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+              (br_if $lanes (local.get $bits)))))
+        (br_if $done (local.get $rest))
+        (local.set $first (i32.add (local.get $first) (i32.const 4)))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))
+        (br $next)))
+    (global.set $headCount (i32.add
       (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
       (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count)))))
+    (global.set $bandCount (i32.shr_u (i32.sub (local.get $ids) (local.get $idsStart)) (i32.const 2)))
+    (local.set $wz0 (f64x2.add (local.get $wz0) (local.get $wz1)))
+    (global.set $headWeighted
+      (f64.add (f64x2.extract_lane 0 (local.get $wz0)) (f64x2.extract_lane 1 (local.get $wz0))))
+    (local.set $sum0 (f64x2.add (local.get $sum0) (local.get $sum1)))
+    (local.set $head0 (f64x2.add (local.get $head0) (local.get $head1)))
     (f64.add (f64x2.extract_lane 0 (local.get $sum0)) (f64x2.extract_lane 1 (local.get $sum0)))
-    (if (result f64) (i32.ge_u (local.get $write) (i32.const 2))
-      (then
-        (global.set $headCount (local.get $i))
-        (global.set $bandCount (i32.shr_u (i32.sub (local.get $ids) (local.get $idsStart)) (i32.const 2)))
-        (local.set $wz0 (f64x2.add (local.get $wz0) (local.get $wz1)))
-        (global.set $headWeighted
-          (f64.add (f64x2.extract_lane 0 (local.get $wz0)) (f64x2.extract_lane 1 (local.get $wz0))))
-        (local.set $head0 (f64x2.add (local.get $head0) (local.get $head1)))
-        (f64.add (f64x2.extract_lane 0 (local.get $head0)) (f64x2.extract_lane 1 (local.get $head0))))
-      (else (f64.convert_i32_s (local.get $i)))))
+    (f64.add (f64x2.extract_lane 0 (local.get $head0)) (f64x2.extract_lane 1 (local.get $head0))))
 
   ;; log2(e) / T, capped at 1e308: for a subnormal T the quotient overflows, and 0 * Infinity
   ;; would be NaN for entries equal to the max. The cap changes no float32 result: a nonzero
@@ -370,7 +428,7 @@
               (f64.load (i32.add (local.get $maxPtr) (i32.shl (local.get $r) (i32.const 3))))
               (call $scaleOf
                 (f64.load (i32.add (local.get $tempPtr) (i32.shl (local.get $r) (i32.const 3)))))
-              (i32.const 1) (f32.const 0) (f32.const 0) (i32.const 0))
+              (i32.const 1))
             (local.set $count)
             (local.set $sum)
             ;; sum >= 1 (the max entry gives exactly 1): the reciprocal is finite.
@@ -414,7 +472,7 @@
             (call $expSum (local.get $in) (local.get $in) (local.get $cols)
               (f64.load (i32.add (local.get $maxPtr) (local.get $at)))
               (call $scaleOf (f64.load (i32.add (local.get $tempPtr) (local.get $at))))
-              (i32.const 0) (f32.const 0) (f32.const 0) (i32.const 0))
+              (i32.const 0))
             (local.set $count)
             (local.set $sum)
             (f64.store (i32.add (local.get $sumPtr) (local.get $at))

@@ -246,6 +246,13 @@ function scenarios(family: Family, n: number, rng: Rng): SizedScenario[] {
       add(`${tie}, tiny topP keeps the first token`, blockRow(big, { atEnd: true }), {
         topP: 1e-9,
       });
+      if (!near) {
+        // A flat row (the bench's): top-p keeps a seventh of it, so a sampler that lists its
+        // kept tokens lists thousands, and one that splits the row splits it in the middle.
+        const flat = Float64Array.from({ length: n }, () => grid(rng.next() * 16 - 8, 16));
+        add('flat row, topP 0.9', flat, { topP: 0.9 });
+        add('flat row, topP 0.5, T 0.8', flat, { topP: 0.5, temperature: 0.8 });
+      }
     } else if (family === 'min-p') {
       // x' - m = 1 - 3 = -2 on the block: minP e^-2 keeps it exactly on the ties (float64
       // log(exp(-2)) is -2 +- 1 ulp, so the cut is moved 2^-20 away to make it unambiguous).
