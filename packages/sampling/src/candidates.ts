@@ -396,8 +396,8 @@ export function keepRankedPrefix(
       counts[b]!++;
       masses[b]! += w[k]!;
     }
+  // Every candidate is finite (the top is): the same buckets without the check.
   else
-    // Every candidate is finite (the top is): the same buckets without the check.
     for (let k = 0; k < count; k++) {
       const b = 1 + (((top - logits[k]! * half) * scale) | 0);
       buckets[k] = b;
