@@ -2,6 +2,9 @@ import type { FloatArray } from '@softmax-kit/core/internal';
 import { fail } from './errors.js';
 import { type Candidates, logWeight, type RowContext } from './steps/step.js';
 
+/** A comparison as 0 or 1 (V8 compiles `b | 0` to a flag; `+b` measured slower, branching). */
+const bit = (b: boolean): number => (b as unknown as number) | 0;
+
 /** Buckets of the ranking for a long candidate list. */
 const BUCKETS = 2048;
 
@@ -308,7 +311,7 @@ function keepPrefixEndingAt(candidates: Candidates, last: number, mass: number):
     ids[kept] = id;
     logits[kept] = v;
     w[kept] = w[k]!;
-    kept += +(v > cut) | (+(v === cut) & +(id <= lastId));
+    kept += bit(v > cut) | (bit(v === cut) & bit(id <= lastId));
   }
   candidates.count = kept;
   candidates.mass = mass; // summed by rank, not by index: any float64 order is SPEC's S
@@ -324,8 +327,12 @@ function rankPositions(candidates: Candidates, positions: Int32Array): Int32Arra
   });
 }
 
-/** Up to this many candidates are simply sorted. */
-const SORT_LIMIT = 1024;
+/**
+ * Up to this many candidates are simply sorted. A comparator sort costs ~20 ns a comparison:
+ * past a few dozen candidates the buckets (one pass, then a sort of one small bucket) win (a
+ * top-k 50 on 32k logits gathers ~500).
+ */
+const SORT_LIMIT = 64;
 
 /**
  * Keeps the shortest prefix of the candidates' ranking (logit descending, ties by lower index)

@@ -54,7 +54,10 @@ export const topNOutput: OutputStep = {
         const threshold = guessByRank(context, count, attempt);
         const candidates = gather(context, threshold, ws);
         if (candidates.count >= count || threshold === Number.NEGATIVE_INFINITY) {
-          tokens = rankedIds(candidates, count, ws);
+          tokens =
+            count <= SMALL
+              ? smallTop(candidates.ids, candidates.logits, candidates.count, count)
+              : rankedIds(candidates, count, ws);
           break;
         }
       }
