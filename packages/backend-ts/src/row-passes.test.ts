@@ -92,8 +92,17 @@ describe("backend-ts's split (top-p's one pass) gives core's JavaScript pass's r
     const blocks = () => new Float64Array(Math.ceil(n / 4096));
     const [bandA, bandB] = [new Int32Array(n), new Int32Array(n)];
     const [blocksA, blocksB, headA, headB] = [blocks(), blocks(), blocks(), blocks()];
-    const a = tsRowPasses.split(x, max, t, lo, hi, true, bandA, blocksA, headA, fresh());
-    const b = genericRowPasses.split(x, max, t, lo, hi, true, bandB, blocksB, headB, fresh());
+    const ask = { max, temperature: t, lo, hi, weighted: true };
+    const a = tsRowPasses.split(
+      x,
+      { ...ask, band: bandA, blocks: blocksA, headBlocks: headA },
+      fresh(),
+    );
+    const b = genericRowPasses.split(
+      x,
+      { ...ask, band: bandB, blocks: blocksB, headBlocks: headB },
+      fresh(),
+    );
     expect([a.band, a.headCount]).toEqual([b.band, b.headCount]);
     expect([...bandA.subarray(0, a.band)]).toEqual([...bandB.subarray(0, b.band)]);
     // float32 rows: the table exp, within 5.9e-10 relative (fast-exp.test.ts); float64 rows:

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { FloatArray, RowPasses, RowSplit, RowStats } from '@softmax-kit/core';
+import type { FloatArray, RowPasses, RowSplit, RowSplitRequest, RowStats } from '@softmax-kit/core';
 import { EXP_TABLE, STEPS_PER_NAT } from './fast-exp.js';
 import { stepsPerUnit, sumExp32, sumExp64 } from './row-exp-sums.js';
 
@@ -178,20 +178,9 @@ function gatherAtLeast(
  * `expSum` (each term the one it adds), float64 rows with `Math.exp`. Head and band are taken
  * without a branch: a fifth of a flat row is head, in no order.
  */
-function split(
-  x: FloatArray,
-  max: number,
-  temperature: number,
-  lo: number,
-  hi: number,
-  weighted: boolean,
-  band: Int32Array,
-  blocks: Float64Array,
-  headBlocks: Float64Array,
-  into: RowSplit,
-): RowSplit {
-  if (!(x instanceof Float32Array))
-    return split64(x, max, temperature, lo, hi, weighted, band, blocks, headBlocks, into);
+function split(x: FloatArray, request: RowSplitRequest, into: RowSplit): RowSplit {
+  if (!(x instanceof Float32Array)) return split64(x, request, into);
+  const { max, temperature, lo, hi, weighted, band, blocks, headBlocks } = request;
   const n = x.length;
   const scale = stepsPerUnit(temperature);
   // z = (v - max) / T = -u / STEPS_PER_NAT: the log-weight in nats, for the entropy's sum.
@@ -273,18 +262,8 @@ function split(
 }
 
 /** {@link split} of a float64 row: `Math.exp`, as this backend's float64 `expSum` takes. */
-function split64(
-  x: FloatArray,
-  max: number,
-  temperature: number,
-  lo: number,
-  hi: number,
-  weighted: boolean,
-  band: Int32Array,
-  blocks: Float64Array,
-  headBlocks: Float64Array,
-  into: RowSplit,
-): RowSplit {
+function split64(x: FloatArray, request: RowSplitRequest, into: RowSplit): RowSplit {
+  const { max, temperature, lo, hi, weighted, band, blocks, headBlocks } = request;
   const n = x.length;
   let total = 0;
   let head = 0;

@@ -216,17 +216,15 @@ describe("wasm row passes: the split (top-p's one pass) against core's JavaScrip
     const blocks = (): Float64Array => new Float64Array(Math.ceil(n / 4096));
     const [bandA, bandB] = [new Int32Array(n), new Int32Array(n)];
     const [blocksA, blocksB, headA, headB] = [blocks(), blocks(), blocks(), blocks()];
-    const a = passes.split!(x, max, temperature, lo, hi, true, bandA, blocksA, headA, fresh());
+    const ask = { max, temperature, lo, hi, weighted: true };
+    const a = passes.split!(
+      x,
+      { ...ask, band: bandA, blocks: blocksA, headBlocks: headA },
+      fresh(),
+    );
     const b = genericRowPasses.split(
       x,
-      max,
-      temperature,
-      lo,
-      hi,
-      true,
-      bandB,
-      blocksB,
-      headB,
+      { ...ask, band: bandB, blocks: blocksB, headBlocks: headB },
       fresh(),
     );
     expect(a.band).toBe(b.band);

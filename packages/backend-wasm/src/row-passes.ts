@@ -14,6 +14,7 @@ import {
   ROW_BLOCK,
   type RowPasses,
   type RowSplit,
+  type RowSplitRequest,
   type RowStats,
 } from '@softmax-kit/core';
 import { genericRowPasses } from '@softmax-kit/core/internal';
@@ -161,18 +162,8 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): Required<Row
       }
       return total;
     },
-    split(
-      x: FloatArray,
-      max: number,
-      temperature: number,
-      lo: number,
-      hi: number,
-      weighted: boolean,
-      band: Int32Array,
-      blocks: Float64Array,
-      headBlocks: Float64Array,
-      into: RowSplit,
-    ): RowSplit {
+    split(x: FloatArray, request: RowSplitRequest, into: RowSplit): RowSplit {
+      const { max, temperature, lo, hi, weighted, band, blocks, headBlocks } = request;
       const instance = kernel();
       const low = ceilFloat32(lo);
       const high = ceilFloat32(hi);
@@ -183,18 +174,7 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): Required<Row
         !Number.isFinite(max) ||
         !(low > Number.NEGATIVE_INFINITY && low < high)
       )
-        return genericRowPasses.split(
-          x,
-          max,
-          temperature,
-          lo,
-          hi,
-          weighted,
-          band,
-          blocks,
-          headBlocks,
-          into,
-        );
+        return genericRowPasses.split(x, request, into);
       const n = x.length;
       // The row, then room for the band's indices (the whole row at most).
       stage(instance, x, n * 4, held);

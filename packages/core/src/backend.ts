@@ -134,31 +134,36 @@ export interface RowPasses {
   gatherAtLeast(x: FloatArray, threshold: number, into: Int32Array, values?: Float64Array): number;
   /**
    * Optional (since core 0.5; core's JavaScript pass where absent): `expSum` and a split of the
-   * row at `hi > lo > -Infinity`, in one pass. `into.total` is `expSum(x, max, temperature,
-   * blocks)` (with `blocks`); `into.head` the float64 sum of the terms of the entries `>= hi`,
-   * `into.headCount` their count and `headBlocks[b]` each block's part of `head`;
-   * `into.headWeighted`, when `weighted` is true, the float64 sum over those entries of
-   * `term * (x_i - max) / temperature` (else 0); the indices of the entries in `[lo, hi)` go in
-   * increasing order into `band` (room for the row), `into.band` their count. A NaN entry is in
-   * neither part (and makes `total` NaN). Each term is the one `expSum` adds for the entry.
+   * row at `hi > lo > -Infinity` ({@link RowSplitRequest}), in one pass, `max` finite.
+   * `into.total` is `expSum(x, max, temperature, blocks)` (with `blocks`); `into.head` the
+   * float64 sum of the terms of the entries `>= hi`, `into.headCount` their count and
+   * `headBlocks[b]` each block's part of `head`; `into.headWeighted`, when `weighted`, the
+   * float64 sum over those entries of `term * (x_i - max) / temperature` (else 0); the indices of
+   * the entries in `[lo, hi)` go in increasing order into `band` (room for the row), `into.band`
+   * their count. A NaN entry is in neither part (and makes `total` NaN). Each term is the one
+   * `expSum` adds for the entry.
    */
-  split?(
-    x: FloatArray,
-    max: number,
-    temperature: number,
-    lo: number,
-    hi: number,
-    weighted: boolean,
-    band: Int32Array,
-    blocks: Float64Array,
-    headBlocks: Float64Array,
-    into: RowSplit,
-  ): RowSplit;
+  split?(x: FloatArray, request: RowSplitRequest, into: RowSplit): RowSplit;
   /**
    * Optional (since core 0.5): runs `run`, during which the caller promises not to change `x`,
    * so passes over `x` may share one copy of it (backends that copy rows to their own memory).
    */
   holding?<T>(x: FloatArray, run: () => T): T;
+}
+
+/** What {@link RowPasses.split} is asked: the row's weights and where to split it, and room. */
+export interface RowSplitRequest {
+  readonly max: number;
+  readonly temperature: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly weighted: boolean;
+  /** Room for the row's indices: the band's go here. */
+  readonly band: Int32Array;
+  /** Room for each block's sum (`ceil(n / ROW_BLOCK)`). */
+  readonly blocks: Float64Array;
+  /** Room for each block's head sum (as many). */
+  readonly headBlocks: Float64Array;
 }
 
 /** What {@link RowPasses.split} finds in one row. */

@@ -9,6 +9,7 @@ export type {
   RowPasses,
   RowScan,
   RowSplit,
+  RowSplitRequest,
   RowStats,
   SplitThreshold,
   SyncBackend,

@@ -11,6 +11,7 @@ export {
   ROW_BLOCK,
   type RowPasses,
   type RowSplit,
+  type RowSplitRequest,
   type RowStats,
 } from './backend.js';
 export { describe, messageOf } from './describe.js';

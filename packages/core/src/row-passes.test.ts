@@ -17,7 +17,7 @@ describe("a backend's row passes are read once, optional ones filled in", () => 
         configurable: true,
       });
     const backend = { ...referenceBackend(), rowPasses: passes };
-    const sm = await createSoftmax(backend as never);
+    const sm = await createSoftmax(backend as unknown as ReturnType<typeof referenceBackend>);
     const bound = internalsOf(sm).rowPasses;
     expect([...reads.values()].every((count) => count === 1)).toBe(true);
     expect(reads.size).toBe(5);

@@ -3,6 +3,7 @@ import {
   ROW_BLOCK,
   type RowPasses,
   type RowSplit,
+  type RowSplitRequest,
   type RowStats,
 } from './backend.js';
 
@@ -94,18 +95,8 @@ export const genericRowPasses: Required<RowPasses> = Object.freeze({
     return count;
   },
 
-  split(
-    x: FloatArray,
-    max: number,
-    temperature: number,
-    lo: number,
-    hi: number,
-    weighted: boolean,
-    band: Int32Array,
-    blocks: Float64Array,
-    headBlocks: Float64Array,
-    into: RowSplit,
-  ): RowSplit {
+  split(x: FloatArray, request: RowSplitRequest, into: RowSplit): RowSplit {
+    const { max, temperature, lo, hi, weighted, band, blocks, headBlocks } = request;
     const n = x.length;
     let total = 0;
     let head = 0;

@@ -19,9 +19,9 @@ function countingBackend(): { backend: SyncBackend; splits: () => number; gather
   let gathers = 0;
   const passes: Required<RowPasses> = {
     ...genericRowPasses,
-    split(...args) {
+    split(x, request, into) {
       splits++;
-      return genericRowPasses.split(...args);
+      return genericRowPasses.split(x, request, into);
     },
     gatherAtLeast(...args) {
       gathers++;

@@ -55,7 +55,7 @@ export function keptBySplit(context: RowContext, steps: readonly TruncationStep[
   const band = bandByMass(context, topP, 0);
   if (band === null || !(band.lo > Number.NEGATIVE_INFINITY)) return null;
   const { lo, hi } = band;
-  passes.split(x, max, temperature, lo, hi, weighted, ws.ids, blocks, headBlocks, found);
+  passes.split(x, { max, temperature, lo, hi, weighted, band: ws.ids, blocks, headBlocks }, found);
   // The row's weight and its block sums serve the general path too, if it runs. (NaN was
   // reported by the stats pass that found the max.)
   context.knowRowMass(found.total, blocks);
