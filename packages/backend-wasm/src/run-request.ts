@@ -30,7 +30,7 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
   const oneChunk = rows <= CHUNK_ROWS;
   if (operation === 'softmax' && scan !== null && skip === null && oneChunk) {
     // The common call in one kernel call: scan, then softmax of the rows not flagged.
-    copyIn(temperature, 0, kernel.f64, temperatureAt >> 3, rows);
+    copyFloats(temperature, 0, kernel.f64, temperatureAt >> 3, rows);
     const flagged = ex.scanSoftmax(
       inputAt,
       outputAt,
@@ -41,8 +41,8 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
       skipAt,
       scan.haltOnFlag ? 1 : 0,
     );
-    copyOut(kernel.f64, maxAt >> 3, scan.rowMax, 0, rows);
-    copyOut(kernel.u8, skipAt, scan.flags, 0, rows);
+    copyFloats(kernel.f64, maxAt >> 3, scan.rowMax, 0, rows);
+    copyBytes(kernel.u8, skipAt, scan.flags, 0, rows);
     return !(flagged > 0 && scan.haltOnFlag);
   }
   if (scan !== null) {
@@ -50,8 +50,8 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
     for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, rows - r0);
       flagged += ex.scan(inputAt + r0 * rowBytes, count, cols, maxAt, skipAt);
-      copyOut(kernel.f64, maxAt >> 3, scan.rowMax, r0, count);
-      copyOut(kernel.u8, skipAt, scan.flags, r0, count);
+      copyFloats(kernel.f64, maxAt >> 3, scan.rowMax, r0, count);
+      copyBytes(kernel.u8, skipAt, scan.flags, r0, count);
     }
     if (flagged > 0 && scan.haltOnFlag) return false;
   }
@@ -59,11 +59,11 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
   for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rows - r0);
     // rowMax: still in place after a one-chunk scan; else from the request.
-    if (scan === null || !oneChunk) copyIn(rowMax, r0, f64, maxAt >> 3, count);
-    copyIn(temperature, r0, f64, temperatureAt >> 3, count);
+    if (scan === null || !oneChunk) copyFloats(rowMax, r0, f64, maxAt >> 3, count);
+    copyFloats(temperature, r0, f64, temperatureAt >> 3, count);
     // Skip marks: the scan's flags (re-read for later chunks) or zeros, or'ed with core's skip.
     if (scan !== null) {
-      if (!oneChunk) copyIn(scan.flags, r0, u8, skipAt, count);
+      if (!oneChunk) copyBytes(scan.flags, r0, u8, skipAt, count);
     } else {
       for (let i = 0; i < count; i++) u8[skipAt + i] = 0;
     }
@@ -101,11 +101,15 @@ export function runRequest(request: KernelRequest, placement: Placement): boolea
   return true;
 }
 
-/** `target[at + i] = source[from + i]` for i < count: a loop for few values, else `set`. */
-function copyIn(
-  source: Float64Array | Uint8Array,
+/**
+ * `target[at + i] = source[from + i]` for i < count: a loop for few values, else `set`. One
+ * function per element type, so each stays monomorphic (one shared by Float64Array and
+ * Uint8Array costs a few ns per call, which counts at 1x10).
+ */
+function copyFloats(
+  source: Float64Array,
   from: number,
-  target: Float64Array | Uint8Array,
+  target: Float64Array,
   at: number,
   count: number,
 ): void {
@@ -116,12 +120,17 @@ function copyIn(
   }
 }
 
-function copyOut(
-  source: Float64Array | Uint8Array,
-  at: number,
-  target: Float64Array | Uint8Array,
+/** {@link copyFloats} for the flag bytes. */
+function copyBytes(
+  source: Uint8Array,
   from: number,
+  target: Uint8Array,
+  at: number,
   count: number,
 ): void {
-  copyIn(source, at, target, from, count);
+  if (count <= 16) {
+    for (let i = 0; i < count; i++) target[at + i] = source[from + i] as number;
+  } else {
+    target.set(source.subarray(from, from + count), at);
+  }
 }

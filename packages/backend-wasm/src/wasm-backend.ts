@@ -224,6 +224,8 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
   let pool: Threads | null = null;
   let threadsNote = 'computes on the calling thread';
   let staging: KernelInstance | null = null;
+  /** Where a copied single-thread call lies in `staging` (made once: no object per call). */
+  let stagingPlacement: Placement | null = null;
   let arena: Arena | null = null;
 
   function place(request: KernelRequest, n: number): Placement | null {
@@ -289,7 +291,8 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
       f32.set(lengthOf.call(input) === n ? input : input.subarray(0, n), at);
     }
     if (threaded === null) {
-      if (runRequest(request, { kernel, inputAt: dataAt, outputAt: dataAt })) {
+      stagingPlacement ??= { kernel: staging, inputAt: DATA_AT, outputAt: DATA_AT };
+      if (runRequest(request, stagingPlacement)) {
         if (request.operation !== 'logSumExp') copyBack(request, f32, at);
       }
       return;
@@ -338,6 +341,7 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
         WebAssembly.instantiate(module, { env: { memory: arenaMemory } }),
       ]);
       staging = new KernelInstance(first, stagingMemory);
+      stagingPlacement = null;
       arena = new Arena(new KernelInstance(second, arenaMemory));
       if (threads > 1) {
         const loaded = await import('./threads.js');
@@ -409,6 +413,7 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
       arena?.dispose();
       arena = null;
       staging = null;
+      stagingPlacement = null;
     },
     doResourceCount: () => arena?.liveCount ?? 0,
     // The sampler's exp sums on the kernel's SIMD exp (row-passes.ts).

@@ -1,3 +1,5 @@
+import type { BenchOp } from './bench/ops.js';
+
 /**
  * The benchmark report: written by `softmax-kit bench --json F` and by `softmax-kit compare` to
  * `reports/bench/bench.json` at the repo root (and `reports/bench/bench-browser.json` for a run in
@@ -46,6 +48,9 @@ export interface BenchReport {
   /** The harness and its settings, e.g. `tinybench 6.2.3, time 200 ms, warmup 50 ms`. */
   harness: string;
   quick: boolean;
+  /** The op every subject computed (`--op`, optional and additive: absent in older reports, which
+   *  are softmax). Sizes and ns per element count input entries, also for logSumExp. */
+  op?: BenchOp;
   environment: {
     runtime: 'node' | 'browser';
     runtimeVersion: string;
@@ -87,7 +92,22 @@ export interface PeerCheck {
   maxRelativeError: Record<string, number>;
   /** What it returns for each edge row: `NaN`, its values, or `error CODE`. */
   edges: Record<string, string>;
+  /**
+   * The same checks on logSoftmax and logSumExp (optional, additive): error relative to the terms
+   * (SPEC's measure for the log ops) by row length, and the edge rows; `unavailable` when the
+   * library has no such op (transformers.js has no log-sum-exp).
+   */
+  ops?: Partial<Record<Exclude<BenchOp, 'softmax'>, PeerOpCheck>>;
   /** Why it could not be checked. */
+  unavailable?: string;
+}
+
+/** One op's checks on one library (see {@link PeerCheck}'s `ops`). */
+export interface PeerOpCheck {
+  /** Largest error of a float32 result against the float64 reference, by row length. */
+  maxError: Record<string, number>;
+  edges: Record<string, string>;
+  /** Why the op could not be checked (not in the library, or it threw on regular input). */
   unavailable?: string;
 }
 

@@ -1,4 +1,5 @@
 export { evaluateGoals } from './bench/goals.js';
+export { BENCH_OPS, type BenchOp, parseBenchOp } from './bench/ops.js';
 export { type BenchSettings, runBench } from './bench/run-bench.js';
 export { type BenchSize, DEFAULT_SIZES, parseSizes } from './bench/sizes.js';
 export type { BenchCall, BenchSubject, SubjectInstance } from './bench/subject.js';
@@ -7,6 +8,7 @@ export { type CommandIo, processIo } from './commands/io.js';
 export { KNOWN_BACKENDS, loadBackendSource } from './load-backend.js';
 export { main, USAGE } from './main.js';
 export { parseRows } from './parse-rows.js';
-export { naiveSoftmax } from './peers/naive-js.js';
-export { onnxSoftmaxModel } from './peers/onnx-softmax-model.js';
+export { naiveLogSoftmax, naiveLogSumExp, naiveSoftmax } from './peers/naive-js.js';
+export { onnxOpModel, onnxSoftmaxModel } from './peers/onnx-softmax-model.js';
+export { maxOpError, referenceRow } from './peers/reference.js';
 export { UsageError } from './usage-error.js';

@@ -51,7 +51,7 @@ const SKIPPED: Record<string, string> = {
     "installs packages into a user's project (registry, changes node_modules)",
   'pnpm build':
     'the build itself; `pnpm test` runs this test after it (and from source it needs none)',
-  'softmax-kit bench [--backend ts,tfjs-cpu,tfjs-wasm,tfjs-node|all] [--sizes 1x10,1x1k,...] [--dtype float32|float64] [--peers] [--json FILE] [--quick]':
+  'softmax-kit bench [--backend ts,tfjs-cpu,tfjs-wasm,tfjs-node|all] [--op softmax|logSoftmax|logSumExp] [--sizes 1x10,1x1k,...] [--dtype float32|float64] [--peers] [--json FILE] [--quick]':
     'a usage synopsis ([optional] parts), not a command; bench.test.ts runs bench',
   'pnpm compare':
     'builds, then benchmarks every backend and peer and runs the whole suite: minutes; compare.test.ts runs compare',

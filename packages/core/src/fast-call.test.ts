@@ -161,3 +161,23 @@ describe('the common call takes a shorter path with the same results', () => {
     await general.dispose();
   });
 });
+
+describe('the shorter path and its memory of separate buffers', () => {
+  it('computes in place correctly when out overlaps an input that was called with a separate out before', async () => {
+    const sm = (await createSoftmax(scanningBackend())) as SyncSoftmax;
+    const values = [1, 2, 3, 4];
+    const expected = Array.from(sm.softmaxSync(Float32Array.from(values)));
+    const buffer = new Float32Array(8);
+    const input = buffer.subarray(0, 4);
+    const separate = new Float32Array(4);
+    for (let call = 0; call < 3; call++) {
+      input.set(values);
+      expect(Array.from(sm.softmaxSync(input, { out: separate }))).toEqual(expected);
+    }
+    // out shares two entries with the input: the result must be as if the input were read first.
+    input.set(values);
+    const overlapping = buffer.subarray(2, 6);
+    expect(Array.from(sm.softmaxSync(input, { out: overlapping }))).toEqual(expected);
+    await sm.dispose();
+  });
+});

@@ -12,10 +12,17 @@ export function kernelError(backend: Backend, error: unknown): SoftmaxError {
   );
 }
 
-/** Runs the synchronous kernel; any exception becomes `BACKEND_ERROR`. */
-export function runKernelSync(backend: Backend, request: KernelRequest): void {
+/**
+ * Runs the synchronous kernel `compute` (the backend's `doComputeSync`, read once when the
+ * instance was created); any exception becomes `BACKEND_ERROR`.
+ */
+export function runKernelSync(
+  backend: Backend,
+  compute: (request: KernelRequest) => void,
+  request: KernelRequest,
+): void {
   try {
-    (backend.doComputeSync as (request: KernelRequest) => void).call(backend, request);
+    compute.call(backend, request);
   } catch (error) {
     throw kernelError(backend, error);
   }

@@ -79,7 +79,8 @@ function readShape(value: unknown): number[] | undefined {
       `option shape has ${length} entries; at most ${MAX_RANK} axes are supported.`,
     );
   }
-  const shape: number[] = [];
+  // Sized once (a push-grown array starts with room for 17 entries: garbage on every call).
+  const shape = new Array<number>(length);
   for (let index = 0; index < length; index++) {
     let size: unknown;
     try {
@@ -97,7 +98,7 @@ function readShape(value: unknown): number[] | undefined {
         `option shape[${index}] is ${describe(size)}; expected a non-negative integer.`,
       );
     }
-    shape.push(size);
+    shape[index] = size;
   }
   return shape;
 }

@@ -17,7 +17,15 @@ import { deliver, type ResultTarget, resolveResult } from './result-target.js';
 import { RowKind, scanRows } from './scan-rows.js';
 import { writeSpecialRow } from './special-rows.js';
 import { temperaturesForRows } from './temperature.js';
-import { allocate, copyOf, floatDtypeOf, overlaps, sameView, typedLength } from './typed-arrays.js';
+import {
+  allocate,
+  copyOf,
+  floatDtypeOf,
+  overlaps,
+  SeparateViews,
+  sameView,
+  typedLength,
+} from './typed-arrays.js';
 
 /** Per-row arrays a call needs; reused by calls whose kernel runs synchronously. */
 class RowScratch {
@@ -81,11 +89,19 @@ interface SpecialValues {
  */
 export class Session {
   private readonly scratch = new RowScratch();
+  /** The fast path's overlap test, remembering the last input and `out` on separate buffers. */
+  private readonly separate = new SeparateViews();
   private readonly syncKernel: boolean;
   /** The backend's `doComputesAsync`, read once; null when it has none. */
   private readonly computesAsync: ((rows: number, cols: number) => boolean) | null;
   /** The dtype the kernel computes each input dtype in. */
   private readonly kernelDtypes: Readonly<Record<Dtype, Dtype>>;
+  /** Whether the kernel takes float32 (float64) rows as they are; two fields, not a keyed read
+   *  of {@link kernelDtypes}, on the fast path (a keyed read with two names is polymorphic). */
+  private readonly native32: boolean;
+  private readonly native64: boolean;
+  /** The backend's `doComputeSync`, read once (null without a synchronous kernel). */
+  private readonly computeSync: ((request: KernelRequest) => void) | null;
   /** A scanning kernel with a synchronous entry: {@link fastCall} may take the call. */
   private readonly fastScanning: boolean;
 
@@ -99,6 +115,11 @@ export class Session {
     const dtypes = capabilities.dtypes;
     const pick = (dtype: Dtype): Dtype => (dtypes.includes(dtype) ? dtype : (dtypes[0] as Dtype));
     this.kernelDtypes = { float32: pick('float32'), float64: pick('float64') };
+    this.native32 = dtypes.includes('float32');
+    this.native64 = dtypes.includes('float64');
+    this.computeSync = this.syncKernel
+      ? (backend.doComputeSync as (request: KernelRequest) => void)
+      : null;
     this.fastScanning = this.syncKernel && capabilities.scansRows === true;
   }
 
@@ -200,11 +221,14 @@ export class Session {
     if (!this.fastScanning || typeof t !== 'number' || t === 0 || t === Number.POSITIVE_INFINITY)
       return null;
     if (options.axis !== undefined && options.axis !== -1) return null;
+    // The tag first (no user code runs for it: a Proxy is no typed array), then the realm.
     const dtype = floatDtypeOf(input);
-    if (dtype === undefined || this.kernelDtypes[dtype] !== dtype) return null;
     const data = input as FloatArray;
-    if (!(dtype === 'float32' ? data instanceof Float32Array : data instanceof Float64Array))
+    if (dtype === 'float32') {
+      if (!this.native32 || !(data instanceof Float32Array)) return null;
+    } else if (dtype !== 'float64' || !this.native64 || !(data instanceof Float64Array)) {
       return null;
+    }
     const length = typedLength(data);
     if (length === 0) return null;
     let cols = length;
@@ -228,7 +252,7 @@ export class Session {
       const array = out as FloatArray;
       if (!(dtype === 'float32' ? array instanceof Float32Array : array instanceof Float64Array))
         return null;
-      if (typedLength(array) !== rows * width || overlaps(array, data)) return null;
+      if (typedLength(array) !== rows * width || this.separate.overlaps(array, data)) return null;
     }
     // Asked once: the general path is not taken after this point.
     if (!sync && this.computesAsync !== null && this.askComputesAsync(rows, cols)) return null;
@@ -253,7 +277,7 @@ export class Session {
         scan: scratch.scan,
       };
       try {
-        runKernelSync(this.backend, request);
+        runKernelSync(this.backend, this.computeSync as (request: KernelRequest) => void, request);
       } catch (error) {
         if (out !== undefined) result.fill(Number.NaN);
         throw error;
@@ -346,7 +370,7 @@ export class Session {
   private kernelNow(call: Call, request: KernelRequest): boolean {
     if (!call.syncNow) return false;
     try {
-      runKernelSync(this.backend, request);
+      runKernelSync(this.backend, this.computeSync as (request: KernelRequest) => void, request);
     } catch (error) {
       this.spoil(call);
       throw error;

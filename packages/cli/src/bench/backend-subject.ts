@@ -3,6 +3,7 @@ import type { Backend, Softmax, SyncSoftmax } from '@softmax-kit/core';
 import { createSoftmax } from '@softmax-kit/core';
 import { loadBackendSource } from '../load-backend.js';
 import { activateTf, loadTf } from '../peers/tfjs.js';
+import { type BenchOp, DEFAULT_OP, SYNC_METHODS } from './ops.js';
 import type { BenchSubject } from './subject.js';
 
 function isSync(sm: Softmax): sm is SyncSoftmax {
@@ -11,14 +12,15 @@ function isSync(sm: Softmax): sm is SyncSoftmax {
 
 /**
  * A softmax-kit backend measured through the public API: `createSoftmax(backend)`, then
- * `softmaxSync` (or `softmax` for asynchronous backends) with `shape` and a preallocated `out`.
+ * `softmaxSync` (or `softmax` for asynchronous backends; `logSoftmaxSync`, `logSumExpSync` ...
+ * for the other ops) with `shape` and a preallocated `out`.
  *
  * @example
  * ```ts
- * const subject = backendSubject('ts');
+ * const subject = backendSubject('ts', 'logSumExp');
  * ```
  */
-export function backendSubject(spec: string): BenchSubject {
+export function backendSubject(spec: string, op: BenchOp = DEFAULT_OP): BenchSubject {
   let backend: Backend | undefined;
   const tfjsDevice = /^tfjs-(cpu|wasm)$/.exec(spec)?.[1] as 'cpu' | 'wasm' | undefined;
   return {
@@ -43,9 +45,9 @@ export function backendSubject(spec: string): BenchSubject {
       );
       // one call within the case limit: a backend that never settles fails here, not in tinybench
       await withTimeLimit(
-        () => sm.softmax(Float32Array.of(0, 1)),
+        () => sm[op](Float32Array.of(0, 1)),
         DEFAULT_TIME_LIMITS.caseMs,
-        `${spec}: a first softmax call`,
+        `${spec}: a first ${op} call`,
       );
       return {
         // tfjs keeps one engine per process; the raw tf.softmax peers switch it, so make this
@@ -53,10 +55,13 @@ export function backendSubject(spec: string): BenchSubject {
         ...(tfjsDevice === undefined ? {} : { activate: () => activateTf(tfjsDevice) }),
         prepare(input, output, rows, cols) {
           const options = { shape: [rows, cols], out: output };
-          if (isSync(sm)) return { sync: () => void sm.softmaxSync(input, options) };
+          if (isSync(sm)) {
+            const syncOp = sm[SYNC_METHODS[op]];
+            return { sync: () => void syncOp(input, options) };
+          }
           return {
             async: async () => {
-              await sm.softmax(input, options);
+              await sm[op](input, options);
             },
           };
         },

@@ -1,5 +1,6 @@
 import type { Backend, BackendCapabilities, FloatArray, KernelRequest } from '@softmax-kit/core';
 import { loadBackendSource } from '../load-backend.js';
+import { type BenchOp, DEFAULT_OP } from './ops.js';
 import type { BenchSubject } from './subject.js';
 
 /** The id of a backend's kernel-alone subject, e.g. `kernel:ts`. */
@@ -27,10 +28,10 @@ function rowMaxima(input: FloatArray, rows: number, cols: number): Float64Array 
  *
  * @example
  * ```ts
- * const subject = kernelSubject('ts'); // id 'kernel:ts'
+ * const subject = kernelSubject('ts', 'logSoftmax'); // id 'kernel:ts'
  * ```
  */
-export function kernelSubject(spec: string): BenchSubject {
+export function kernelSubject(spec: string, op: BenchOp = DEFAULT_OP): BenchSubject {
   let backend: Backend | undefined;
   return {
     id: kernelSubjectId(spec),
@@ -52,7 +53,7 @@ export function kernelSubject(spec: string): BenchSubject {
           const scans = capabilities.scansRows === true;
           const rowMax = scans ? new Float64Array(rows) : rowMaxima(input, rows, cols);
           const request: KernelRequest = {
-            operation: 'softmax',
+            operation: op,
             input,
             output,
             rows,

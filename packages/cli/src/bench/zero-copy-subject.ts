@@ -2,6 +2,7 @@ import { DEFAULT_TIME_LIMITS, withTimeLimit } from '@softmax-kit/conformance/tim
 import type { Backend, FloatArray, SyncSoftmax } from '@softmax-kit/core';
 import { createSoftmax } from '@softmax-kit/core';
 import { loadBackendSource } from '../load-backend.js';
+import { type BenchOp, DEFAULT_OP, resultLength, SYNC_METHODS } from './ops.js';
 import type { BenchSubject } from './subject.js';
 
 /** What a backend with zero-copy arrays offers (`wasmBackend()`'s `allocate`). */
@@ -30,10 +31,10 @@ export function zeroCopySubjectId(spec: string): string {
  *
  * @example
  * ```ts
- * const subject = zeroCopySubject('wasm'); // id 'wasm-zero-copy'
+ * const subject = zeroCopySubject('wasm', 'logSumExp'); // id 'wasm-zero-copy'
  * ```
  */
-export function zeroCopySubject(spec: string): BenchSubject {
+export function zeroCopySubject(spec: string, op: BenchOp = DEFAULT_OP): BenchSubject {
   let backend: (Backend & AllocatingBackend) | undefined;
   return {
     id: zeroCopySubjectId(spec),
@@ -61,14 +62,15 @@ export function zeroCopySubject(spec: string): BenchSubject {
           for (const handle of held) handle.release();
           const n = rows * cols;
           const source = created.allocate(n);
-          const target = created.allocate(n);
+          const target = created.allocate(resultLength(op, rows, cols));
           held = [source, target];
           // Views read after both allocations (allocating may grow the memory).
           const x = source.array;
           const out = target.array;
           x.set(input);
           const options = { shape: [rows, cols], out };
-          return { sync: () => void sm.softmaxSync(x, options) };
+          const syncOp = sm[SYNC_METHODS[op]];
+          return { sync: () => void syncOp(x, options) };
         },
         async dispose() {
           for (const handle of held) handle.release();

@@ -89,4 +89,57 @@ describe('softmax-kit bench --quick --json', () => {
     // The summary table names every subject.
     for (const subject of subjects) expect(run.stdout).toContain(subject);
   });
+
+  it('--op logSumExp times that op on every subject, lists a peer without it as skipped, and writes the op', async () => {
+    folder ||= await mkdtemp(join(tmpdir(), 'softmax-kit-bench-'));
+    const file = join(folder, 'bench-log-sum-exp.json');
+    const run = await runCli([
+      'bench',
+      '--quick',
+      '--peers',
+      '--no-progress',
+      '--op',
+      'logSumExp',
+      '--backend',
+      'ts',
+      '--sizes',
+      '2x16',
+      '--json',
+      file,
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
+    expect(report.op).toBe('logSumExp');
+    // Sampling is softmax's: no sampling subjects; the goals are softmax's too.
+    expect(report.subjects.map((info) => info.subject)).toEqual([
+      'baseline:copy',
+      'ts',
+      'kernel:ts',
+      'peer:naive-js',
+      'peer:onnxruntime-node',
+      'peer:transformers.js',
+      'peer:tfjs-cpu',
+      'peer:tfjs-wasm',
+    ]);
+    expect(report.goals).toEqual([]);
+    const transformers = report.subjects.find((info) => info.subject === 'peer:transformers.js');
+    expect(transformers?.unavailable).toMatch(/no logSumExp/);
+    for (const subject of ['ts', 'peer:naive-js', 'peer:onnxruntime-node', 'peer:tfjs-wasm']) {
+      const result = report.results.find((r) => r.subject === subject);
+      expect(result?.skipped, subject).toBeUndefined();
+      expect(result?.nsPerElement.median, subject).toBeGreaterThan(0);
+    }
+    expect(run.stdout).toMatch(/logSumExp: median ns\/element/);
+  });
+
+  it('--op with an unknown op is a usage error naming the accepted ops (exit 2)', async () => {
+    const run = await runCli(['bench', '--op', 'logsoftmax', '--backend', 'ts']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /--op must be one of softmax, logSoftmax, logSumExp; got 'logsoftmax'/,
+    );
+    const sampling = await runCli(['bench', '--op', 'logSoftmax', '--sampling', '--backend', 'ts']);
+    expect(sampling.code).toBe(2);
+    expect(sampling.stderr).toMatch(/--sampling measures sampling next to softmax/);
+  });
 });

@@ -2,6 +2,7 @@ import type { Dtype } from '@softmax-kit/core';
 import { backendSubject } from '../bench/backend-subject.js';
 import { type DecodingResult, runDecodingBench } from '../bench/decoding-bench.js';
 import { kernelSubject } from '../bench/kernel-subject.js';
+import { BENCH_OPS, type BenchOp, DEFAULT_OP, parseBenchOp } from '../bench/ops.js';
 import { type BenchSettings, FULL_SETTINGS, QUICK_SETTINGS, runBench } from '../bench/run-bench.js';
 import { samplingSubjects } from '../bench/sampling-subjects.js';
 import { DEFAULT_SIZES, parseSizes } from '../bench/sizes.js';
@@ -16,10 +17,14 @@ import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIo } from './io.js';
 
-export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [--sizes ${DEFAULT_SIZES}] [--dtype float32|float64] [--peers] [--sampling] [--json FILE] [--quick] [--no-progress]
+export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [--op ${BENCH_OPS.join('|')}] [--sizes ${DEFAULT_SIZES}] [--dtype float32|float64] [--peers] [--sampling] [--json FILE] [--quick] [--no-progress]
   Median / p10 / p90 ns per element (tinybench), ratios to the fastest and to a copy baseline,
   cold start, per-call fixed cost (1x1) and memory. k = 1024, M = 1024^2. --peers adds
   onnxruntime-node, transformers.js, raw tf.softmax (cpu, wasm) and a naive JS softmax.
+  --op (default ${DEFAULT_OP}) times that op on every subject: the backends' logSoftmax /
+  logSumExp, and the peers' own op (onnxruntime LogSoftmax / ReduceLogSumExp, tf.logSoftmax /
+  tf.logSumExp, transformers.js log_softmax, naive JS); a peer without the op is listed as
+  skipped with the reason. The goals and --sampling are softmax's.
   --sampling (on with --peers) adds @softmax-kit/sampling on ts and wasm (greedy, top-k 50, top-p 0.9,
   min-p 0.05, top-p with rawLogprobs / topN 5 / entropy) and a naive sort-based sampler at one-row
   sizes of >= 32k, batched top-p with and without wasm threads at 64 rows (e.g. --sizes 64x128k),
@@ -28,6 +33,7 @@ export const BENCH_USAGE = `softmax-kit bench [--backend ts,tfjs-cpu,...|all] [-
 
 const OPTIONS = {
   backend: { type: 'string', default: 'all' },
+  op: { type: 'string', default: DEFAULT_OP },
   sizes: { type: 'string', default: DEFAULT_SIZES },
   dtype: { type: 'string', default: 'float32' },
   peers: { type: 'boolean' },
@@ -69,8 +75,10 @@ export interface BenchOptions {
   backends: string[];
   settings: BenchSettings;
   peers: boolean;
-  /** Adds the sampling subjects (also on with `peers`). */
+  /** Adds the sampling subjects (also on with `peers`, for softmax). */
   sampling?: boolean;
+  /** The op every subject computes (default softmax). */
+  op?: BenchOp;
 }
 
 /**
@@ -86,20 +94,24 @@ export async function runBenchWithProgress(
   io: CommandIo,
   showProgress: boolean,
 ): Promise<BenchReport> {
+  const op = options.op ?? DEFAULT_OP;
+  // Sampling draws from softmax: its subjects sit next to the softmax subjects only.
+  const sampling = op === 'softmax' && (options.peers || options.sampling === true);
   const subjects: BenchSubject[] = [
     copyBaseline(),
-    ...options.backends.map((spec) => backendSubject(spec)),
+    ...options.backends.map((spec) => backendSubject(spec, op)),
     // wasm again with arrays in its own memory (backend.allocate): no copy in or out.
-    ...(options.backends.includes('wasm') ? [zeroCopySubject('wasm')] : []),
+    ...(options.backends.includes('wasm') ? [zeroCopySubject('wasm', op)] : []),
     // Each backend's kernel alone, so the report can say what core itself costs per element.
-    ...options.backends.map((spec) => kernelSubject(spec)),
-    ...(options.peers ? peerSubjects() : []),
-    ...(options.peers || options.sampling ? samplingSubjects({ peers: options.peers }) : []),
+    ...options.backends.map((spec) => kernelSubject(spec, op)),
+    ...(options.peers ? peerSubjects(op) : []),
+    ...(sampling ? samplingSubjects({ peers: options.peers }) : []),
   ];
   const bar = progressBar(io, 'bench', showProgress);
   try {
     return await runBench(subjects, {
       ...options.settings,
+      op,
       onProgress: ({ done, total, subject, size }) =>
         bar.update(done, total, subject === '' ? 'done' : `${subject} ${size}`),
     });
@@ -144,9 +156,11 @@ export function formatBenchReport(report: BenchReport): string {
       return `${cell(p10)}-${cell(p90)} (${cell(p90 / p10, 'x')})`;
     }),
   ]);
-  // One part with the medians (compare prints the report without its first part).
-  const speed = `${formatTable(['median ns/element (x fastest)', ...sizes], rows)}\n${formatTable(
-    ['spread: p10-p90 ns/element (p90/p10)', ...sizes],
+  // One part with the medians (compare prints the report without its first part). The heading
+  // names the op (reports without one are softmax's).
+  const op = report.op ?? DEFAULT_OP;
+  const speed = `${formatTable([`${op}: median ns/element (x fastest)`, ...sizes], rows)}\n${formatTable(
+    [`${op}: spread: p10-p90 ns/element (p90/p10)`, ...sizes],
     spreadRows,
   )}`;
   const infoRows = report.subjects.map((info) => [
@@ -260,11 +274,19 @@ export async function benchCommand(args: readonly string[], io: CommandIo): Prom
     io.stdout(`${BENCH_USAGE}\n`);
     return 0;
   }
+  const op = parseBenchOp(values.op, 'bench');
+  if (values.sampling === true && op !== 'softmax') {
+    throw new UsageError(
+      `--sampling measures sampling next to softmax; drop it or use --op softmax (got --op ${op})`,
+      'bench',
+    );
+  }
   const options: BenchOptions = {
     backends: parseBackendList(values.backend, 'bench'),
     settings: benchSettings(values),
     peers: values.peers === true,
     sampling: values.sampling === true,
+    op,
   };
   if (values.json !== undefined) await prepareOutput(values.json);
   const report = await runBenchWithProgress(options, io, values['no-progress'] !== true);

@@ -32,6 +32,16 @@ describe('runPeerChecks', () => {
     expect(wasm?.maxRelativeError['1048576']).toBeLessThan(4 * 2 ** -24 * 2);
     expect(onnx?.edges['a +Infinity logit']).toBe('NaN');
     expect(onnx?.native).toBe(true);
+    // The log ops, measured relative to their terms (SPEC): ours within a few float32 ulps at
+    // 1M entries; onnxruntime's logSoftmax gives NaN for a +Infinity logit, ours the limit.
+    expect(wasm?.ops?.logSumExp?.maxError['1048576']).toBeLessThan(8 * 2 ** -24);
+    expect(wasm?.ops?.logSoftmax?.maxError['1048576']).toBeLessThan(8 * 2 ** -24);
+    expect(wasm?.ops?.logSumExp?.edges['all -Infinity (fully masked row)']).toBe('[-Infinity]');
+    expect(onnx?.ops?.logSoftmax?.edges['a +Infinity logit']).toBe('NaN');
+    expect(onnx?.ops?.logSumExp?.maxError['32768']).toBeLessThan(1e-3);
+    const transformers = checks.find((check) => check.subject === 'peer:transformers.js');
+    expect(transformers?.ops?.logSumExp?.unavailable).toMatch(/has no logSumExp/);
+    expect(transformers?.ops?.logSoftmax?.maxError['32768']).toBeGreaterThan(0);
     expect(peerFacts(onnx as NonNullable<typeof onnx>)).toMatch(
       /^native addon; [\d.]+ MB installed \(\d+ packages\); float32 error [\d.]+e-\d at 1M entries; NaN for: /,
     );

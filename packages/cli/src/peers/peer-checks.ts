@@ -2,14 +2,19 @@ import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSyn
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSoftmax } from '@softmax-kit/core';
-import type { PeerCheck } from '../bench-report.js';
+import { BENCH_OPS, type BenchOp } from '../bench/ops.js';
+import type { PeerCheck, PeerOpCheck } from '../bench-report.js';
 import { packageVersion } from '../environment.js';
 import { loadBackendSource, messageOf } from '../load-backend.js';
-import { onnxSoftmaxModel } from './onnx-softmax-model.js';
+import { onnxOpModel } from './onnx-softmax-model.js';
+import { maxOpError } from './reference.js';
 import { activateTf, loadTf } from './tfjs.js';
 
-/** One row in, its softmax out (float32 in; what the library returns). */
+/** One row in, its softmax (logSoftmax, logSumExp) out (float32 in; what the library returns). */
 type RowSoftmax = (row: Float32Array) => Promise<ArrayLike<number>>;
+
+/** A library's function for each op it has. */
+type RowOps = Partial<Record<BenchOp, RowSoftmax>>;
 
 /** Lengths at which accuracy is measured: a 32k vocabulary, and 1M where float32 sums drift. */
 export const ACCURACY_LENGTHS = [32_768, 1_048_576] as const;
@@ -45,18 +50,7 @@ function logits(length: number): Float32Array {
  * ```
  */
 export function maxRelativeError(input: Float32Array, got: ArrayLike<number>): number {
-  let max = -Infinity;
-  for (const value of input) max = Math.max(max, value);
-  let sum = 0;
-  for (const value of input) sum += Math.exp(value - max);
-  let worst = 0;
-  for (let i = 0; i < input.length; i++) {
-    const exact = Math.exp((input[i] as number) - max) / sum;
-    const error = Math.abs((got[i] as number) - exact) / exact;
-    if (Number.isNaN(error)) return Number.NaN; // a NaN output is the worst there is
-    if (error > worst) worst = error;
-  }
-  return worst;
+  return maxOpError('softmax', input, got);
 }
 
 /** What a library gives for an edge row: `NaN`, its values, or the error it throws. */
@@ -137,7 +131,7 @@ interface Library {
   id: string;
   /** The npm package a user installs for it. */
   package: string;
-  open(): Promise<{ softmax: RowSoftmax; close(): Promise<void> }>;
+  open(): Promise<{ ops: RowOps; close(): Promise<void> }>;
 }
 
 const ours = (spec: string, packageName: string): Library => ({
@@ -147,7 +141,14 @@ const ours = (spec: string, packageName: string): Library => ({
     const source = await loadBackendSource(spec);
     if ('unavailable' in source) throw new Error(source.unavailable);
     const sm = await createSoftmax(source.backend);
-    return { softmax: (row) => sm.softmax(row), close: () => sm.dispose() };
+    return {
+      ops: {
+        softmax: (row) => sm.softmax(row),
+        logSoftmax: (row) => sm.logSoftmax(row),
+        logSumExp: (row) => sm.logSumExp(row),
+      },
+      close: () => sm.dispose(),
+    };
   },
 });
 
@@ -160,15 +161,24 @@ const LIBRARIES: readonly Library[] = [
     async open() {
       const specifier = 'onnxruntime-node';
       const ort = (await import(specifier)) as typeof import('onnxruntime-node');
-      const session = await ort.InferenceSession.create(onnxSoftmaxModel('float32'));
-      return {
-        async softmax(row) {
+      const sessions = await Promise.all(
+        BENCH_OPS.map((op) => ort.InferenceSession.create(onnxOpModel(op, 'float32'))),
+      );
+      const ops: RowOps = {};
+      for (const [index, op] of BENCH_OPS.entries()) {
+        const session = sessions[index] as (typeof sessions)[number];
+        ops[op] = async (row) => {
           const result = await session.run({ x: new ort.Tensor('float32', row, [1, row.length]) });
           const data = Float32Array.from(result.y?.data as Float32Array);
           result.y?.dispose();
           return data;
+        };
+      }
+      return {
+        ops,
+        close: async () => {
+          for (const session of sessions) await session.release();
         },
-        close: () => session.release(),
       };
     },
   },
@@ -179,8 +189,16 @@ const LIBRARIES: readonly Library[] = [
       const specifier = '@huggingface/transformers';
       const module = (await import(specifier)) as {
         softmax(values: ArrayLike<number>): ArrayLike<number>;
+        log_softmax(values: ArrayLike<number>): ArrayLike<number>;
       };
-      return { softmax: async (row) => module.softmax(row), close: async () => {} };
+      // No log-sum-exp in transformers.js: that op is reported unavailable.
+      return {
+        ops: {
+          softmax: async (row) => module.softmax(row),
+          logSoftmax: async (row) => module.log_softmax(row),
+        },
+        close: async () => {},
+      };
     },
   },
   {
@@ -189,19 +207,38 @@ const LIBRARIES: readonly Library[] = [
     async open() {
       const tf = await loadTf();
       await activateTf('wasm');
+      const run = (op: (x: ReturnType<typeof tf.tensor1d>) => ReturnType<typeof tf.softmax>) =>
+        (async (row) =>
+          tf.tidy(() => op(tf.tensor1d(row, 'float32')).dataSync() as Float32Array)) as RowSoftmax;
       return {
-        softmax: async (row) =>
-          tf.tidy(() => tf.softmax(tf.tensor1d(row, 'float32')).dataSync() as Float32Array),
+        ops: {
+          softmax: run((x) => tf.softmax(x)),
+          logSoftmax: run((x) => tf.logSoftmax(x)),
+          logSumExp: run((x) => tf.logSumExp(x)),
+        },
         close: async () => {},
       };
     },
   },
 ];
 
+/** One op's accuracy at {@link ACCURACY_LENGTHS} and its edge rows. */
+async function checkOp(op: BenchOp, run: RowSoftmax): Promise<PeerOpCheck> {
+  const check: PeerOpCheck = { maxError: {}, edges: {} };
+  for (const length of ACCURACY_LENGTHS) {
+    const input = logits(length);
+    check.maxError[String(length)] = maxOpError(op, input, await run(input));
+  }
+  for (const edge of EDGE_ROWS) check.edges[edge.name] = await edgeResult(run, edge.row);
+  return check;
+}
+
 /**
  * Our own checks on each library (ours and the peers), so the verdict can say what a faster peer
  * costs: float32 accuracy at 32k and 1M entries against a float64 reference, what it returns for
- * SPEC's edge rows (NaN, values, or an error), its install size and whether it is native.
+ * SPEC's edge rows (NaN, values, or an error), its install size and whether it is native. The
+ * same for logSoftmax and logSumExp (`ops`; error relative to the terms, SPEC's measure), where
+ * the library has them.
  *
  * @example
  * ```ts
@@ -225,15 +262,24 @@ export async function runPeerChecks(): Promise<PeerCheck[]> {
     let opened: Awaited<ReturnType<Library['open']>> | undefined;
     try {
       opened = await library.open();
-      for (const length of ACCURACY_LENGTHS) {
-        const input = logits(length);
-        check.maxRelativeError[String(length)] = maxRelativeError(
-          input,
-          await opened.softmax(input),
-        );
+      const { softmax } = opened.ops;
+      if (softmax === undefined) throw new Error(`${library.id} has no softmax`);
+      const softmaxCheck = await checkOp('softmax', softmax);
+      check.maxRelativeError = softmaxCheck.maxError;
+      check.edges = softmaxCheck.edges;
+      check.ops = {};
+      for (const op of BENCH_OPS) {
+        if (op === 'softmax') continue; // in the fields above, where older reports have it
+        const run = opened.ops[op];
+        check.ops[op] =
+          run === undefined
+            ? { maxError: {}, edges: {}, unavailable: `${library.package} has no ${op}` }
+            : await checkOp(op, run).catch((error: unknown) => ({
+                maxError: {},
+                edges: {},
+                unavailable: messageOf(error),
+              }));
       }
-      for (const edge of EDGE_ROWS)
-        check.edges[edge.name] = await edgeResult(opened.softmax, edge.row);
     } catch (error) {
       check.unavailable = messageOf(error);
     } finally {

@@ -1,8 +1,9 @@
-import type { Dtype } from '@softmax-kit/core';
+import type { Dtype, FloatArray } from '@softmax-kit/core';
+import { type BenchOp, DEFAULT_OP } from '../bench/ops.js';
 import type { BenchSubject } from '../bench/subject.js';
 import { packageVersion } from '../environment.js';
-import { naiveSoftmax } from './naive-js.js';
-import { onnxSoftmaxModel } from './onnx-softmax-model.js';
+import { naiveLogSoftmax, naiveLogSumExp, naiveSoftmax } from './naive-js.js';
+import { onnxOpModel } from './onnx-softmax-model.js';
 import { activateTf, loadTf } from './tfjs.js';
 
 /** The peer ids `--peers` adds, in run order. */
@@ -29,14 +30,28 @@ export function copyBaseline(): BenchSubject {
     load: async () => ({}),
     async init() {
       return {
-        prepare: (input, output) => ({ sync: () => output.set(input) }),
+        // Its own destination of the input's length: logSumExp's output has one value per row.
+        prepare: (input) => {
+          const copy =
+            input instanceof Float32Array
+              ? new Float32Array(input.length)
+              : new Float64Array(input.length);
+          return { sync: () => copy.set(input) };
+        },
         dispose: async () => {},
       };
     },
   };
 }
 
-function naiveJs(): BenchSubject {
+/** The naive JS function of each op (same arguments; logSumExp writes one value per row). */
+const NAIVE: Record<
+  BenchOp,
+  (input: FloatArray, output: FloatArray, rows: number, cols: number) => void
+> = { softmax: naiveSoftmax, logSoftmax: naiveLogSoftmax, logSumExp: naiveLogSumExp };
+
+function naiveJs(op: BenchOp): BenchSubject {
+  const naive = NAIVE[op];
   return {
     id: 'peer:naive-js',
     kind: 'peer',
@@ -44,7 +59,7 @@ function naiveJs(): BenchSubject {
     async init() {
       return {
         prepare: (input, output, rows, cols) => ({
-          sync: () => naiveSoftmax(input, output, rows, cols),
+          sync: () => naive(input, output, rows, cols),
         }),
         dispose: async () => {},
       };
@@ -52,7 +67,7 @@ function naiveJs(): BenchSubject {
   };
 }
 
-function onnxRuntime(): BenchSubject {
+function onnxRuntime(op: BenchOp): BenchSubject {
   type Ort = typeof import('onnxruntime-node');
   let ort: Ort | undefined;
   return {
@@ -66,7 +81,7 @@ function onnxRuntime(): BenchSubject {
     },
     async init(dtype: Dtype) {
       const runtime = ort as Ort;
-      const session = await runtime.InferenceSession.create(onnxSoftmaxModel(dtype));
+      const session = await runtime.InferenceSession.create(onnxOpModel(op, dtype));
       return {
         // Tensor in, run, read the output data: what a caller of ONNX Runtime does per call.
         prepare: (input, _output, rows, cols) => ({
@@ -84,22 +99,36 @@ function onnxRuntime(): BenchSubject {
   };
 }
 
-function transformersJs(): BenchSubject {
-  let softmax: ((values: ArrayLike<number>) => ArrayLike<number>) | undefined;
+/** transformers.js's function of each op (`maths.js`); it has no log-sum-exp. */
+const TRANSFORMERS_FUNCTIONS: Record<BenchOp, 'softmax' | 'log_softmax' | null> = {
+  softmax: 'softmax',
+  logSoftmax: 'log_softmax',
+  logSumExp: null,
+};
+
+function transformersJs(op: BenchOp): BenchSubject {
+  type RowFunction = (values: ArrayLike<number>) => ArrayLike<number>;
+  let rowFunction: RowFunction | undefined;
+  const name = TRANSFORMERS_FUNCTIONS[op];
   return {
     id: 'peer:transformers.js',
     kind: 'peer',
     async load() {
       const specifier = '@huggingface/transformers';
-      const module = (await import(specifier)) as { softmax: typeof softmax };
-      softmax = module.softmax;
+      const module = (await import(specifier)) as Record<string, RowFunction | undefined>;
+      if (name !== null) rowFunction = module[name];
       const version = await packageVersion('@huggingface/transformers');
       return version === undefined ? {} : { version };
     },
+    unsupported: () =>
+      name === null
+        ? `transformers.js has no ${op} (its maths utilities have softmax and log_softmax only)`
+        : undefined,
     async init() {
-      const rowSoftmax = softmax as NonNullable<typeof softmax>;
+      const rowSoftmax = rowFunction as RowFunction;
+      if (typeof rowSoftmax !== 'function') throw new Error(`transformers.js exports no ${name}`);
       return {
-        // transformers.js's softmax takes one 1-D array: call it per row.
+        // transformers.js's softmax and log_softmax take one 1-D array: call it per row.
         prepare: (input, _output, rows, cols) => ({
           sync: () => {
             for (let row = 0; row < rows; row++) {
@@ -113,7 +142,18 @@ function transformersJs(): BenchSubject {
   };
 }
 
-function rawTfjs(device: 'cpu' | 'wasm'): BenchSubject {
+/** The raw tfjs call of each op over the last axis of a [rows, cols] tensor. */
+type Tf = typeof import('@tensorflow/tfjs-core');
+type TfTensor = import('@tensorflow/tfjs-core').Tensor;
+type TfTensor2D = import('@tensorflow/tfjs-core').Tensor2D;
+const TF_OPS: Record<BenchOp, (tf: Tf, x: TfTensor2D) => TfTensor> = {
+  softmax: (tf, x) => tf.softmax(x),
+  logSoftmax: (tf, x) => tf.logSoftmax(x),
+  logSumExp: (tf, x) => tf.logSumExp(x, -1),
+};
+
+function rawTfjs(device: 'cpu' | 'wasm', op: BenchOp): BenchSubject {
+  const tfOp = TF_OPS[op];
   return {
     id: `peer:tfjs-${device}`,
     kind: 'peer',
@@ -129,11 +169,12 @@ function rawTfjs(device: 'cpu' | 'wasm'): BenchSubject {
       await activateTf(device);
       return {
         activate: () => activateTf(device),
-        // Tensor in, tf.softmax, dataSync: the raw tfjs call the backend is compared with.
+        // Tensor in, tf.softmax (tf.logSoftmax, tf.logSumExp), dataSync: the raw tfjs call the
+        // backend is compared with.
         prepare: (input, _output, rows, cols) => ({
           sync: () =>
             tf.tidy(() => {
-              tf.softmax(tf.tensor2d(input as Float32Array, [rows, cols])).dataSync();
+              tfOp(tf, tf.tensor2d(input as Float32Array, [rows, cols])).dataSync();
             }),
         }),
         dispose: async () => {},
@@ -143,15 +184,23 @@ function rawTfjs(device: 'cpu' | 'wasm'): BenchSubject {
 }
 
 /**
- * The real peer libraries, each run in this process: a naive three-pass JS softmax,
- * onnxruntime-node's Softmax (a one-node model built in code), transformers.js's `softmax`
- * (per row), and raw `tf.softmax` on tfjs's cpu and wasm backends.
+ * The real peer libraries, each run in this process, for one op: naive JS (three passes,
+ * `Math.exp`), onnxruntime-node's Softmax / LogSoftmax / ReduceLogSumExp (a one-node model built
+ * in code), transformers.js's `softmax` / `log_softmax` (per row; it has no log-sum-exp, so that
+ * subject is reported as skipped with the reason), and raw `tf.softmax` / `tf.logSoftmax` /
+ * `tf.logSumExp` on tfjs's cpu and wasm backends.
  *
  * @example
  * ```ts
- * const subjects = [copyBaseline(), ...peerSubjects()];
+ * const subjects = [copyBaseline(), ...peerSubjects('logSoftmax')];
  * ```
  */
-export function peerSubjects(): BenchSubject[] {
-  return [naiveJs(), onnxRuntime(), transformersJs(), rawTfjs('cpu'), rawTfjs('wasm')];
+export function peerSubjects(op: BenchOp = DEFAULT_OP): BenchSubject[] {
+  return [
+    naiveJs(op),
+    onnxRuntime(op),
+    transformersJs(op),
+    rawTfjs('cpu', op),
+    rawTfjs('wasm', op),
+  ];
 }
