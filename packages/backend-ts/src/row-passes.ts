@@ -16,6 +16,9 @@ import { stepsPerUnit, sumExp32, sumExp64 } from './row-exp-sums.js';
  */
 const bit = (b: boolean): number => (b as unknown as number) | 0;
 
+/** Entries the gather reads first to tell a sparse gather (at most 1 in 32) from a dense one. */
+const SPARSE_PROBE = 512;
+
 /** Block length of the block sums (core's `ROW_BLOCK`, the contract's value). */
 const BLOCK = 4096;
 
@@ -149,10 +152,31 @@ function gatherAtLeast(
   const n = x.length;
   let count = 0;
   let i = 0;
-  // `!(v < threshold)`: NaN is gathered too (the sampler reports it). Branch-free: every index
-  // is written, the count moves on only for a gathered one (a gather of a fifth of the row
-  // would mispredict a branch on every other group of four). `into` has room for the row, so
-  // the write after the last gathered index stays inside it or, at the row's end, is dropped.
+  // A sparse gather (top-k's, top-N's: a percent of the row or less) skips groups of four
+  // below the threshold behind one predictable branch; `!(v < threshold)` keeps NaN (the
+  // sampler reports it). Whether it is sparse is read off the first SPARSE_PROBE entries.
+  const probe = Math.min(n, SPARSE_PROBE);
+  let seen = 0;
+  for (let k = 0; k < probe; k++) seen += bit(!(x[k]! < threshold));
+  if (seen * 32 <= probe) {
+    for (const stop = n - 3; i < stop; i += 4) {
+      if (
+        x[i]! < threshold &&
+        x[i + 1]! < threshold &&
+        x[i + 2]! < threshold &&
+        x[i + 3]! < threshold
+      )
+        continue;
+      for (let k = i; k < i + 4; k++) if (!(x[k]! < threshold)) into[count++] = k;
+    }
+    for (; i < n; i++) if (!(x[i]! < threshold)) into[count++] = i;
+    if (values !== undefined) for (let k = 0; k < count; k++) values[k] = x[into[k]!]!;
+    return count;
+  }
+  // Dense, branch-free: every index is written, the count moves on only for a gathered one (a
+  // gather of a fifth of the row would mispredict a branch on every other group of four).
+  // `into` has room for the row, so the write after the last gathered index stays inside it
+  // or, at the row's end, is dropped.
   for (const stop = n - 3; i < stop; i += 4) {
     into[count] = i;
     count += bit(!(x[i]! < threshold));
