@@ -166,18 +166,14 @@ export function guessByMass(context: RowContext, mass: number, attempt: number):
 
 /**
  * A band `[lo, hi)` of logits that, most likely, holds the threshold where the ranking's weight
- * reaches `mass` of the row's: the guess of {@link guessByMass} with its margin on both sides
- * (`hi` is `+Infinity` when the margin reaches the sample's top). Null when the sample cannot
- * tell or the attempts are spent.
+ * reaches `mass` of the row's: the first guess of {@link guessByMass} with its margin on both
+ * sides (`hi` is `+Infinity` when the margin reaches the sample's top). Null when the sample
+ * cannot tell.
  */
-export function bandByMass(
-  context: RowContext,
-  mass: number,
-  attempt: number,
-): { lo: number; hi: number } | null {
+export function bandByMass(context: RowContext, mass: number): { lo: number; hi: number } | null {
   const found = massBin(context, mass);
-  const margin = massMargin(attempt);
-  if (found === null || attempt > ATTEMPTS || found.bin + margin >= MASS_BINS) return null;
+  const margin = massMargin(0);
+  if (found === null || found.bin + margin >= MASS_BINS) return null;
   const { top, width, bin } = found;
   return {
     lo: top - (bin + margin) * width,

@@ -52,7 +52,7 @@ export function keptBySplit(context: RowContext, steps: readonly TruncationStep[
   const blocks = new Float64Array(Math.ceil(context.n / ROW_BLOCK));
   const headBlocks = new Float64Array(blocks.length);
   const found: RowSplit = { total: 0, head: 0, headCount: 0, headWeighted: 0, band: 0 };
-  const band = bandByMass(context, topP, 0);
+  const band = bandByMass(context, topP);
   if (band === null || !(band.lo > Number.NEGATIVE_INFINITY)) return null;
   const { lo, hi } = band;
   passes.split(x, { max, temperature, lo, hi, weighted, band: ws.ids, blocks, headBlocks }, found);
