@@ -11,7 +11,7 @@ import type {
 import { describe, messageOf } from './describe.js';
 import { SoftmaxError } from './errors.js';
 import { registerInstance } from './instances.js';
-import { genericRowPasses } from './row-passes.js';
+import { completeRowPasses, genericRowPasses } from './row-passes.js';
 import { Session } from './session.js';
 import type { SoftmaxFor } from './types.js';
 
@@ -63,10 +63,8 @@ function rowPassesOf(backend: Backend): Required<RowPasses> {
   const bound: Record<string, unknown> = {};
   for (const name of [...ROW_PASSES, ...OPTIONAL_PASSES]) {
     const pass: unknown = passes[name];
-    if (pass === undefined && (OPTIONAL_PASSES as readonly string[]).includes(name)) {
-      bound[name] = genericRowPasses[name];
-      continue;
-    }
+    // An optional pass left out: completeRowPasses below puts core's in its place.
+    if (pass === undefined && (OPTIONAL_PASSES as readonly string[]).includes(name)) continue;
     if (typeof pass !== 'function')
       throw new SoftmaxError(
         'BACKEND_ERROR',
@@ -74,7 +72,7 @@ function rowPassesOf(backend: Backend): Required<RowPasses> {
       );
     bound[name] = pass.bind(passes);
   }
-  return Object.freeze(bound) as unknown as Required<RowPasses>;
+  return completeRowPasses(Object.freeze(bound) as unknown as RowPasses);
 }
 
 /** Checks the backend object's shape; throws `INVALID_INPUT`, `BACKEND_UNAVAILABLE` or `BACKEND_ERROR`. */
