@@ -322,8 +322,11 @@ function split64(x: FloatArray, request: RowSplitRequest, into: RowSplit): RowSp
   return into;
 }
 
-/** This backend's row passes (frozen; shared by every `tsBackend()`). */
-export const tsRowPasses: Required<RowPasses> = Object.freeze({
+/**
+ * This backend's row passes (frozen; shared by every `tsBackend()`). No `ahead`: one thread
+ * (core's stand-in runs nothing ahead).
+ */
+export const tsRowPasses: Required<Omit<RowPasses, 'ahead'>> = Object.freeze({
   stats,
   expSum,
   weigh,

@@ -217,9 +217,11 @@ describe("wasm row passes: the split (top-p's one pass) against core's JavaScrip
     const [bandA, bandB] = [new Int32Array(n), new Int32Array(n)];
     const [blocksA, blocksB, headA, headB] = [blocks(), blocks(), blocks(), blocks()];
     const ask = { max, temperature, lo, hi, weighted: true };
+    // The wasm pass asked for the band's values, core's not (both ways of the request).
+    const values = new Float64Array(n).fill(Number.NaN);
     const a = passes.split!(
       x,
-      { ...ask, band: bandA, blocks: blocksA, headBlocks: headA },
+      { ...ask, band: bandA, blocks: blocksA, headBlocks: headA, values },
       fresh(),
     );
     const b = genericRowPasses.split(
@@ -227,7 +229,11 @@ describe("wasm row passes: the split (top-p's one pass) against core's JavaScrip
       { ...ask, band: bandB, blocks: blocksB, headBlocks: headB },
       fresh(),
     );
+    expect(b.valued).toBe(false);
     expect(a.band).toBe(b.band);
+    expect(a.valued).toBe(true);
+    for (let k = 0; k < a.band; k++) expect(values[k]).toBe(x[bandA[k]!]);
+    if (a.band < n) expect(values[a.band]).toBeNaN(); // nothing past the band
     expect(a.headCount).toBe(b.headCount);
     expect([...bandA.subarray(0, a.band)]).toEqual([...bandB.subarray(0, b.band)]);
     // Terms within the kernel exp's 1.0e-7 (exp.test.ts proves it), float64 sums of n

@@ -12,17 +12,20 @@
 import {
   type FloatArray,
   ROW_BLOCK,
+  type RowAheadRequest,
   type RowPasses,
   type RowSplit,
   type RowSplitRequest,
   type RowStats,
+  type RowsAhead,
 } from '@softmax-kit/core';
 import { genericRowPasses } from '@softmax-kit/core/internal';
 import type { KernelInstance } from './kernel-instance.js';
 import { DATA_AT } from './layout.js';
+import { SPLIT_SLOTS, splitRowBlocks } from './split-blocks.js';
 
 /** `log2(e) / T` as the kernels use it (`$scaleOf` in kernels/softmax.wat), capped at 1e308. */
-const scaleOf = (temperature: number): number => Math.min(Math.LOG2E / temperature, 1e308);
+export const scaleOf = (temperature: number): number => Math.min(Math.LOG2E / temperature, 1e308);
 
 const bits = new Float32Array(1);
 const bitsU = new Uint32Array(bits.buffer);
@@ -63,14 +66,44 @@ const freeAt = (instance: KernelInstance): number =>
   instance.heldRow === null ? DATA_AT : DATA_AT + instance.heldRow.length * 4;
 
 /**
+ * A split's results as {@link splitRowBlocks} left them at `resultsAt` (band indices at
+ * `bandAt`), copied to the caller's arrays and `into`.
+ */
+export function readSplit(
+  buffer: ArrayBufferLike,
+  resultsAt: number,
+  bandAt: number,
+  blockCount: number,
+  blocks: Float64Array,
+  headBlocks: Float64Array,
+  band: Int32Array,
+  into: RowSplit,
+): RowSplit {
+  const found = new Float64Array(buffer, resultsAt, SPLIT_SLOTS + 2 * blockCount);
+  const count = found[4]!;
+  blocks.set(found.subarray(SPLIT_SLOTS, SPLIT_SLOTS + blockCount));
+  headBlocks.set(found.subarray(SPLIT_SLOTS + blockCount));
+  band.set(new Int32Array(buffer, bandAt, count));
+  into.total = found[0]!;
+  into.head = found[1]!;
+  into.headCount = found[2]!;
+  into.headWeighted = found[3]!;
+  into.band = count;
+  return into;
+}
+
+/**
  * Row passes on the staging instance `kernel()` (null before `doInit` and after `doDispose`:
  * then core's JavaScript passes). The staging memory holds only copies made for one call at a
  * time, and every call copies its input first, so a pass may use it between calls.
  */
-export function wasmRowPasses(kernel: () => KernelInstance | null): Required<RowPasses> {
+export function wasmRowPasses(
+  kernel: () => KernelInstance | null,
+  aheadOf: () => StartAhead | null = () => null,
+): Required<RowPasses> {
   /** The row the sampler holds (`holding`): its copy is made once and kept between passes. */
   let held: FloatArray | null = null;
-  return Object.freeze({
+  const passes: Required<RowPasses> = Object.freeze({
     stats(x: FloatArray, into: RowStats): RowStats {
       const instance = kernel();
       if (instance === null || !(x instanceof Float32Array) || x.length === 0)
@@ -176,44 +209,44 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): Required<Row
       )
         return genericRowPasses.split(x, request, into);
       const n = x.length;
-      // The row, then room for the band's indices (the whole row at most).
-      stage(instance, x, n * 4, held);
+      const blockCount = Math.ceil(n / ROW_BLOCK);
+      // The row, then room for the band's indices (the whole row at most), the results, and
+      // the band's values.
+      stage(instance, x, n * 8 + (SPLIT_SLOTS + 2 * blockCount) * 8 + 8, held);
       const bandAt = DATA_AT + n * 4;
-      const scale = scaleOf(temperature);
-      const ex = instance.exports;
-      let total = 0;
-      let head = 0;
-      let headCount = 0;
-      let headWeighted = 0;
-      let count = 0;
-      for (let start = 0, b = 0; start < n; start += ROW_BLOCK, b++) {
-        const length = Math.min(ROW_BLOCK, n - start);
-        const [sum, above] = ex.expSplit(
-          DATA_AT + start * 4,
-          bandAt + count * 4,
-          length,
-          max,
-          scale,
-          weighted ? 1 : 0,
-          low,
-          high,
-          start,
-        );
-        blocks[b] = sum;
-        headBlocks[b] = above;
-        total += sum;
-        head += above;
-        headCount += ex.headCount.value as number;
-        if (weighted) headWeighted += ex.headWeighted.value as number;
-        count += ex.bandCount.value as number;
+      const resultsAt = bandAt + n * 4 + ((bandAt + n * 4) % 8);
+      const valuesAt = resultsAt + (SPLIT_SLOTS + 2 * blockCount) * 8;
+      splitRowBlocks(
+        instance.exports,
+        instance.memory.buffer,
+        DATA_AT,
+        n,
+        max,
+        scaleOf(temperature),
+        weighted ? 1 : 0,
+        low,
+        high,
+        bandAt,
+        n,
+        resultsAt,
+        ROW_BLOCK,
+      );
+      readSplit(
+        instance.memory.buffer,
+        resultsAt,
+        bandAt,
+        blockCount,
+        blocks,
+        headBlocks,
+        band,
+        into,
+      );
+      const { values } = request;
+      if (values !== undefined) {
+        instance.exports.pickValues(DATA_AT, bandAt, into.band, valuesAt);
+        values.set(instance.f32.subarray(valuesAt >> 2, (valuesAt >> 2) + into.band));
+        into.valued = true;
       }
-      band.set(instance.i32.subarray(bandAt >> 2, (bandAt >> 2) + count));
-      into.total = total;
-      into.head = head;
-      into.headCount = headCount;
-      // The kernel's u is in log2 units: z = u ln 2.
-      into.headWeighted = headWeighted * Math.LN2;
-      into.band = count;
       return into;
     },
     holding<T>(x: FloatArray, run: () => T): T {
@@ -227,5 +260,22 @@ export function wasmRowPasses(kernel: () => KernelInstance | null): Required<Row
         if (instance.heldRow === x) instance.heldRow = null;
       }
     },
+    ahead(
+      x: FloatArray,
+      n: number,
+      requests: readonly (RowAheadRequest | null)[],
+    ): RowsAhead | null {
+      const start = aheadOf();
+      return start === null ? null : start(passes, x, n, requests);
+    },
   });
+  return passes;
 }
+
+/** Starts a batch's passes on the worker threads (`rows-ahead.ts`), or null when it cannot. */
+export type StartAhead = (
+  base: Required<RowPasses>,
+  x: FloatArray,
+  n: number,
+  requests: readonly (RowAheadRequest | null)[],
+) => RowsAhead | null;

@@ -246,7 +246,7 @@ export class ThreadPool {
    * @param entries - entries of the largest part (the wait's limit)
    */
   *all(
-    call: keyof typeof CALL,
+    call: Exclude<keyof typeof CALL, 'aheadRows'>,
     argsOf: (thread: number) => number[],
     entries: number,
   ): Generator<PendingParts, Array<[number, number]>, void> {
@@ -269,6 +269,62 @@ export class ThreadPool {
     if (pending.length > 0) yield { workers: pending, entries };
     for (const t of pending) results[t] = this.collect(t);
     return results;
+  }
+
+  /**
+   * Starts a job of the sampler's rows (`rows-ahead.ts`) on every worker that is alive and idle;
+   * returns how many took it. End it with {@link ThreadPool.endAhead}.
+   */
+  beginAhead(jobAt: number): number {
+    let posted = 0;
+    for (let t = 1; t < this.size; t++) if (this.post(t, CALL.aheadRows, [jobAt])) posted++;
+    return posted;
+  }
+
+  /** Why a worker of the pool is gone or the pool retired, or null. */
+  get trouble(): string | null {
+    if (this.retired !== null) return this.retired;
+    for (const worker of this.workers) if (worker.gone !== null) return worker.gone;
+    return null;
+  }
+
+  /**
+   * Ends a job begun by {@link ThreadPool.beginAhead} (its stop flag already set): takes back each
+   * call a worker has not claimed, and waits for the others to return, blocking for at most
+   * `limitMs` (spinning where the thread may not block). A worker that misses it, or is gone,
+   * retires the pool; this throws nothing, since the rows' results no longer matter then.
+   */
+  endAhead(limitMs: number): void {
+    const deadline = performance.now() + limitMs;
+    for (let t = 1; t < this.size; t++) {
+      const worker = this.workers[t - 1] as WorkerHandle;
+      if (Atomics.compareExchange(worker.state, 0, WAITING, IDLE) === WAITING) continue;
+      for (;;) {
+        const now = Atomics.load(worker.state, 0);
+        if (now === DONE) {
+          Atomics.store(worker.state, 0, IDLE);
+          break;
+        }
+        if (now !== RUNNING) break;
+        if (worker.gone !== null) {
+          this.retire(`worker ${t} is gone (${worker.gone})`);
+          break;
+        }
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          this.retire(
+            `worker ${t} did not finish the sampler's rows within ${Math.round(limitMs)} ms`,
+          );
+          break;
+        }
+        if (this.canBlock) Atomics.wait(worker.state, 0, RUNNING, Math.min(left, 20));
+      }
+    }
+  }
+
+  /** Blocks up to `ms` while `array[index]` holds `value` (where the thread may block). */
+  pause(array: Int32Array, index: number, value: number, ms: number): void {
+    if (this.canBlock) Atomics.wait(array, index, value, ms);
   }
 
   /** Posts a call to worker `index` when it is alive and idle; false when it is not. */

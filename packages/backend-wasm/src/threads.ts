@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { rowsAhead } from './rows-ahead.js';
 export { ThreadPool } from './thread-pool.js';
 export { computeThreaded, THREADS_FROM } from './threaded-compute.js';
 

@@ -12,7 +12,7 @@ import {
 } from './generated/kernel-wasm.js';
 import { KernelInstance } from './kernel-instance.js';
 import { CHUNK_ROWS, DATA_AT, META_BYTES } from './layout.js';
-import { wasmRowPasses } from './row-passes.js';
+import { type StartAhead, wasmRowPasses } from './row-passes.js';
 import { type Placement, runRequest } from './run-request.js';
 import { spliceFunction } from './splice-function.js';
 
@@ -85,6 +85,8 @@ interface Threads {
   readonly pool: ThreadPool;
   readonly compute: typeof import('./threaded-compute.js').computeThreaded;
   readonly from: number;
+  /** The sampler's rows on the workers (`RowPasses.ahead`). */
+  readonly ahead: StartAhead;
 }
 
 /** The options of {@link wasmBackend}, each read once. */
@@ -350,7 +352,12 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
         if ('unavailable' in created) {
           threadsNote = `threads: ${threads} asked for, computing on one thread: ${created.unavailable}`;
         } else {
-          pool = { pool: created, compute: loaded.computeThreaded, from: loaded.THREADS_FROM };
+          pool = {
+            pool: created,
+            compute: loaded.computeThreaded,
+            from: loaded.THREADS_FROM,
+            ahead: (base, x, n, requests) => loaded.rowsAhead(created, base, x, n, requests),
+          };
           threadsNote = `calls of ${loaded.THREADS_FROM} entries or more split over ${threads} threads (worker threads on shared memory)`;
         }
       }
@@ -417,7 +424,10 @@ export function wasmBackend(options?: WasmBackendOptions): WasmBackend {
     },
     doResourceCount: () => arena?.liveCount ?? 0,
     // The sampler's exp sums on the kernel's SIMD exp (row-passes.ts).
-    rowPasses: wasmRowPasses(() => staging),
+    rowPasses: wasmRowPasses(
+      () => staging,
+      () => pool?.ahead ?? null,
+    ),
     allocate(length: number): WasmArray {
       if (arena === null) {
         throw new SoftmaxError(

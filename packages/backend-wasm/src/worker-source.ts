@@ -5,8 +5,12 @@
  * worker claimed it and runs it, 2 = done (results in slots 8 and 9), 3 = stop. A waiting call
  * the worker has not claimed yet can be taken back by the calling thread (1 -> 0), so a worker
  * that died or sleeps never holds a call up. Runs as a Node `worker_threads` eval worker or a Web
- * Worker (from a Blob URL). Plain ES2020 with no imports, so its `toString()` is the worker.
+ * Worker (from a Blob URL). Plain ES2020, so its `toString()` is the worker; it names only the
+ * functions of `ahead-row.ts` and `split-blocks.ts`, whose source text goes with it.
  */
+import { type AheadExports, aheadRows, runAheadRow } from './ahead-row.js';
+import { splitRowBlocks } from './split-blocks.js';
+
 function workerMain(): void {
   interface Start {
     module: WebAssembly.Module;
@@ -23,6 +27,11 @@ function workerMain(): void {
     const calls = ['scan', 'softmax', 'sumExcludingMax', 'logSoftmax', 'expSum', 'scaleRow'].map(
       (name) => ex[name] as (...args: number[]) => number | number[] | undefined,
     );
+    // A batch's rows for the sampler (ahead-row.ts, defined beside this program).
+    calls.push((jobAt: number) => {
+      aheadRows(ex as unknown as AheadExports, data.memory, jobAt);
+      return undefined;
+    });
     post('ready');
     /** Reads of the state before sleeping: ~2-4 ns each. */
     const SPINS = 25_000;
@@ -88,8 +97,14 @@ function workerMain(): void {
   }
 }
 
-/** The worker program's source text. */
-export const WORKER_SOURCE = `(${workerMain.toString()})();`;
+/**
+ * The worker program's source text: the functions it shares with the calling thread, then the
+ * program.
+ */
+export const WORKER_SOURCE = [splitRowBlocks, runAheadRow, aheadRows]
+  .map((shared) => shared.toString())
+  .concat(`(${workerMain.toString()})();`)
+  .join('\n');
 
 /** Indices of the exports a worker serves (the order of the list in the worker). */
 export const CALL = {
@@ -99,4 +114,5 @@ export const CALL = {
   logSoftmax: 3,
   expSum: 4,
   scaleRow: 5,
+  aheadRows: 6,
 } as const;

@@ -149,6 +149,38 @@ export interface RowPasses {
    * so passes over `x` may share one copy of it (backends that copy rows to their own memory).
    */
   holding?<T>(x: FloatArray, run: () => T): T;
+  /**
+   * Optional (since core 0.6; absent, nothing is run ahead): starts, beside the calling thread
+   * (a backend's worker threads), the passes a caller is about to ask for on each row of the
+   * batch `x` (`rows = x.length / n` rows of `n`): `stats`, and for each row whose
+   * `requests[r]` is not null a `split` at its `lo`, `hi`, `temperature` and `weighted`, with the
+   * `max` of that stats pass. Returns null when it runs nothing ahead (no idle thread, a row
+   * type it cannot copy): the caller then uses these passes as usual. Otherwise the caller
+   * takes row `r`'s passes from {@link RowsAhead.row} and ends the batch with
+   * {@link RowsAhead.end}; the rows of `x` must not change until then.
+   */
+  ahead?(x: FloatArray, n: number, requests: readonly (RowAheadRequest | null)[]): RowsAhead | null;
+}
+
+/** A row's split to run ahead ({@link RowPasses.ahead}): its max is the row's own. */
+export interface RowAheadRequest {
+  readonly temperature: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly weighted: boolean;
+}
+
+/** Passes started ahead for a batch's rows ({@link RowPasses.ahead}). */
+export interface RowsAhead {
+  /**
+   * Row `r`'s passes: `stats` of that row, and its `split` asked exactly as requested (with
+   * the max of its stats), give the results computed ahead, waiting for them if they are still
+   * running (with a limit); every other call is the backend's usual pass. The results equal
+   * the usual passes' to the bit.
+   */
+  row(r: number): Required<RowPasses>;
+  /** Ends the batch: stops the work still ahead and waits (with a limit) for the threads. */
+  end(): void;
 }
 
 /** What {@link RowPasses.split} is asked: the row's weights and where to split it, and room. */
@@ -164,6 +196,11 @@ export interface RowSplitRequest {
   readonly blocks: Float64Array;
   /** Room for each block's head sum (as many). */
   readonly headBlocks: Float64Array;
+  /**
+   * Optional (since core 0.6): room for the row; when given, a pass may also write the band's
+   * logits, `values[k] = x[band[k]]`, and then sets {@link RowSplit.valued}.
+   */
+  readonly values?: Float64Array;
 }
 
 /** What {@link RowPasses.split} finds in one row. */
@@ -173,6 +210,8 @@ export interface RowSplit {
   headCount: number;
   headWeighted: number;
   band: number;
+  /** True when the pass wrote the band's logits into the request's `values`. */
+  valued?: boolean;
 }
 
 /**

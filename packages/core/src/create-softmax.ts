@@ -45,7 +45,7 @@ function nameOf(backend: object): string {
 
 const ROW_PASSES = ['stats', 'expSum', 'weigh', 'countAtLeast', 'gatherAtLeast'] as const;
 /** Passes a backend may leave out (core's JavaScript ones stand in). */
-const OPTIONAL_PASSES = ['split', 'holding'] as const;
+const OPTIONAL_PASSES = ['split', 'holding', 'ahead'] as const;
 
 /**
  * The backend's row passes, each function read once and bound to its object (a getter cannot

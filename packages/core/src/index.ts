@@ -6,11 +6,13 @@ export type {
   KernelRequest,
   Operation,
   Precision,
+  RowAheadRequest,
   RowPasses,
   RowScan,
   RowSplit,
   RowSplitRequest,
   RowStats,
+  RowsAhead,
   SplitThreshold,
   SyncBackend,
 } from './backend.js';

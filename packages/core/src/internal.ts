@@ -9,10 +9,12 @@
 export {
   type FloatArray,
   ROW_BLOCK,
+  type RowAheadRequest,
   type RowPasses,
   type RowSplit,
   type RowSplitRequest,
   type RowStats,
+  type RowsAhead,
 } from './backend.js';
 export { describe, messageOf } from './describe.js';
 export { float64Backend } from './float64-backend.js';

@@ -128,11 +128,19 @@ export const genericRowPasses: Required<RowPasses> = Object.freeze({
     into.headCount = headCount;
     into.headWeighted = headWeighted;
     into.band = count;
+    const { values } = request;
+    if (values !== undefined) for (let k = 0; k < count; k++) values[k] = x[band[k]!]!;
+    into.valued = values !== undefined;
     return into;
   },
 
   holding<T>(_x: FloatArray, run: () => T): T {
     return run();
+  },
+
+  /** Nothing runs ahead in JavaScript: one thread. */
+  ahead(): null {
+    return null;
   },
 });
 
@@ -141,7 +149,7 @@ export const genericRowPasses: Required<RowPasses> = Object.freeze({
  * instance registered by an older copy of core may lack them).
  */
 export function completeRowPasses(passes: RowPasses): Required<RowPasses> {
-  if (passes.split !== undefined && passes.holding !== undefined)
+  if (passes.split !== undefined && passes.holding !== undefined && passes.ahead !== undefined)
     return passes as Required<RowPasses>;
   return Object.freeze({
     stats: passes.stats,
@@ -151,5 +159,6 @@ export function completeRowPasses(passes: RowPasses): Required<RowPasses> {
     gatherAtLeast: passes.gatherAtLeast,
     split: passes.split ?? genericRowPasses.split,
     holding: passes.holding ?? genericRowPasses.holding,
+    ahead: passes.ahead ?? genericRowPasses.ahead,
   });
 }

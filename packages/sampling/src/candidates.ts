@@ -41,8 +41,14 @@ export class Workspace {
 /** Values read for the threshold guesses: the row itself up to this length, else a strided sample. */
 const SAMPLE = 1024;
 
+/** A row's sample: its entries at multiples of `stride` (NaN read as -Infinity). */
+export interface RowSample {
+  readonly values: Float64Array;
+  readonly stride: number;
+}
+
 /** The sampled values of a row, unsorted (every value of a short row), NaN read as -Infinity. */
-export function sampleOf(x: FloatArray): { values: Float64Array; stride: number } {
+export function sampleOf(x: FloatArray): RowSample {
   const n = x.length;
   const stride = n <= SAMPLE ? 1 : n / SAMPLE;
   const count = Math.min(n, SAMPLE);
@@ -109,10 +115,10 @@ export function guessByRank(context: RowContext, rank: number, attempt: number):
  * buckets of logit (no sort). Null when the sample cannot tell.
  */
 function massBin(
-  context: RowContext,
+  values: Float64Array,
+  t: number,
   mass: number,
 ): { top: number; width: number; bin: number } | null {
-  const { values } = context.sample();
   let top = Number.NEGATIVE_INFINITY;
   let low = Number.POSITIVE_INFINITY;
   for (let k = 0; k < values.length; k++) {
@@ -120,7 +126,6 @@ function massBin(
     if (v > top) top = v;
     if (v < low && v > Number.NEGATIVE_INFINITY) low = v;
   }
-  const t = context.temperature;
   if (!Number.isFinite(top) || !Number.isFinite(low) || t === Number.POSITIVE_INFINITY) return null;
   const bins = MASS_BINS;
   const width = (top - low) / bins;
@@ -157,7 +162,7 @@ const massMargin = (attempt: number): number => 2 + 4 * 4 ** attempt;
  * every attempt.
  */
 export function guessByMass(context: RowContext, mass: number, attempt: number): number {
-  const found = massBin(context, mass);
+  const found = massBin(context.sample().values, context.temperature, mass);
   const margin = massMargin(attempt);
   if (found === null || attempt > ATTEMPTS || found.bin + margin >= MASS_BINS)
     return Number.NEGATIVE_INFINITY;
@@ -170,8 +175,12 @@ export function guessByMass(context: RowContext, mass: number, attempt: number):
  * sides (`hi` is `+Infinity` when the margin reaches the sample's top). Null when the sample
  * cannot tell.
  */
-export function bandByMass(context: RowContext, mass: number): { lo: number; hi: number } | null {
-  const found = massBin(context, mass);
+export function bandByMass(
+  sample: Float64Array,
+  temperature: number,
+  mass: number,
+): { lo: number; hi: number } | null {
+  const found = massBin(sample, temperature, mass);
   const margin = massMargin(0);
   if (found === null || found.bin + margin >= MASS_BINS) return null;
   const { top, width, bin } = found;

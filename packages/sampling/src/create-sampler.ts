@@ -5,6 +5,7 @@ import { Workspace } from './candidates.js';
 import { fail } from './errors.js';
 import { readPlan } from './plan.js';
 import { sampleRow } from './sample-row.js';
+import { startAhead } from './split-kept.js';
 import type {
   SampledRow,
   SampleOptions,
@@ -55,7 +56,18 @@ export function createSampler<S extends Softmax>(softmax: S): SamplerFor<S> {
     const plan = readPlan(input, options, snapshot);
     shared.prepare(plan.n);
     const rows: SampledRow[] = [];
-    for (let row = 0; row < plan.rows; row++) rows.push(sampleRow(plan, row, passes, shared));
+    // A batch's row passes beside this thread where the backend has threads (split-kept.ts).
+    const started = startAhead(plan, passes);
+    try {
+      for (let row = 0; row < plan.rows; row++)
+        rows.push(
+          started === null
+            ? sampleRow(plan, row, passes, shared)
+            : sampleRow(plan, row, started.ahead.row(row), shared, started.samples[row]!),
+        );
+    } finally {
+      started?.ahead.end();
+    }
     return { rows, seed: plan.seeds === null ? plan.seed : Array.from(plan.seeds) };
   };
 

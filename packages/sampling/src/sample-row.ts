@@ -4,7 +4,7 @@ import {
   type RowPasses,
   type RowStats,
 } from '@softmax-kit/core/internal';
-import { gather, massOf, sampleOf, type Workspace, weigh } from './candidates.js';
+import { gather, massOf, type RowSample, sampleOf, type Workspace, weigh } from './candidates.js';
 import { fail } from './errors.js';
 import type { Plan } from './plan.js';
 import { keptBySplit } from './split-kept.js';
@@ -112,11 +112,14 @@ export function sampleRow(
   row: number,
   passes: Required<RowPasses>,
   ws: Workspace,
+  sample: RowSample | null = null,
 ): SampledRow {
   const n = plan.n;
   const raw = plan.logits.subarray(row * n, row * n + n);
   const x = processedRow(plan, row, raw, ws);
-  return passes.holding(x, () => sampleHeldRow(plan, row, passes, ws, raw, x));
+  // A sample taken before (split-kept.ts's startAhead) is of the unprocessed row.
+  const given = x === raw ? sample : null;
+  return passes.holding(x, () => sampleHeldRow(plan, row, passes, ws, raw, x, given));
 }
 
 function sampleHeldRow(
@@ -126,6 +129,7 @@ function sampleHeldRow(
   ws: Workspace,
   raw: FloatArray,
   x: FloatArray,
+  given: RowSample | null,
 ): SampledRow {
   const n = plan.n;
   const temperature = plan.number('temperature', row);
@@ -134,7 +138,7 @@ function sampleHeldRow(
   let weights: Weights | null = null;
   let mass = Number.NaN;
   let blocks: { sums: Float64Array; size: number } | null = null;
-  let sampled: { values: Float64Array; stride: number } | null = null;
+  let sampled = given;
   const blockSums = () => {
     blocks = { sums: new Float64Array(Math.ceil(n / ROW_BLOCK)), size: ROW_BLOCK };
     return blocks.sums;

@@ -13,8 +13,23 @@
  *
  * @packageDocumentation
  */
-import { ROW_BLOCK, type RowSplit } from '@softmax-kit/core/internal';
-import { bandByMass, keepRankedPrefix, massOf, weigh } from './candidates.js';
+import {
+  ROW_BLOCK,
+  type RowAheadRequest,
+  type RowPasses,
+  type RowSplit,
+  type RowsAhead,
+} from '@softmax-kit/core/internal';
+import {
+  bandByMass,
+  keepRankedPrefix,
+  massOf,
+  type RowSample,
+  sampleOf,
+  weigh,
+} from './candidates.js';
+import type { Plan } from './plan.js';
+import { PROCESSING, TRUNCATION } from './steps/index.js';
 import type { Kept } from './steps/kept.js';
 import { minKeepOf } from './steps/min-keep.js';
 import type { Candidates, RowContext, TruncationStep } from './steps/step.js';
@@ -25,20 +40,68 @@ import { xtcActive } from './steps/xtc.js';
 export const SPLIT_MIN = 16_384;
 
 /**
- * True when the row's kept set may be taken by a split: top-p alone, a long row, `'exp'`
- * weights, and nothing asked that needs every kept token listed (q, XTC, more than two draws).
+ * True when the plan lets row `row`'s kept set be taken by a split: top-p alone, a long row, and
+ * nothing asked that needs every kept token listed (q, XTC, more than two draws).
  */
-function splits(context: RowContext, steps: readonly TruncationStep[]): boolean {
-  const { plan, row } = context;
+function splitPlanned(plan: Plan, row: number, steps: readonly TruncationStep[]): boolean {
   return (
     steps.length === 1 &&
     steps[0] === topPStep &&
-    context.n >= SPLIT_MIN &&
+    plan.n >= SPLIT_MIN &&
     !plan.flag('q') &&
     !xtcActive(plan, row) &&
-    plan.number('draws', row) <= 2 &&
-    context.weights().kind === 'exp'
+    plan.number('draws', row) <= 2
   );
+}
+
+/** True when the row's kept set may be taken by a split: as planned, with `'exp'` weights. */
+const splits = (context: RowContext, steps: readonly TruncationStep[]): boolean =>
+  splitPlanned(context.plan, context.row, steps) && context.weights().kind === 'exp';
+
+/** The band a split of the row takes: guessed from the row's sample. */
+const bandOf = (plan: Plan, row: number, sample: Float64Array) =>
+  bandByMass(sample, plan.number('temperature', row), plan.number('topP', row));
+
+/**
+ * A batch's row passes started ahead on the backend's threads where it has them
+ * (`RowPasses.ahead`): each row's stats, and the split {@link keptBySplit} will ask of each row
+ * that takes one (its band guessed from the same sample, so the very same request). Null, and
+ * the usual passes, for one row, processed rows (the passes see a copy of them), or a batch
+ * with no row that needs its stats pass (greedy or a split).
+ */
+export function startAhead(
+  plan: Plan,
+  passes: Required<RowPasses>,
+): { ahead: RowsAhead; samples: readonly (RowSample | null)[] } | null {
+  const { rows, n, logits } = plan;
+  if (rows < 2) return null;
+  const requests: (RowAheadRequest | null)[] = [];
+  // Each row's sample, for its band here and its own steps later (one read of the row).
+  const samples: (RowSample | null)[] = [];
+  let needed = false;
+  for (let row = 0; row < rows; row++) {
+    if (PROCESSING.some((step) => step.active(plan, row))) return null;
+    const temperature = plan.number('temperature', row);
+    const steps = TRUNCATION.filter((step) => step.active(plan, row));
+    let request: RowAheadRequest | null = null;
+    let sample: RowSample | null = null;
+    if (
+      temperature > 0 &&
+      temperature < Number.POSITIVE_INFINITY &&
+      splitPlanned(plan, row, steps)
+    ) {
+      sample = sampleOf(logits.subarray(row * n, row * n + n));
+      const band = bandOf(plan, row, sample.values);
+      if (band !== null && band.lo > Number.NEGATIVE_INFINITY)
+        request = { temperature, lo: band.lo, hi: band.hi, weighted: plan.flag('entropy') };
+    }
+    needed ||= request !== null || temperature === 0;
+    requests.push(request);
+    samples.push(sample);
+  }
+  if (!needed) return null;
+  const ahead = passes.ahead(logits.subarray(0, rows * n), n, requests);
+  return ahead === null ? null : { ahead, samples };
 }
 
 /** The kept set by a split (see the module's text), or null: the general path decides. */
@@ -51,11 +114,22 @@ export function keptBySplit(context: RowContext, steps: readonly TruncationStep[
   const weighted = plan.flag('entropy');
   const blocks = new Float64Array(Math.ceil(context.n / ROW_BLOCK));
   const headBlocks = new Float64Array(blocks.length);
-  const found: RowSplit = { total: 0, head: 0, headCount: 0, headWeighted: 0, band: 0 };
-  const band = bandByMass(context, topP);
+  const found: RowSplit = {
+    total: 0,
+    head: 0,
+    headCount: 0,
+    headWeighted: 0,
+    band: 0,
+    valued: false,
+  };
+  const band = bandOf(plan, row, context.sample().values);
   if (band === null || !(band.lo > Number.NEGATIVE_INFINITY)) return null;
   const { lo, hi } = band;
-  passes.split(x, { max, temperature, lo, hi, weighted, band: ws.ids, blocks, headBlocks }, found);
+  passes.split(
+    x,
+    { max, temperature, lo, hi, weighted, band: ws.ids, blocks, headBlocks, values: ws.logits },
+    found,
+  );
   // The row's weight and its block sums serve the general path too, if it runs. (NaN was
   // reported by the stats pass that found the max.)
   context.knowRowMass(found.total, blocks);
@@ -64,7 +138,7 @@ export function keptBySplit(context: RowContext, steps: readonly TruncationStep[
   const { head, headCount } = found;
   // The head alone is enough: the cut lies above hi.
   if (head >= target && headCount >= need) return null;
-  const candidates = bandCandidates(context, found.band, lo, hi);
+  const candidates = bandCandidates(context, found.band, found.valued === true, lo, hi);
   // Head and band are too little: the cut lies below lo (unless nothing is left below it).
   const reachesEnd = headCount + candidates.count >= context.live();
   if (!reachesEnd && (head + massOf(candidates) < target || headCount + candidates.count < need))
@@ -89,11 +163,20 @@ export function keptBySplit(context: RowContext, steps: readonly TruncationStep[
   };
 }
 
-/** The band's tokens (their indices in `ws.ids`) as candidates, logits read and weighed. */
-function bandCandidates(context: RowContext, count: number, lo: number, hi: number): Candidates {
+/**
+ * The band's tokens (their indices in `ws.ids`, their logits in `ws.logits` when the split
+ * wrote them, else read here) as candidates, weighed.
+ */
+function bandCandidates(
+  context: RowContext,
+  count: number,
+  valued: boolean,
+  lo: number,
+  hi: number,
+): Candidates {
   const { x, ws } = context;
   const { ids, logits } = ws;
-  for (let k = 0; k < count; k++) logits[k] = x[ids[k]!]!;
+  if (!valued) for (let k = 0; k < count; k++) logits[k] = x[ids[k]!]!;
   const candidates: Candidates = {
     ids,
     logits,
