@@ -225,36 +225,58 @@ function split(x: FloatArray, request: RowSplitRequest, into: RowSplit): RowSpli
     let sum = 0;
     let above = 0;
     let i = start;
-    // Two entries per iteration, their table reads independent (the table is larger than L1:
-    // a second read in flight hides part of a miss), as expSum's loop does with eight.
-    for (const stop = end - 1; i < stop; i += 2) {
+    // Four entries per iteration (V8 reloads each typed array's length and data pointer at
+    // every access but shares them within one step: 4.4 ns an entry two at a time), their table
+    // reads independent (the table is larger than L1: reads in flight hide part of a miss).
+    for (const stop = end - 3; i < stop; i += 4) {
       const v0 = x[i]!;
       const v1 = x[i + 1]!;
+      const v2 = x[i + 2]!;
+      const v3 = x[i + 3]!;
       let u0 = (max - v0) * scale;
       let u1 = (max - v1) * scale;
+      let u2 = (max - v2) * scale;
+      let u3 = (max - v3) * scale;
       // biome-ignore lint/complexity/useMathMinMax: NaN (and -Infinity entries) to the cut-off
       u0 = u0 < cutoff ? u0 : cutoff;
       // biome-ignore lint/complexity/useMathMinMax: as above
       u1 = u1 < cutoff ? u1 : cutoff;
+      // biome-ignore lint/complexity/useMathMinMax: as above
+      u2 = u2 < cutoff ? u2 : cutoff;
+      // biome-ignore lint/complexity/useMathMinMax: as above
+      u3 = u3 < cutoff ? u3 : cutoff;
       const k0 = u0 + magic - magic;
       const k1 = u1 + magic - magic;
+      const k2 = u2 + magic - magic;
+      const k3 = u3 + magic - magic;
       const t0 = k0 - u0;
       const t1 = k1 - u1;
+      const t2 = k2 - u2;
+      const t3 = k3 - u3;
       const e0 = table[k0 | 0]! * (1 + t0 * (c1 + t0 * (c2 + t0 * c3)));
       const e1 = table[k1 | 0]! * (1 + t1 * (c1 + t1 * (c2 + t1 * c3)));
-      sum += e0 + e1;
+      const e2 = table[k2 | 0]! * (1 + t2 * (c1 + t2 * (c2 + t2 * c3)));
+      const e3 = table[k3 | 0]! * (1 + t3 * (c1 + t3 * (c2 + t3 * c3)));
+      sum += e0 + e1 + (e2 + e3);
       // bit(a >= b), not +(a >= b): see bit().
       const h0 = bit(v0 >= hi);
       const h1 = bit(v1 >= hi);
-      above += e0 * h0 + e1 * h1;
-      headCount += h0 + h1;
-      if (weighted) headWeighted += (h0 * e0 * u0 + h1 * e1 * u1) * toZ;
+      const h2 = bit(v2 >= hi);
+      const h3 = bit(v3 >= hi);
+      above += e0 * h0 + e1 * h1 + (e2 * h2 + e3 * h3);
+      headCount += h0 + h1 + h2 + h3;
+      if (weighted)
+        headWeighted += (h0 * e0 * u0 + h1 * e1 * u1 + (h2 * e2 * u2 + h3 * e3 * u3)) * toZ;
       // The band's indices, without a branch: every index is written, the count moves on for
       // a band entry (room for the row, as the gather's).
       band[count] = i;
       count += bit(v0 >= lo) & (h0 ^ 1);
       band[count] = i + 1;
       count += bit(v1 >= lo) & (h1 ^ 1);
+      band[count] = i + 2;
+      count += bit(v2 >= lo) & (h2 ^ 1);
+      band[count] = i + 3;
+      count += bit(v3 >= lo) & (h3 ^ 1);
     }
     for (; i < end; i++) {
       const v = x[i]!;

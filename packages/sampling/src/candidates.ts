@@ -7,6 +7,21 @@ const bit = (b: boolean): number => (b as unknown as number) | 0;
 
 /** Buckets of the ranking for a long candidate list. */
 const BUCKETS = 2048;
+/**
+ * The ranking's bucket counts and weights ({@link keepRankedPrefix}), zeroed by each use: one
+ * pair for the module (each use is synchronous and ends before the next). Constants, which the
+ * optimiser reads without looking them up.
+ */
+const BUCKET_COUNTS = new Int32Array(BUCKETS);
+const BUCKET_MASSES = new Float64Array(BUCKETS);
+
+/*
+ * UNROLLED: V8 (Node 20's) reloads a typed array's length and data pointer at every access in a
+ * loop (no loop-invariant code motion), and shares them only within one step of it. Loops over
+ * several typed arrays that are parameters therefore take a few entries a step: the bucketing
+ * loop measured 6.0-6.4 ns an entry one at a time, 3.4-3.6 four at a time (1.5 when the arrays
+ * were constants the optimiser could see).
+ */
 
 /** Row-sized scratch, grown and never shrunk; its contents never outlive the row that wrote them. */
 export class Workspace {
@@ -15,9 +30,6 @@ export class Workspace {
   w = new Float64Array(0);
   buckets = new Int32Array(0);
   processed = new Float64Array(0);
-  /** The ranking's bucket counts and weights (keepRankedPrefix), zeroed by each use. */
-  readonly bucketCounts = new Int32Array(BUCKETS);
-  readonly bucketMasses = new Float64Array(BUCKETS);
 
   private second: Workspace | null = null;
 
@@ -310,7 +322,25 @@ function keepPrefixEndingAt(candidates: Candidates, last: number, mass: number):
   const cut = logits[last]!;
   const lastId = ids[last]!;
   let kept = 0;
-  for (let k = 0; k < total; k++) {
+  let k = 0;
+  // Two a step (see UNROLLED): each entry is written at `kept`, which moves on when it is kept.
+  for (const stop = total - 1; k < stop; k += 2) {
+    const v0 = logits[k]!;
+    const id0 = ids[k]!;
+    const w0 = w[k]!;
+    const v1 = logits[k + 1]!;
+    const id1 = ids[k + 1]!;
+    const w1 = w[k + 1]!;
+    ids[kept] = id0;
+    logits[kept] = v0;
+    w[kept] = w0;
+    kept += bit(v0 > cut) | (bit(v0 === cut) & bit(id0 <= lastId));
+    ids[kept] = id1;
+    logits[kept] = v1;
+    w[kept] = w1;
+    kept += bit(v1 > cut) | (bit(v1 === cut) & bit(id1 <= lastId));
+  }
+  for (; k < total; k++) {
     const v = logits[k]!;
     const id = ids[k]!;
     ids[kept] = id;
@@ -395,9 +425,12 @@ export function keepRankedPrefix(
   const top = high * half;
   const span = top - low * half;
   const scale = span > 0 ? (bucketCount - 2) / span : 0;
-  // Preallocated (an allocation per call measured 3x this loop's own time).
-  const counts = ws.bucketCounts.fill(0, 0, bucketCount);
-  const masses = ws.bucketMasses.fill(0, 0, bucketCount);
+  // Preallocated (an allocation per call measured 3x this loop's own time), module constants
+  // (see BUCKET_COUNTS).
+  const counts = BUCKET_COUNTS;
+  const masses = BUCKET_MASSES;
+  counts.fill(0, 0, bucketCount);
+  masses.fill(0, 0, bucketCount);
   const buckets = ws.buckets;
   if (candidates.top === Number.POSITIVE_INFINITY)
     for (let k = 0; k < count; k++) {
@@ -408,14 +441,35 @@ export function keepRankedPrefix(
       counts[b]!++;
       masses[b]! += w[k]!;
     }
-  // Every candidate is finite (the top is): the same buckets without the check.
-  else
-    for (let k = 0; k < count; k++) {
+  // Every candidate is finite (the top is): the same buckets without the check, four a step
+  // (see UNROLLED).
+  else {
+    let k = 0;
+    for (const stop = count - 3; k < stop; k += 4) {
+      const b0 = 1 + (((top - logits[k]! * half) * scale) | 0);
+      const b1 = 1 + (((top - logits[k + 1]! * half) * scale) | 0);
+      const b2 = 1 + (((top - logits[k + 2]! * half) * scale) | 0);
+      const b3 = 1 + (((top - logits[k + 3]! * half) * scale) | 0);
+      buckets[k] = b0;
+      buckets[k + 1] = b1;
+      buckets[k + 2] = b2;
+      buckets[k + 3] = b3;
+      counts[b0]!++;
+      masses[b0]! += w[k]!;
+      counts[b1]!++;
+      masses[b1]! += w[k + 1]!;
+      counts[b2]!++;
+      masses[b2]! += w[k + 2]!;
+      counts[b3]!++;
+      masses[b3]! += w[k + 3]!;
+    }
+    for (; k < count; k++) {
       const b = 1 + (((top - logits[k]! * half) * scale) | 0);
       buckets[k] = b;
       counts[b]!++;
       masses[b]! += w[k]!;
     }
+  }
   let mass = 0;
   let before = 0;
   let boundary = -1;
