@@ -21,6 +21,23 @@ const rows = fc
 const fresh = () => ({ max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });
 
 describe("backend-ts row passes give the generic passes' results", () => {
+  it('stats: one special value at every position of the eight-a-step loop and its tail', () => {
+    // The fast path skips a step only when all eight entries are below the running max and
+    // their sum is above -Infinity: each special value, alone in an otherwise skipped step (the
+    // max set in the first step), must still be seen, at every lane and in the tail.
+    for (const n of [8, 16, 24, 31, 37])
+      for (const special of [Number.NEGATIVE_INFINITY, Number.NaN, Number.POSITIVE_INFINITY, 9])
+        for (let at = 1; at < n; at++)
+          for (const single of [true, false]) {
+            const values = Array.from({ length: n }, (_, i) => (i === 0 ? 9 : Math.sin(i) * 4));
+            values[at] = special;
+            const x = single ? Float32Array.from(values) : Float64Array.from(values);
+            expect(tsRowPasses.stats(x, fresh()), `${special} at ${at} of ${n}`).toEqual(
+              genericRowPasses.stats(x, fresh()),
+            );
+          }
+  });
+
   it('stats, count and gather exactly; exp sums and weights within the table exp bound', () => {
     fc.assert(
       fc.property(rows, ([values, single, threshold]) => {
