@@ -142,15 +142,37 @@ function massBin(
   const bins = MASS_BINS;
   const width = (top - low) / bins;
   if (!(width > 0) || !Number.isFinite(width)) return null;
-  const masses = new Float64Array(bins);
+  const masses = GUESS_MASSES;
+  masses.fill(0);
   let total = 0;
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k]!;
-    if (v === Number.NEGATIVE_INFINITY) continue;
-    const w = Math.exp((v - top) / t);
-    masses[Math.min(bins - 1, ((top - v) / width) | 0)]! += w;
-    total += w;
-  }
+  const step = width / t;
+  if (step <= 1 / 8) {
+    // Narrow bins (the usual case): a sample's weight is its bin's exp(-b * width / t) times
+    // exp(-y), y = (its distance below the bin's top) / t in [0, 1/8], by four terms of the
+    // series (relative error below y^5 / 120 = 2.6e-7): one Math.exp a bin, not a sample.
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k]!;
+      if (v === Number.NEGATIVE_INFINITY) continue;
+      const d = (top - v) / width;
+      let bin = d | 0;
+      if (bin >= bins) bin = bins - 1;
+      const y = (d - bin) * step;
+      masses[bin]! += 1 - y * (1 - y * (0.5 - y * (1 / 6 - y * (1 / 24))));
+    }
+    for (let b = 0; b < bins; b++) {
+      if (masses[b] === 0) continue;
+      masses[b]! *= Math.exp(-b * step);
+      total += masses[b]!;
+    }
+  } else
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k]!;
+      if (v === Number.NEGATIVE_INFINITY) continue;
+      const w = Math.exp((v - top) / t);
+      const bin = ((top - v) / width) | 0;
+      masses[bin < bins ? bin : bins - 1]! += w;
+      total += w;
+    }
   let sum = 0;
   let bin = bins - 1;
   for (let b = 0; b < bins; b++) {
@@ -164,6 +186,8 @@ function massBin(
 }
 
 const MASS_BINS = 256;
+/** massBin's bins: one array for the module (each use ends before the next), a constant. */
+const GUESS_MASSES = new Float64Array(MASS_BINS);
 
 /** The margin of a mass guess, in bins, at each attempt. */
 const massMargin = (attempt: number): number => 2 + 4 * 4 ** attempt;
