@@ -17,13 +17,11 @@
  *
  * @packageDocumentation
  */
+import type { KernelExports } from './kernel-instance.js';
 import { type SplitExports, splitRowBlocks } from './split-blocks.js';
 
 /** The kernel exports a row run ahead uses. */
-export interface AheadExports extends SplitExports {
-  rowStats(input: number, n: number): [number, number, number, number, number];
-  pickValues(input: number, ids: number, count: number, output: number): void;
-}
+export type AheadExports = SplitExports & Pick<KernelExports, 'rowStats' | 'pickValues'>;
 
 /** Float64 slots of a row's results before the split's own (stats, status). */
 export const AHEAD_SLOTS = 6;

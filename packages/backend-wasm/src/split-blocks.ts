@@ -7,24 +7,13 @@
  *
  * @packageDocumentation
  */
+import type { KernelExports } from './kernel-instance.js';
 
-/** The kernel exports the split uses (a subset of `KernelExports`). */
-export interface SplitExports {
-  expSplit(
-    input: number,
-    ids: number,
-    n: number,
-    m: number,
-    scale: number,
-    weighted: number,
-    lo: number,
-    hi: number,
-    first: number,
-  ): [number, number];
-  readonly headCount: WebAssembly.Global;
-  readonly bandCount: WebAssembly.Global;
-  readonly headWeighted: WebAssembly.Global;
-}
+/** The kernel exports the split uses. */
+export type SplitExports = Pick<
+  KernelExports,
+  'expSplit' | 'headCount' | 'bandCount' | 'headWeighted'
+>;
 
 /** float64 slots before the block sums at `resultsAt` (total, head, headCount, headWeighted, band). */
 export const SPLIT_SLOTS = 5;

@@ -61,12 +61,16 @@ export function createSampler<S extends Softmax>(softmax: S): SamplerFor<S> {
     try {
       for (let row = 0; row < plan.rows; row++)
         rows.push(
-          started === null
-            ? sampleRow(plan, row, passes, shared)
-            : sampleRow(plan, row, started.ahead.row(row), shared, started.samples[row]!),
+          sampleRow(
+            plan,
+            row,
+            started?.ahead?.row(row) ?? passes,
+            shared,
+            started?.guesses[row] ?? null,
+          ),
         );
     } finally {
-      started?.ahead.end();
+      started?.ahead?.end();
     }
     return { rows, seed: plan.seeds === null ? plan.seed : Array.from(plan.seeds) };
   };

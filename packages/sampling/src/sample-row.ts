@@ -4,10 +4,10 @@ import {
   type RowPasses,
   type RowStats,
 } from '@softmax-kit/core/internal';
-import { gather, massOf, type RowSample, sampleOf, type Workspace, weigh } from './candidates.js';
+import { gather, massOf, sampleOf, type Workspace, weigh } from './candidates.js';
 import { fail } from './errors.js';
 import type { Plan } from './plan.js';
-import { keptBySplit } from './split-kept.js';
+import { keptBySplit, type RowGuess } from './split-kept.js';
 import { type Drawn, drawTokens } from './steps/draw.js';
 import { OUTPUTS, PROCESSING, TRUNCATION } from './steps/index.js';
 import type { Kept } from './steps/kept.js';
@@ -112,13 +112,13 @@ export function sampleRow(
   row: number,
   passes: Required<RowPasses>,
   ws: Workspace,
-  sample: RowSample | null = null,
+  guess: RowGuess | null = null,
 ): SampledRow {
   const n = plan.n;
   const raw = plan.logits.subarray(row * n, row * n + n);
   const x = processedRow(plan, row, raw, ws);
-  // A sample taken before (split-kept.ts's startAhead) is of the unprocessed row.
-  const given = x === raw ? sample : null;
+  // A guess made before (split-kept.ts's startAhead) is of the unprocessed row.
+  const given = x === raw ? guess : null;
   return passes.holding(x, () => sampleHeldRow(plan, row, passes, ws, raw, x, given));
 }
 
@@ -129,7 +129,7 @@ function sampleHeldRow(
   ws: Workspace,
   raw: FloatArray,
   x: FloatArray,
-  given: RowSample | null,
+  given: RowGuess | null,
 ): SampledRow {
   const n = plan.n;
   const temperature = plan.number('temperature', row);
@@ -138,7 +138,7 @@ function sampleHeldRow(
   let weights: Weights | null = null;
   let mass = Number.NaN;
   let blocks: { sums: Float64Array; size: number } | null = null;
-  let sampled = given;
+  let sampled = given?.sample ?? null;
   const blockSums = () => {
     blocks = { sums: new Float64Array(Math.ceil(n / ROW_BLOCK)), size: ROW_BLOCK };
     return blocks.sums;
@@ -153,6 +153,7 @@ function sampleHeldRow(
     passes,
     ws,
     temperature,
+    bandGuess: given === null ? undefined : given.band,
     stats() {
       if (stats === null) {
         const found = passes.stats(x, { max: 0, argmax: 0, firstNaN: 0, masked: 0, positive: 0 });

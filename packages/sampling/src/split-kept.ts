@@ -62,46 +62,52 @@ const splits = (context: RowContext, steps: readonly TruncationStep[]): boolean 
 const bandOf = (plan: Plan, row: number, sample: Float64Array) =>
   bandByMass(sample, plan.number('temperature', row), plan.number('topP', row));
 
+/** What {@link startAhead} found of a row before it is sampled: its sample and band. */
+export interface RowGuess {
+  readonly sample: RowSample;
+  readonly band: { readonly lo: number; readonly hi: number } | null;
+}
+
 /**
- * A batch's row passes started ahead on the backend's threads where it has them
- * (`RowPasses.ahead`): each row's stats, and the split {@link keptBySplit} will ask of each row
- * that takes one (its band guessed from the same sample, so the very same request). Null, and
- * the usual passes, for one row, processed rows (the passes see a copy of them), or a batch
- * with no row that needs its stats pass (greedy or a split).
+ * For a batch: each long top-p row's sample and band, guessed once for the row to reuse, and
+ * the batch's row passes started ahead on the backend's threads where it has them
+ * (`RowPasses.ahead`: each row's stats, and the split {@link keptBySplit} will ask of each row
+ * that takes one, with that band: the very same request). Null for one row or processed rows
+ * (the passes see a copy of them); `ahead` null where the backend runs nothing ahead or no row
+ * needs its stats pass (greedy or a split).
  */
 export function startAhead(
   plan: Plan,
   passes: Required<RowPasses>,
-): { ahead: RowsAhead; samples: readonly (RowSample | null)[] } | null {
+): { ahead: RowsAhead | null; guesses: readonly (RowGuess | null)[] } | null {
   const { rows, n, logits } = plan;
   if (rows < 2) return null;
   const requests: (RowAheadRequest | null)[] = [];
-  // Each row's sample, for its band here and its own steps later (one read of the row).
-  const samples: (RowSample | null)[] = [];
+  const guesses: (RowGuess | null)[] = [];
   let needed = false;
   for (let row = 0; row < rows; row++) {
     if (PROCESSING.some((step) => step.active(plan, row))) return null;
     const temperature = plan.number('temperature', row);
     const steps = TRUNCATION.filter((step) => step.active(plan, row));
     let request: RowAheadRequest | null = null;
-    let sample: RowSample | null = null;
+    let guess: RowGuess | null = null;
     if (
       temperature > 0 &&
       temperature < Number.POSITIVE_INFINITY &&
       splitPlanned(plan, row, steps)
     ) {
-      sample = sampleOf(logits.subarray(row * n, row * n + n));
+      const sample = sampleOf(logits.subarray(row * n, row * n + n));
       const band = bandOf(plan, row, sample.values);
+      guess = { sample, band };
       if (band !== null && band.lo > Number.NEGATIVE_INFINITY)
         request = { temperature, lo: band.lo, hi: band.hi, weighted: plan.flag('entropy') };
     }
     needed ||= request !== null || temperature === 0;
     requests.push(request);
-    samples.push(sample);
+    guesses.push(guess);
   }
-  if (!needed) return null;
-  const ahead = passes.ahead(logits.subarray(0, rows * n), n, requests);
-  return ahead === null ? null : { ahead, samples };
+  const ahead = needed ? passes.ahead(logits.subarray(0, rows * n), n, requests) : null;
+  return { ahead, guesses };
 }
 
 /** The kept set by a split (see the module's text), or null: the general path decides. */
@@ -122,7 +128,10 @@ export function keptBySplit(context: RowContext, steps: readonly TruncationStep[
     band: 0,
     valued: false,
   };
-  const band = bandOf(plan, row, context.sample().values);
+  const band =
+    context.bandGuess !== undefined
+      ? context.bandGuess
+      : bandOf(plan, row, context.sample().values);
   if (band === null || !(band.lo > Number.NEGATIVE_INFINITY)) return null;
   const { lo, hi } = band;
   passes.split(

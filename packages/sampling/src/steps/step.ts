@@ -60,6 +60,11 @@ export interface RowContext {
   rowBlocks(): { readonly sums: Float64Array; readonly size: number } | null;
   /** A sample of the row's values (unsorted), and the row positions one sample stands for. */
   sample(): { readonly values: Float64Array; readonly stride: number };
+  /**
+   * The top-p band guessed for this row before it was sampled (split-kept.ts's `startAhead`,
+   * from the same sample), or undefined when none was.
+   */
+  readonly bandGuess?: { readonly lo: number; readonly hi: number } | null;
 }
 
 /**
