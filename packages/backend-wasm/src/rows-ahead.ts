@@ -174,8 +174,7 @@ export function rowsAhead(
     row.buffer === x.buffer &&
     row.byteOffset === x.byteOffset + r * n * 4 &&
     row.length === n;
-  copyTo(1 + COPY_AHEAD);
-  return {
+  const started: RowsAhead = {
     row(r: number): Required<RowPasses> {
       return Object.freeze({
         ...base,
@@ -231,4 +230,12 @@ export function rowsAhead(
       pool.busy = false;
     },
   };
+  // The first rows for the worker; should the copy fail, the worker and the pool are let go.
+  try {
+    copyTo(1 + COPY_AHEAD);
+  } catch (error) {
+    started.end();
+    throw error;
+  }
+  return started;
 }
