@@ -11,8 +11,8 @@
  * (four float64 a row: the float32 lo and hi, the kernels' scale, weighted 0/1; lo NaN when no
  * split is asked), 5 resultsAt, 6 bytes of results a row, 7 room for band indices a row,
  * 8 the block size, 9 where a row's band indices start within its results, 10 the wait limit
- * in ms, 11 where its band's values (float32) start. A row's results (float64): 0-4 its stats (max, argmax, firstNaN, masked, positive),
- * 5 the split's status (1 split, 0 none asked or possible, -1 the band passed its room), then
+ * in ms, 11 where its band's values (float32) start. A row's results (float64): 0-4 its stats
+ * (max, argmax, firstNaN, masked, positive), 5 the split's status (1 split, 0 none asked or possible, -1 the band passed its room), then
  * the split's results as `splitRowBlocks` writes them.
  *
  * @packageDocumentation
@@ -74,8 +74,7 @@ export function runAheadRow(
     );
 }
 
-/** Row states (int32 at statesAt). */
-export const ROW_NOT_COPIED = 0;
+/** Row states (int32 at statesAt; 0 until the row is copied). */
 export const ROW_READY = 1;
 export const ROW_ON_WORKER = 2;
 export const ROW_ON_MAIN = 3;

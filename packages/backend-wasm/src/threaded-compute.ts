@@ -1,5 +1,6 @@
 import type { KernelRequest } from '@softmax-kit/core';
 import { CHUNK_ROWS, MAX_AT, META_BYTES, SKIP_AT, SUMS_AT, TEMPERATURE_AT } from './layout.js';
+import { scaleOf } from './row-passes.js';
 import { runRequest } from './run-request.js';
 import type { PendingParts, ThreadPool } from './thread-pool.js';
 
@@ -161,8 +162,7 @@ function* splitRow(
   if (skip?.[0] === 1) return true;
   const t0 = temperature[0] as number;
   const write = operation === 'softmax' ? 1 : 0;
-  // The kernels' own scale (see $scaleOf in the WAT): log2(e) / T, capped.
-  const scale = Math.min(Math.LOG2E / t0, 1e308);
+  const scale = scaleOf(t0);
   const parts = yield* pool.all(
     'expSum',
     (t) => [at(t), at(t), length(t), max, scale, write],
